@@ -1,0 +1,75 @@
+package org.osteocast.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes outputs atomically: into a temporary file beside the target, then a
+ * rename. A killed run leaves either the old file or the new one, never half a
+ * file, and never touches an input.
+ */
+public final class AtomicFiles {
+
+	private AtomicFiles() {}
+
+	/** Something that writes a file at the given (temporary) path. */
+	@FunctionalInterface
+	public interface Writer {
+		void write(Path tmp) throws IOException;
+	}
+
+	/** Runs {@code writer} on a temporary path next to {@code target}, then moves it into place. */
+	public static void write(final Path target, final Writer writer) throws IOException {
+		final Path abs = target.toAbsolutePath();
+		final Path dir = abs.getParent();
+		if (dir != null) Files.createDirectories(dir);
+		final String fileName = abs.getFileName().toString();
+		// keep the extension: some writers choose the format by it
+		final int dot = fileName.indexOf('.');
+		final String ext = dot > 0 ? fileName.substring(dot) : "";
+		final Path tmp = Files.createTempFile(dir, "." + (dot > 0 ? fileName.substring(0, dot) : fileName) + ".", ".tmp" + ext);
+		boolean done = false;
+		try {
+			writer.write(tmp);
+			try {
+				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (final AtomicMoveNotSupportedException e) {
+				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+			}
+			done = true;
+		}
+		finally {
+			if (!done) Files.deleteIfExists(tmp);
+		}
+	}
+
+	/** Writes bytes atomically. */
+	public static void writeBytes(final Path target, final byte[] bytes) throws IOException {
+		write(target, tmp -> Files.write(tmp, bytes));
+	}
+
+	/** Writes UTF-8 text atomically. */
+	public static void writeString(final Path target, final String text) throws IOException {
+		writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** Streams into a file atomically. */
+	public static void writeStream(final Path target, final StreamWriter writer) throws IOException {
+		write(target, tmp -> {
+			try (OutputStream out = Files.newOutputStream(tmp)) {
+				writer.write(out);
+			}
+		});
+	}
+
+	@FunctionalInterface
+	public interface StreamWriter {
+		void write(OutputStream out) throws IOException;
+	}
+}
