@@ -24,13 +24,19 @@ public class Cancellation {
 		cancelled.set(true);
 	}
 
+	/** True once cancelled; subclasses may add other sources (a UI's cancel button, the Esc key). */
 	public boolean isCancelled() {
 		return cancelled.get();
 	}
 
+	/** Why it was cancelled. */
+	public String reason() {
+		return reason;
+	}
+
 	/** @throws CancelledException if {@link #cancel(String)} was called */
 	public void check() {
-		if (cancelled.get()) throw new CancelledException(reason);
+		if (isCancelled()) throw new CancelledException(reason);
 	}
 
 	/** Raised by {@link Cancellation#check()}; unchecked so that it crosses lambdas. */

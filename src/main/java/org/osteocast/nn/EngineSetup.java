@@ -28,6 +28,7 @@ public final class EngineSetup {
 
 	/** Sets the system properties DJL reads at start-up, unless the user set them. */
 	public static void configureProperties() {
+		EngineSettings.load().apply();
 		setIfAbsent("ai.djl.offline", "true");
 		setIfAbsent("ai.djl.default_engine", "PyTorch");
 		setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(Parallel.threads()));
@@ -98,8 +99,9 @@ public final class EngineSetup {
 		m.put("gpu_count", e.getGpuCount());
 		m.put("cuda", CudaUtils.hasCuda() ? CudaUtils.getCudaVersionString() : null);
 		m.put("native_library", LibInfo.path());
-		m.put("native_library_source", System.getenv("PYTORCH_LIBRARY_PATH") != null
-			? "PYTORCH_LIBRARY_PATH" : "bundled pytorch-native jar (unpacked into the DJL cache)");
+		m.put("native_library_source", System.getenv("PYTORCH_LIBRARY_PATH") != null ? "PYTORCH_LIBRARY_PATH"
+			: System.getProperty("PYTORCH_LIBRARY_PATH") != null ? "OsteoCast engine settings (" + EngineSettings.file() +
+				")" : "bundled pytorch-native jar (unpacked into the DJL cache)");
 		m.put("offline", Boolean.parseBoolean(System.getProperty("ai.djl.offline")));
 		m.put("num_threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
 		m.put("num_interop_threads", Integer.getInteger("ai.djl.pytorch.num_interop_threads", -1));
