@@ -46,7 +46,10 @@ public final class TiffIO {
 			info = new TiffDecoder(abs.getParent().toString() + "/", abs.getFileName().toString()).getTiffInfo();
 		}
 		catch (final IOException | RuntimeException e) {
-			throw new VolumeIOException(file, "not a readable TIFF (" + e.getMessage() + ")", e);
+			final String m = String.valueOf(e.getMessage());
+			if (m.contains("BitsPerSample")) throw new VolumeIOException(file, "unsupported bit depth (" + m +
+				"; OsteoCast reads grey-scale 8-, 16- and 32-bit images)", e);
+			throw new VolumeIOException(file, "not a readable TIFF (" + m + ")", e);
 		}
 		if (info == null || info.length == 0) throw new VolumeIOException(file, "not a TIFF file");
 		checkLength(file, info);
@@ -112,10 +115,40 @@ public final class TiffIO {
 		{
 			voxel[2] = voxel[0]; // no spacing stored: ImageJ's default 1 unit would be wrong; assume isotropic
 		}
+		final double[] exact = exactVoxelSizeUm(fi.info, voxel);
 		final String type = kind == SliceStack.Kind.UINT8 ? "uint8" : kind == SliceStack.Kind.UINT16 ? cal
 			.isSigned16Bit() ? "int16" : "uint16" : kind == SliceStack.Kind.INT16 ? "int16" : "float32";
 		return new VolumeHeader(file, frames > 1 || channels > 1 ? "ImageJ hyperstack TIFF" : "TIFF stack", new long[] {
-			fi.width, fi.height, slices }, frames, type, voxel, ok ? ImagePlusVolumes.originUm(cal) : new double[3], ok);
+			fi.width, fi.height, slices }, frames, type, exact != null ? exact : voxel, ok ? ImagePlusVolumes.originUm(cal) : new double[3], ok);
+	}
+
+	/** The key under which {@link #write(ImagePlus, Path)} records the exact voxel size in ImageJ's "Info". */
+	static final String VOXEL_INFO_KEY = "osteocast_voxel_size_um=";
+
+	/**
+	 * TIFF stores pixel size as a rational (1 / size, truncated), which loses
+	 * about 1e-4 of a 105.32 µm voxel; the exact value written by OsteoCast in
+	 * ImageJ's Info text is used when it agrees with the tags to 0.1 %.
+	 */
+	static double[] exactVoxelSizeUm(final String info, final double[] fromTags) {
+		if (info == null) return null;
+		final int i = info.indexOf(VOXEL_INFO_KEY);
+		if (i < 0) return null;
+		final int end = info.indexOf('\n', i);
+		final String[] parts = info.substring(i + VOXEL_INFO_KEY.length(), end < 0 ? info.length() : end).trim().split(
+			",");
+		if (parts.length != 3) return null;
+		final double[] v = new double[3];
+		try {
+			for (int d = 0; d < 3; d++) {
+				v[d] = Double.parseDouble(parts[d].trim());
+				if (!(Math.abs(v[d] - fromTags[d]) <= 1e-3 * v[d])) return null;
+			}
+		}
+		catch (final NumberFormatException e) {
+			return null;
+		}
+		return v;
 	}
 
 	private static int intProp(final Properties p, final String key, final int dflt) {
@@ -253,15 +286,33 @@ public final class TiffIO {
 		}
 	}
 
-	/** Writes an image, stack or hyperstack as one TIFF, atomically. */
+	/**
+	 * Writes an image, stack or hyperstack as one TIFF, atomically. The exact
+	 * voxel size in µm is also recorded in ImageJ's Info text (see
+	 * {@link #exactVoxelSizeUm}), since TIFF's rational resolution tags round it.
+	 */
 	public static void write(final ImagePlus imp, final Path file) throws IOException {
-		AtomicFiles.write(file, tmp -> {
-			final FileSaver saver = new FileSaver(imp);
-			final boolean ok;
-			synchronized (TiffIO.class) {
-				ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
-			}
-			if (!ok) throw new VolumeIOException(file, "ImageJ could not write the TIFF");
-		});
+		final Calibration cal = imp.getCalibration();
+		final Object old = imp.getProperty("Info");
+		if (calibrated(cal)) {
+			final double f = ImagePlusVolumes.unitToMicrometres(cal.getUnit());
+			final String kept = old instanceof String ? ((String) old).replaceAll("(?m)^" + VOXEL_INFO_KEY + ".*\n?", "")
+				: "";
+			imp.setProperty("Info", kept + VOXEL_INFO_KEY + String.format(Locale.ROOT, "%s,%s,%s", cal.pixelWidth * f,
+				cal.pixelHeight * f, cal.pixelDepth * f) + "\n");
+		}
+		try {
+			AtomicFiles.write(file, tmp -> {
+				final FileSaver saver = new FileSaver(imp);
+				final boolean ok;
+				synchronized (TiffIO.class) {
+					ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
+				}
+				if (!ok) throw new VolumeIOException(file, "ImageJ could not write the TIFF");
+			});
+		}
+		finally {
+			imp.setProperty("Info", old); // the caller's image is left as it was
+		}
 	}
 }
