@@ -94,6 +94,7 @@ public final class NReconLog {
 		return sections;
 	}
 
+	/** Whether the log has a section of exactly this name (without brackets). */
 	public boolean hasSection(final String section) {
 		return sections.containsKey(section);
 	}

@@ -453,7 +453,11 @@ public final class NiftiIO {
 				d);
 		final byte[] header = headerBytes(volume, dt, bpv);
 		AtomicFiles.writeStream(file, raw -> {
-			final OutputStream out = gz ? new GZIPOutputStream(raw, 1 << 16) : new BufferedOutputStream(raw, 1 << 16);
+			final OutputStream out = gz ? new GZIPOutputStream(raw, 1 << 16) {
+				{
+					def.setLevel(java.util.zip.Deflater.BEST_SPEED); // CT noise barely compresses harder; 3x faster
+				}
+			} : new BufferedOutputStream(raw, 1 << 16);
 			out.write(header);
 			final int w = (int) dims[0], hgt = (int) dims[1];
 			final ByteBuffer bb = ByteBuffer.allocate(w * hgt * bpv).order(ByteOrder.LITTLE_ENDIAN);

@@ -69,6 +69,7 @@ public final class SkyScanReader {
 			this.files = Collections.unmodifiableList(files);
 		}
 
+		/** The reconstruction folder. */
 		public Path folder() {
 			return folder;
 		}

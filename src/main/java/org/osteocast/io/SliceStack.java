@@ -290,7 +290,9 @@ final class SliceStack {
 		if (!Files.isRegularFile(file)) throw new VolumeIOException(file, "no such file");
 		final ImagePlus imp;
 		try {
-			imp = new Opener().openImage(file.toAbsolutePath().toString());
+			synchronized (TiffIO.class) { // ImageJ's Opener keeps static state
+				imp = new Opener().openImage(file.toAbsolutePath().toString());
+			}
 		}
 		catch (final RuntimeException e) {
 			throw new VolumeIOException(file, "ImageJ could not read this image (" + e.getMessage() + ")", e);

@@ -62,10 +62,12 @@ public final class VolumeHeader {
 			calibrated);
 	}
 
+	/** The file or folder described. */
 	public Path file() {
 		return file;
 	}
 
+	/** Human-readable format, e.g. "TIFF stack", "NIfTI-1 (gzip)", "SkyScan NRecon (TIF, log x.log)". */
 	public String format() {
 		return format;
 	}
@@ -75,6 +77,7 @@ public final class VolumeHeader {
 		return dimensions.clone();
 	}
 
+	/** Time points (frames of an ImageJ hyperstack, dim[4] of a NIfTI); 1 for a plain volume. */
 	public int frames() {
 		return frames;
 	}

@@ -153,6 +153,33 @@ class InfoCommandTest {
 	}
 
 	@Test
+	void hyperstackReportsFramesAndTheRangeOverAllFrames() throws Exception {
+		final org.osteocast.io.Hyperstack h = new org.osteocast.io.Hyperstack(4, 4, 3, 2, new double[] { 50, 50, 50 },
+			"m1");
+		h.plane(0, 0)[0] = -0.25f;
+		h.plane(2, 1)[5] = 0.75f;
+		final Path f = tmp.resolve("m1.tif");
+		h.write(f);
+		final Run r = run("info", f.toString());
+		assertEquals(0, r.code, r.err);
+		final JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
+		assertEquals(2, j.getAsJsonObject("dimensions").get("frames").getAsInt());
+		assertEquals(3, j.getAsJsonObject("dimensions").get("z").getAsInt());
+		assertEquals("float32", j.get("pixel_type").getAsString());
+		assertEquals(-0.25, j.getAsJsonObject("value_range").get("min").getAsDouble(), 0);
+		assertEquals(0.75, j.getAsJsonObject("value_range").get("max").getAsDouble(), 0);
+	}
+
+	@Test
+	void engineDescriptionIsJson() {
+		final Run r = run("info", "--engine");
+		assertEquals(0, r.code, r.err);
+		final JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
+		assertEquals("PyTorch", j.get("engine").getAsString());
+		assertTrue(j.getAsJsonArray("devices").size() >= 1);
+	}
+
+	@Test
 	void withoutPathOrEngineIsAUsageError() {
 		final Run r = run("info");
 		assertEquals(2, r.code);

@@ -135,6 +135,32 @@ class SkyScanReaderTest {
 	}
 
 	@Test
+	void progressCountsSlicesAndCancellationStopsTheRead() throws Exception {
+		final Path dir = fakeFolder("progress", 1, 6, "TIF");
+		final java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(), total =
+			new java.util.concurrent.atomic.AtomicLong();
+		final org.osteocast.core.Progress p = new org.osteocast.core.Progress() {
+			@Override
+			public void status(final String message) {}
+
+			@Override
+			public synchronized void progress(final long done, final long of) {
+				last.set(Math.max(last.get(), done));
+				total.set(of);
+			}
+		};
+		SkyScanReader.read(dir, p, org.osteocast.core.Cancellation.NEVER);
+		assertEquals(6, last.get());
+		assertEquals(6, total.get());
+		final org.osteocast.core.Cancellation c = new org.osteocast.core.Cancellation();
+		c.cancel("user stop");
+		final org.osteocast.core.Cancellation.CancelledException e = assertThrows(
+			org.osteocast.core.Cancellation.CancelledException.class, () -> SkyScanReader.read(dir,
+				org.osteocast.core.Progress.NONE, c));
+		assertEquals("user stop", e.getMessage());
+	}
+
+	@Test
 	void missingSlicesAreNamedAsAGap() throws Exception {
 		final Path dir = fakeFolder("gap", 298, 305, "TIF");
 		for (int i = 300; i <= 302; i++)
@@ -168,6 +194,20 @@ class SkyScanReaderTest {
 		Files.writeString(dir.resolve("other_rec.log"), log("other_rec", 1, 3, "TIF", 99));
 		assertEquals(dir.resolve("scan_rec.log"), SkyScanReader.layout(dir).log().file());
 		assertEquals(12.5, SkyScanReader.read(dir).voxelSizeUm(0), 0);
+	}
+
+	@Test
+	void aLogWithFileNameConventionWinsOverAnOlderLogForTheSameSlices() throws Exception {
+		final Path dir = fakeFolder("old", 1, 3, "TIF");
+		// an older-style log (no [File name convention]): slices are <Dataset Prefix>_rec<any width>
+		Files.writeString(dir.resolve("aaa.log"), "[Reconstruction]\nDataset Prefix=scan\nFirst Section=1\n" +
+			"Last Section=3\nResult File Type=TIF\nPixel Size (um)=12.5\n");
+		assertEquals(dir.resolve("scan_rec.log"), SkyScanReader.layout(dir).log().file());
+		Files.delete(dir.resolve("scan_rec.log"));
+		final SkyScanReader.Layout l = SkyScanReader.layout(dir);
+		assertEquals(dir.resolve("aaa.log"), l.log().file());
+		assertEquals(8, l.indexLength(), "index width taken from the files");
+		assertEquals(3, SkyScanReader.read(dir).depth());
 	}
 
 	@Test
