@@ -266,7 +266,8 @@ final class SliceStack {
 		}
 		if (pixels == null) throw new VolumeIOException(file, "ImageJ could not decode the pixels (corrupt or truncated)");
 		if (kind == Kind.INT16) toSigned((short[]) pixels); // ImageReader shifted them by +32768
-		if (fi.fileType == FileInfo.BITMAP || fi.whiteIsZero && kind == Kind.UINT8) invert8((byte[]) pixels);
+		// bilevel WhiteIsZero: a set bit is black. (8-bit grey keeps raw values, as ImageJ does with an inverting LUT.)
+		if (fi.fileType == FileInfo.BITMAP && fi.whiteIsZero) invert8((byte[]) pixels);
 		return new Slice(fi.width, fi.height, kind, pixels);
 	}
 

@@ -158,6 +158,14 @@ class VolumeIOTest {
 		assertArrayEquals(new double[] { 19.5, 19.5, 19.5 }, v.voxelSizeUm(), 0);
 		final double[] range = VolumeIO.valueRange(v);
 		assertTrue(range[1] > range[0], Arrays.toString(range));
+		// slice 57 is file _0057 (big-endian ImageJ TIFF), pixel for pixel as ImageJ opens it
+		final byte[] expected = (byte[]) new ij.io.Opener().openImage(dir.resolve("3155_D_4_bc_0057.tif").toString())
+			.getProcessor().getPixels();
+		final RandomAccess<? extends RealType<?>> ra = v.image().randomAccess();
+		for (int i = 0; i < expected.length; i += 7) {
+			ra.setPosition(new long[] { i % 200, i / 200, 57 });
+			assertEquals(expected[i] & 0xff, ra.get().getRealDouble(), 0);
+		}
 	}
 
 	@Test
