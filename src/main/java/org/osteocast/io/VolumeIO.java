@@ -1,5 +1,10 @@
 package org.osteocast.io;
 
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ShortProcessor;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +19,7 @@ import net.imglib2.img.basictypeaccess.array.DoubleArray;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.ShortType;
 import net.imglib2.type.numeric.real.DoubleType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
@@ -157,16 +163,37 @@ public final class VolumeIO {
 
 	/**
 	 * Writes a volume by extension: {@code .tif}/{@code .tiff} (ImageJ TIFF
-	 * stack, calibrated in µm; types other than 8/16-bit unsigned and 32-bit float
-	 * become 32-bit float), {@code .nii} or {@code .nii.gz}. Atomic.
+	 * stack, calibrated in µm; int16 is stored as ImageJ's signed 16-bit, other
+	 * types than 8/16-bit unsigned and 32-bit float become 32-bit float), {@code .nii} or {@code .nii.gz}. Atomic.
 	 *
 	 * @throws IllegalArgumentException for another extension
 	 */
 	public static <T extends RealType<T>> void write(final Volume<T> volume, final Path file) throws IOException {
 		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (n.endsWith(".tif") || n.endsWith(".tiff")) TiffIO.write(ImagePlusVolumes.toImagePlus(volume), file);
+		if (n.endsWith(".tif") || n.endsWith(".tiff")) TiffIO.write(volume.type() instanceof ShortType ? signed16(volume)
+			: ImagePlusVolumes.toImagePlus(volume), file);
 		else if (n.endsWith(".nii") || n.endsWith(".nii.gz")) NiftiIO.write(volume, file);
 		else throw new IllegalArgumentException(file + ": unsupported output type (use .tif, .tiff, .nii or .nii.gz)");
+	}
+
+	/** int16 as ImageJ stores it: unsigned + 32768 with its signed-16-bit calibration (read back as int16). */
+	private static ImagePlus signed16(final Volume<?> v) {
+		final int w = Math.toIntExact(v.width()), h = Math.toIntExact(v.height());
+		final ImageStack st = new ImageStack(w, h);
+		for (long z = 0; z < v.depth(); z++) {
+			final short[] a = new short[w * h];
+			final Cursor<? extends RealType<?>> c = Views.flatIterable(Views.hyperSlice(Views.zeroMin(v.image()), 2, z))
+				.cursor();
+			for (int i = 0; c.hasNext(); i++)
+				a[i] = (short) ((int) c.next().getRealDouble() + 32768);
+			st.addSlice(new ShortProcessor(w, h, a, null));
+		}
+		final ImagePlus imp = new ImagePlus(v.name(), st);
+		final Calibration cal = ImagePlusVolumes.calibration(v);
+		cal.setSigned16BitCalibration();
+		imp.setCalibration(cal);
+		ImagePlusVolumes.resetDisplayRange(imp);
+		return imp;
 	}
 
 	/**

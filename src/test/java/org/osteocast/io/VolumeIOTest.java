@@ -278,14 +278,21 @@ class VolumeIOTest {
 	}
 
 	@Test
-	void writeRefusesUnknownExtensionAndConvertsOtherTypesToFloatTiff() throws Exception {
+	void writeRefusesUnknownExtensionKeepsInt16AndConvertsOtherTypesToFloatTiff() throws Exception {
 		final Volume<ShortType> v = ramp(PlanarImgs.shorts(3, 3, 2), new double[] { 1, 1, 1 }, new double[3]);
 		assertThrows(IllegalArgumentException.class, () -> VolumeIO.write(v, tmp.resolve("x.png")));
+		v.image().randomAccess().setPositionAndGet(new long[] { 1, 1, 1 }).set((short) -1234);
 		final Path f = tmp.resolve("s.tif");
 		VolumeIO.write(v, f);
 		final Volume<?> back = VolumeIO.read(f);
-		assertTrue(back.type() instanceof FloatType);
+		assertTrue(back.type() instanceof ShortType, "int16 stays int16 (ImageJ signed 16-bit)");
 		assertSameValues(v, back);
+		final Volume<net.imglib2.type.numeric.real.DoubleType> dv = ramp(PlanarImgs.doubles(3, 3, 2), new double[] { 1, 1,
+			1 }, new double[3]);
+		VolumeIO.write(dv, f);
+		final Volume<?> dback = VolumeIO.read(f);
+		assertTrue(dback.type() instanceof FloatType, "float64 becomes float32 in TIFF");
+		assertSameValues(dv, dback);
 		final Volume<UnsignedShortType> u = ramp(PlanarImgs.unsignedShorts(3, 3, 2), new double[] { 1, 1, 1 },
 			new double[3]);
 		VolumeIO.write(u, f); // overwrite atomically
