@@ -81,14 +81,23 @@ class InfoCommandTest {
 	}
 
 	@Test
-	void humanTrabecularWithVoxelOverride() {
-		final Run r = run("info", "--voxel-um", "19.5", realData("human-trabecular-lhdl-3155").toString());
+	void voxelOverrideForUncalibratedTiffSlices() throws Exception {
+		final Path dir = Files.createDirectories(tmp.resolve("slices"));
+		for (int i = 0; i < 3; i++) {
+			final ij.process.ByteProcessor bp = new ij.process.ByteProcessor(5, 4);
+			bp.set(1, 1, 10 * i);
+			new ij.io.FileSaver(new ij.ImagePlus("s", bp)).saveAsTiff(dir.resolve("s_" + i + ".tif").toString());
+		}
+		final JsonObject plain = JsonParser.parseString(run("info", dir.toString()).out).getAsJsonObject();
+		assertTrue(plain.get("voxel_size_source").getAsString().startsWith("none"), plain.toString());
+		final Run r = run("info", "--voxel-um", "19.5", dir.toString());
 		assertEquals(0, r.code, r.err);
 		final JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
-		assertEquals(200, j.getAsJsonObject("dimensions").get("z").getAsInt());
+		assertEquals(3, j.getAsJsonObject("dimensions").get("z").getAsInt());
 		assertEquals(19.5, j.getAsJsonObject("voxel_size_um").get("x").getAsDouble(), 0);
 		assertEquals("--voxel-um", j.get("voxel_size_source").getAsString());
 		assertEquals("uint8", j.get("pixel_type").getAsString());
+		assertEquals(20, j.getAsJsonObject("value_range").get("max").getAsInt());
 	}
 
 	@Test
