@@ -188,6 +188,94 @@ public final class Cohort {
 		return new Cohort(dir, scans);
 	}
 
+	/** The image headers of a cohort and every problem found in them. */
+	public static final class ImageReport {
+		/** Header of each readable scan, by mouse then week. */
+		public final Map<Scan, VolumeHeader> headers;
+		/** Human-readable problems, one per entry, naming the mouse and week (empty when all is well). */
+		public final List<String> problems;
+
+		ImageReport(final Map<Scan, VolumeHeader> headers, final List<String> problems) {
+			this.headers = Collections.unmodifiableMap(headers);
+			this.problems = Collections.unmodifiableList(problems);
+		}
+	}
+
+	/**
+	 * Reads every scan's header (not its pixels) and collects all problems
+	 * instead of stopping at the first: unreadable images, images that are not
+	 * one 3-D volume, and dimensions or voxel sizes that differ between the
+	 * weeks of one mouse (a longitudinal model compares voxel to voxel).
+	 *
+	 * @param voxelUmOverride isotropic voxel size in µm to assume for every
+	 *          scan, or NaN to use what the files state
+	 */
+	public ImageReport checkImages(final double voxelUmOverride) {
+		final Map<Scan, VolumeHeader> headers = new LinkedHashMap<>();
+		final List<String> problems = new ArrayList<>();
+		for (final String mouse : mice()) {
+			final List<Scan> scans = scans(mouse);
+			for (final Scan s : scans) {
+				try {
+					final VolumeHeader h = VolumeIO.readHeader(s.image, voxelUmOverride);
+					headers.put(s, h);
+					if (h.frames() > 1) problems.add(s + ": " + h.frames() + " frames in one image; a scan is one volume");
+					else if (h.dimensions()[2] < 2) problems.add(s + ": " + VolumeIO.NOT_3D);
+				}
+				catch (final VolumeIOException e) {
+					problems.add(s + ": unreadable: " + e.getMessage());
+				}
+			}
+			final List<Scan> read = new ArrayList<>();
+			for (final Scan s : scans)
+				if (headers.containsKey(s)) read.add(s);
+			if (read.size() < 2) continue;
+			final VolumeHeader ref = headers.get(read.get(0));
+			boolean dimsDiffer = false, voxelsDiffer = false;
+			for (final Scan s : read.subList(1, read.size())) {
+				final VolumeHeader h = headers.get(s);
+				dimsDiffer |= !java.util.Arrays.equals(ref.dimensions(), h.dimensions());
+				for (int d = 0; d < 3; d++)
+					voxelsDiffer |= Math.abs(ref.voxelSizeUm()[d] - h.voxelSizeUm()[d]) > 1e-3 * ref.voxelSizeUm()[d];
+			}
+			if (dimsDiffer) problems.add("mouse " + mouse + ": dimensions differ between weeks (" + describe(read, headers,
+				true) + ")");
+			if (voxelsDiffer) problems.add("mouse " + mouse + ": voxel sizes differ between weeks (" + describe(read, headers,
+				false) + ")");
+		}
+		return new ImageReport(headers, problems);
+	}
+
+	/**
+	 * {@link #checkImages(double)} with the files' own calibration, failing
+	 * with one {@link VolumeIOException} that lists every problem.
+	 *
+	 * @return each scan's header
+	 */
+	public Map<Scan, VolumeHeader> validateImages() throws VolumeIOException {
+		return validateImages(Double.NaN);
+	}
+
+	/** As {@link #validateImages()}, with a voxel size (µm) assumed for every scan. */
+	public Map<Scan, VolumeHeader> validateImages(final double voxelUmOverride) throws VolumeIOException {
+		final ImageReport r = checkImages(voxelUmOverride);
+		if (!r.problems.isEmpty()) throw new VolumeIOException(root, r.problems.size() + " problem(s) in the cohort's images: " +
+			String.join("; ", r.problems));
+		return r.headers;
+	}
+
+	private static String describe(final List<Scan> scans, final Map<Scan, VolumeHeader> headers, final boolean dims) {
+		final List<String> parts = new ArrayList<>();
+		for (final Scan s : scans) {
+			final VolumeHeader h = headers.get(s);
+			final long[] d = h.dimensions();
+			final double[] v = h.voxelSizeUm();
+			parts.add("week " + s.week + ": " + (dims ? d[0] + "x" + d[1] + "x" + d[2] : String.format(java.util.Locale.ROOT,
+				"%.4g x %.4g x %.4g um", v[0], v[1], v[2])));
+		}
+		return String.join(", ", parts);
+	}
+
 	/** Writes a manifest (atomically) with image paths relative to the CSV's folder. */
 	public void writeManifest(final Path csv) throws IOException {
 		final Path base = csv.toAbsolutePath().getParent();
