@@ -11,11 +11,11 @@ import java.nio.file.Path;
  * working directory, so git worktrees nested one level deeper find it too), or
  * the system property {@code osteocast.realdata}. Tests skip when it is absent.
  */
-final class RealData {
+public final class RealData {
 
 	private RealData() {}
 
-	static final Path ROOT = find();
+	public static final Path ROOT = find();
 
 	private static Path find() {
 		final String prop = System.getProperty("osteocast.realdata");
@@ -30,7 +30,7 @@ final class RealData {
 	}
 
 	/** A folder or file under the real-data root, or a skipped test if absent. */
-	static Path require(final String relative) {
+	public static Path require(final String relative) {
 		final Path p = ROOT.resolve(relative);
 		assumeTrue(Files.exists(p), "real data not available: " + p);
 		return p;
