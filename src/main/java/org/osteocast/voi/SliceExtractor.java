@@ -127,7 +127,8 @@ public final class SliceExtractor {
 		}
 		// crop: bone of week 1 over the VOI slices, largest in-plane component of its projection
 		final int w = vp.width(), h = vp.height();
-		final int z0 = (int) Math.max(0, Math.round(Math.min(start, end))), z1 = (int) Math.min(d - 1, Math.round(Math
+		// slices whose centres lie inside the VOI (symmetric under flipping the stack)
+		final int z0 = (int) Math.max(0, Math.ceil(Math.min(start, end))), z1 = (int) Math.min(d - 1, Math.floor(Math
 			.max(start, end)));
 		final int[] hits = new int[w * h];
 		for (int z = z0; z <= z1; z++) {
