@@ -18,11 +18,10 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Cohort;
 import org.osteocast.io.Hyperstack;
-import org.osteocast.io.ImagePlusVolumes;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.SliceDataset.Split;
-import org.osteocast.io.TiffIO;
 import org.osteocast.io.Volume;
+import org.osteocast.io.VolumeIO;
 import org.osteocast.io.VolumeIOException;
 
 /**
@@ -245,15 +244,8 @@ public final class CohortSlicer {
 		return mouse.replaceAll("[^A-Za-z0-9._-]", "_");
 	}
 
-	/**
-	 * Reads one scan. TIFF stacks for now, through ImageJ 1.x; other formats
-	 * (NIfTI, SkyScan folders) arrive with {@code io.VolumeIO}.
-	 */
+	/** Reads one scan in any format {@code io.VolumeIO} knows (TIFF, NIfTI, SkyScan folders). */
 	static Volume<?> readVolume(final Path file) throws VolumeIOException {
-		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (Files.isRegularFile(file) && (n.endsWith(".tif") || n.endsWith(".tiff"))) return ImagePlusVolumes.wrap(TiffIO
-			.read(file), file);
-		throw new VolumeIOException(file, "only TIFF stacks can be sliced in this build (NIfTI and SkyScan folders: " +
-			"convert to TIFF first)");
+		return VolumeIO.read(file);
 	}
 }
