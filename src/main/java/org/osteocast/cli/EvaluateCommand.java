@@ -66,10 +66,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 		description = "Threshold on |truth - last observed| for changed pixels (default: 3 x robust SD of that difference).")
 	Double changeThreshold;
 
-	/** CSV columns. */
-	static final String[] COLUMNS = { "mouse", "method", "psnr_db", "ssim", "changed_mse", "changed_pixels",
+	private static final String[] COLUMNS = { "mouse", "method", "psnr_db", "ssim", "changed_mse", "changed_pixels",
 		"lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
 		"perforated_slices_truth", "perforation_agrees" };
+
+	/** CSV columns (the first row of the written file). */
+	public static final List<String> CSV_COLUMNS = List.of(COLUMNS);
 
 	@Override
 	public Integer call() throws Exception {
