@@ -12,7 +12,9 @@ import org.osteocast.io.Volume;
  * <p>
  * Method (all thresholds come from the scan itself):
  * <ol>
- * <li>Mineralised voxels are those above Otsu's threshold of the whole scan.
+ * <li>Mineralised voxels are those above Otsu's threshold of the whole scan
+({@link Otsu#boneThreshold}: a second Otsu cut of the bright part when a
+leg in air makes three classes).
  * Planes wider than {@value #DETECTION_PIXELS} pixels are box-binned in-plane
  * first (the profile is a per-slice area ratio, so binning changes it little
  * and keeps memory at a few hundred MB for large scans).</li>
@@ -156,7 +158,7 @@ public final class GrowthPlateDetector {
 			options, volume.name());
 	}
 
-	/** Otsu threshold of every voxel at full resolution (per-thread histograms merged). */
+	/** Mineral threshold ({@link Otsu#boneThreshold}) of every voxel at full resolution. */
 	static double fullThreshold(final VolumePlanes vp, final double min, final double max) {
 		final int d = vp.depth();
 		final long[][] hists = new long[d][];
@@ -169,7 +171,7 @@ public final class GrowthPlateDetector {
 		for (final long[] hz : hists)
 			for (int i = 0; i < hist.length; i++)
 				hist[i] += hz[i];
-		return Otsu.threshold(hist, min, max);
+		return Otsu.boneThreshold(hist, min, max);
 	}
 
 	private static float[] binPlane(final float[] p, final int w, final int h, final int bin, final int bw,

@@ -58,6 +58,22 @@ class GrowthPlateDetectorTest {
 	}
 
 	@Test
+	void findsPlateInALegSurroundedByAir() {
+		// air | soft tissue | bone: a single Otsu cut would split air from the leg
+		final TibiaPhantom p = new TibiaPhantom();
+		p.width = p.height = 64;
+		p.offsetXUm = p.offsetYUm = 0;
+		p.legRadiusUm = 560;
+		p.seed = 11;
+		final Volume<FloatType> v = p.week(1);
+		assertTrue(Otsu.threshold(values(v)) < TibiaPhantom.SOFT, "a single cut separates air from the leg here");
+		final GrowthPlateDetector.Result r = GrowthPlateDetector.detect(v, new GrowthPlateDetector.Options());
+		assertTrue(r.threshold > TibiaPhantom.CARTILAGE + 0.1 && r.threshold < TibiaPhantom.BONE - 0.1, "threshold " +
+			r.threshold);
+		assertPlate(p, r, 1);
+	}
+
+	@Test
 	void givenOrientationIsRespected() {
 		final TibiaPhantom p = new TibiaPhantom();
 		p.flipped = true;
@@ -130,6 +146,15 @@ class GrowthPlateDetectorTest {
 		assertEquals(1, r.warnings.size());
 		assertTrue(r.warnings.get(0).contains("m7") && r.warnings.get(0).contains("long axis deviates"), r.warnings
 			.toString());
+	}
+
+	private static float[] values(final Volume<FloatType> v) {
+		final VolumePlanes vp = new VolumePlanes(v);
+		final int n = vp.width() * vp.height();
+		final float[] all = new float[n * vp.depth()];
+		for (int z = 0; z < vp.depth(); z++)
+			System.arraycopy(vp.read(z), 0, all, z * n, n);
+		return all;
 	}
 
 	static Volume<?> to16Bit(final Volume<FloatType> v) {

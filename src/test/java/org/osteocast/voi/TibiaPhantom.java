@@ -34,6 +34,9 @@ final class TibiaPhantom {
 	/** Bone centre offset from the image centre (µm). */
 	double offsetXUm = 40, offsetYUm = -20;
 	double noise = 0.03;
+	/** Radius of the leg (soft tissue) around the bone, µm; air (value {@link #air}) outside. Infinite: no air. */
+	double legRadiusUm = Double.POSITIVE_INFINITY;
+	double air = -0.4;
 	long seed = 1;
 
 	/** Number of slices. */
@@ -84,7 +87,7 @@ final class TibiaPhantom {
 				for (int x = 0; x < width; x++) {
 					final double px = (x + 0.5) * voxelUm[0], py = (y + 0.5) * voxelUm[1];
 					final double rr = Math.hypot(px - cx, py - cy);
-					double v = SOFT;
+					double v = rr > legRadiusUm ? air : SOFT;
 					if (z >= 200 && rr < r) {
 						if (rr >= r - wl) v = BONE;
 						else if (z >= PLATE_START_UM && z < PLATE_END_UM) v = CARTILAGE;
