@@ -13,8 +13,8 @@ import org.osteocast.io.Volume;
  * Method (all thresholds come from the scan itself):
  * <ol>
  * <li>Mineralised voxels are those above Otsu's threshold of the whole scan
-({@link Otsu#boneThreshold}: a second Otsu cut of the bright part when a
-leg in air makes three classes).
+({@link Otsu#boneThreshold}: the upper cut of a three-class Otsu when air
+around the leg dominates the two-class cut).
  * Planes wider than {@value #DETECTION_PIXELS} pixels are box-binned in-plane
  * first (the profile is a per-slice area ratio, so binning changes it little
  * and keeps memory at a few hundred MB for large scans).</li>

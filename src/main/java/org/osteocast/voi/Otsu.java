@@ -15,15 +15,6 @@ public final class Otsu {
 	/** Bins of the histograms this class builds. */
 	public static final int BINS = 256;
 
-	/**
-	 * Separability (between-class / total variance) above which the bright part
-	 * of a scan is taken to hold two classes (soft tissue and bone) rather than
-	 * one. Splitting a single Gaussian class at its mean gives 2/π ≈ 0.64 and a
-	 * uniform one 0.75; two classes separated by several standard deviations
-	 * give more than 0.9.
-	 */
-	public static final double TWO_CLASS_SEPARABILITY = 0.8;
-
 	private Otsu() {}
 
 	/**
@@ -38,16 +29,54 @@ public final class Otsu {
 	}
 
 	/**
-	 * The mineral threshold of a scan: Otsu's cut; then Otsu's cut of the part
-	 * above it, used instead when that part is itself clearly two classes
-	 * (separability ≥ {@value #TWO_CLASS_SEPARABILITY}): air | soft tissue | bone.
+	 * The mineral threshold of a scan. Two-class Otsu (cut t) and three-class
+	 * Otsu (cuts a &lt; b) are compared: when t coincides with the lower cut a
+	 * (closer to a than to b), the dominant split of the scan is a dark class
+	 * (air around an in vivo leg) against the object, and bone is the class
+	 * above b; otherwise t already separates bone from the rest. Before that, a
+	 * spike at the minimum value holding more than 1 % of the voxels (the fill
+	 * outside a reconstruction's circular field of view) is left out, since it
+	 * is no tissue at all.
 	 */
-	public static double boneThreshold(final long[] hist, final double min, final double max) {
-		final double[] first = split(hist, 0, hist.length);
-		if (first == null) return min;
-		final double[] upper = split(hist, (int) first[0] + 1, hist.length);
-		if (upper != null && upper[1] >= TWO_CLASS_SEPARABILITY) return edge(upper[0], hist.length, min, max);
-		return edge(first[0], hist.length, min, max);
+	public static double boneThreshold(final long[] histogram, final double min, final double max) {
+		final long[] hist = histogram.clone();
+		long total = 0;
+		for (final long c : hist)
+			total += c;
+		if (hist[0] > 0.01 * total && hist[0] > 4 * Math.max(hist.length > 1 ? hist[1] : 0, 1)) hist[0] = 0;
+		final double[] two = split(hist, 0, hist.length);
+		if (two == null) return min;
+		final int[] three = split3(hist);
+		final int t = (int) two[0];
+		if (three != null && Math.abs(t - three[0]) < Math.abs(t - three[1])) return edge(three[1], hist.length, min, max);
+		return edge(t, hist.length, min, max);
+	}
+
+	/** Three-class Otsu: {a, b}, the last bins of the lower and middle classes; null if impossible. */
+	static int[] split3(final long[] h) {
+		final int n = h.length;
+		final double[] p = new double[n + 1], m = new double[n + 1];
+		for (int i = 0; i < n; i++) {
+			p[i + 1] = p[i] + h[i];
+			m[i + 1] = m[i] + (double) i * h[i];
+		}
+		double best = -1;
+		int[] ab = null;
+		for (int a = 0; a < n - 2; a++) {
+			final double w0 = p[a + 1], s0 = m[a + 1];
+			if (w0 <= 0) continue;
+			for (int b = a + 1; b < n - 1; b++) {
+				final double w1 = p[b + 1] - w0, w2 = p[n] - p[b + 1];
+				if (w1 <= 0 || w2 <= 0) continue;
+				final double s1 = m[b + 1] - s0, s2 = m[n] - m[b + 1];
+				final double v = s0 * s0 / w0 + s1 * s1 / w1 + s2 * s2 / w2;
+				if (v > best) {
+					best = v;
+					ab = new int[] { a, b };
+				}
+			}
+		}
+		return ab;
 	}
 
 	private static double edge(final double bin, final int n, final double min, final double max) {
@@ -56,7 +85,8 @@ public final class Otsu {
 
 	/**
 	 * Otsu's split of bins [from, to): {last bin of the lower class,
-	 * separability}, or null when fewer than two bins are occupied.
+	 * separability = between-class / total variance}, or null when fewer than
+	 * two bins are occupied.
 	 */
 	static double[] split(final long[] hist, final int from, final int to) {
 		long total = 0;

@@ -56,6 +56,15 @@ class OtsuTest {
 		assertEquals(2 / Math.PI, Otsu.split(h, 0, h.length)[1], 0.02);
 	}
 
+	@Test
+	void fillOutsideTheFieldOfViewIsIgnored() {
+		// 40 % zeros (outside the reconstruction circle), then air, soft tissue and bone
+		final float[] v = classes(4, new double[] { 40000, 0, 0 }, new double[] { 20000, 8000, 400 }, new double[] {
+			35000, 15500, 500 }, new double[] { 3000, 24000, 3000 });
+		final double bone = Otsu.boneThreshold(hist(v, min(v), max(v)), min(v), max(v));
+		assertTrue(bone > 16500 && bone < 21000, "bone threshold " + bone);
+	}
+
 	private static double min(final float[] v) {
 		double m = Double.POSITIVE_INFINITY;
 		for (final float x : v)

@@ -1,6 +1,7 @@
 package org.osteocast.voi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,7 +33,22 @@ class RealScanSliceTest {
 		final SliceOptions o = new SliceOptions();
 		o.voiStart = 100;
 		o.proximal = GrowthPlateDetector.Proximal.TOP;
+		// the rib cage's bounding square over the VOI is wider than this scan's field of view: a clear error
+		final IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> SliceExtractor
+			.extract(List.of(v), o, null, "thorax"));
+		assertTrue(tooBig.getMessage().contains("thorax") && tooBig.getMessage().contains("larger than the image"),
+			tooBig.getMessage());
+		o.cropMm = 8.0;
 		final SliceExtractor.Extraction e = SliceExtractor.extract(List.of(v, v), o, null, "thorax");
+		// the mineral threshold selects bone, a small part of the scan, not the whole body
+		final VolumePlanes vp = new VolumePlanes(v);
+		long above = 0;
+		for (int z = 0; z < vp.depth(); z++)
+			for (final float x : vp.read(z))
+				if (x > e.geometry.threshold()) above++;
+		final double fraction = above / (double) (vp.width() * vp.height() * vp.depth());
+		System.out.println("thorax: mineral fraction " + fraction);
+		assertTrue(fraction > 0.001 && fraction < 0.15, "fraction above the bone threshold " + fraction);
 		final Hyperstack h = e.slices;
 		assertEquals(48, h.slices());
 		assertEquals(2, h.frames());
