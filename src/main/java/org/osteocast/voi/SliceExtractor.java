@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
+import net.imglib2.type.numeric.real.FloatType;
+
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.Volume;
 
@@ -59,6 +61,20 @@ public final class SliceExtractor {
 			options.percentileLo, options.percentileHi);
 		w.normaliseInPlace(raw);
 		return new Extraction(raw, g, w, warnings);
+	}
+
+	/**
+	 * The same for one registered 32-bit hyperstack (frames = weeks, slices =
+	 * the scan's z), e.g. the image open in Fiji: each frame is a week on
+	 * frame 1's grid. The mouse is named after the hyperstack.
+	 */
+	public static Extraction extract(final Hyperstack registered, final SliceOptions options,
+		final IntensityWindow window)
+	{
+		final List<Volume<FloatType>> weeks = new ArrayList<>();
+		for (int t = 0; t < registered.frames(); t++)
+			weeks.add(registered.frame(t));
+		return extract(weeks, options, window, registered.name().isEmpty() ? "image" : registered.name());
 	}
 
 	/**

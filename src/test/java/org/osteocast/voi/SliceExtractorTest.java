@@ -90,6 +90,28 @@ class SliceExtractorTest {
 	}
 
 	@Test
+	void registeredHyperstackGivesTheSameResultAsTheWeekList() {
+		final TibiaPhantom p = new TibiaPhantom();
+		final List<Volume<FloatType>> w = weeks(p, 2);
+		final int n = p.width * p.height, d = p.depth();
+		final Hyperstack registered = new Hyperstack(p.width, p.height, d, 2, p.voxelUm, "open-image");
+		for (int t = 0; t < 2; t++) {
+			final float[] a = ((net.imglib2.img.array.ArrayImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray>) w
+				.get(t).image()).update(null).getCurrentStorageArray();
+			for (int z = 0; z < d; z++)
+				System.arraycopy(a, z * n, registered.plane(z, t), 0, n);
+		}
+		final SliceOptions o = new SliceOptions();
+		final SliceExtractor.Extraction a = SliceExtractor.extract(registered, o, null);
+		final SliceExtractor.Extraction b = SliceExtractor.extract(w, o, null, "open-image");
+		assertEquals("open-image", a.slices.name());
+		assertEquals(b.geometry.startSlice(), a.geometry.startSlice(), 1e-12);
+		for (int t = 0; t < 2; t++)
+			for (int z = 0; z < 48; z++)
+				assertArrayEquals(b.slices.plane(z, t), a.slices.plane(z, t));
+	}
+
+	@Test
 	void flippedScanGivesTheSameSlicesInTheSameOrder() {
 		final TibiaPhantom top = new TibiaPhantom(), bottom = new TibiaPhantom();
 		top.noise = 0;
