@@ -33,10 +33,9 @@ import picocli.CommandLine.Spec;
  * extrapolation baselines; per mouse and overall (mean over mice), as an
  * aligned table and optionally a CSV (written atomically).
  */
-@Command(name = "evaluate", description = {
-	"Score forecasts (<mouse>_pred.tif: slices x 64 x 64, float) against the true week of a slice data set:",
-	"PSNR, SSIM, changed-pixel MSE, lesion Dice, BV/TV error and cortical perforation, for the forecast and for",
-	"the persistence and linear-extrapolation baselines." })
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Score forecasts (<mouse>_pred.tif: " +
+	"slices x 64 x 64, float) against the true week of a slice data set: PSNR, SSIM, changed-pixel MSE, lesion Dice, " +
+	"BV/TV error and cortical perforation, for the forecast and for the persistence and linear-extrapolation baselines.")
 public final class EvaluateCommand implements Callable<Integer> {
 
 	/** Printed because LPIPS needs a pretrained network that is not part of OsteoCast. */

@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
  * (one hyperstack per mouse, {@code cohort.csv} with splits, {@code slices.json}).
  * Parses options and calls {@link CohortSlicer}; no maths here.
  */
-@Command(name = "slice", description = {
-	"Cut the volume of interest below the growth plate from every week of a registered cohort and write the model's",
-	"data set: one 32-bit hyperstack per mouse (frames = weeks, slices = VOI slices, values in [0, 1]), cohort.csv",
-	"with train/val/test splits by mouse, and slices.json (intensity window, geometry per mouse)." })
+@Command(name = "slice", mixinStandardHelpOptions = true, description = "Cut the volume of interest below the " +
+	"growth plate from every week of a registered cohort and write the model's data set: one 32-bit hyperstack per " +
+	"mouse (frames = weeks, slices = VOI slices, values in [0, 1]), cohort.csv with train/val/test splits by mouse, " +
+	"and slices.json (intensity window, geometry per mouse).")
 public final class SliceCommand implements Callable<Integer> {
 
 	@Spec
