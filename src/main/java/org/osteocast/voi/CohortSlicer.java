@@ -1,0 +1,251 @@
+package org.osteocast.voi;
+
+import com.google.gson.GsonBuilder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.osteocast.OsteoCast;
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
+import org.osteocast.io.Cohort;
+import org.osteocast.io.Hyperstack;
+import org.osteocast.io.SliceDataset;
+import org.osteocast.io.SliceDataset.Split;
+import org.osteocast.io.Volume;
+import org.osteocast.io.VolumeIO;
+import org.osteocast.io.VolumeIOException;
+
+/**
+ * Turns a registered cohort into the model's data set: selects mice with
+ * weeks 1..n, splits them by mouse, cuts every mouse's VOI, picks one
+ * intensity window from the training mice, and writes {@code <mouse>.tif}
+ * hyperstacks, {@code cohort.csv} and {@code slices.json} (window, per-mouse
+ * geometry, options, skipped mice, version) into the output folder.
+ * <p>
+ * A mouse with too few weeks or a gap inside 1..n is skipped and listed (not
+ * fatal); a mouse whose VOI cannot be cut (past the end of the scan, crop
+ * larger than the image, no plate) stops the run with a message naming it,
+ * because those call for a change of options rather than silently losing a
+ * mouse.
+ */
+public final class CohortSlicer {
+
+	/** Name of the geometry/window record in the data set folder. */
+	public static final String RECORD = "slices.json";
+
+	private CohortSlicer() {}
+
+	/** A mouse that was left out, and why. */
+	public static final class Skipped {
+		public final String mouse, reason;
+
+		Skipped(final String mouse, final String reason) {
+			this.mouse = mouse;
+			this.reason = reason;
+		}
+
+		@Override
+		public String toString() {
+			return mouse + ": " + reason;
+		}
+	}
+
+	/** What a run wrote. */
+	public static final class Report {
+		public final SliceDataset dataset;
+		public final IntensityWindow window;
+		public final Map<String, VoiGeometry> geometry;
+		public final List<Skipped> skipped;
+		public final List<String> warnings;
+
+		Report(final SliceDataset dataset, final IntensityWindow window, final Map<String, VoiGeometry> geometry,
+			final List<Skipped> skipped, final List<String> warnings)
+		{
+			this.dataset = dataset;
+			this.window = window;
+			this.geometry = Collections.unmodifiableMap(geometry);
+			this.skipped = Collections.unmodifiableList(skipped);
+			this.warnings = Collections.unmodifiableList(warnings);
+		}
+	}
+
+	/**
+	 * Builds the data set.
+	 *
+	 * @param out output folder (created); must not be the cohort's folder
+	 */
+	public static Report run(final Cohort cohort, final SliceOptions o, final Path out, final Progress progress,
+		final Cancellation cancel) throws IOException
+	{
+		o.validate();
+		final Path outAbs = out.toAbsolutePath().normalize();
+		if (outAbs.equals(cohort.root())) throw new IllegalArgumentException("--out " + out +
+			" is the cohort's own folder; choose a new folder so no input is overwritten");
+		final List<Skipped> skipped = new ArrayList<>();
+		final List<String> eligible = new ArrayList<>();
+		final Map<String, Path[]> files = new LinkedHashMap<>();
+		for (final String m : cohort.mice()) {
+			final Map<Integer, Path> byWeek = new HashMap<>();
+			for (final Cohort.Scan s : cohort.scans(m))
+				byWeek.put(s.week, s.image);
+			final List<Integer> missing = new ArrayList<>();
+			final Path[] p = new Path[o.weeks];
+			for (int k = 1; k <= o.weeks; k++) {
+				p[k - 1] = byWeek.get(k);
+				if (p[k - 1] == null) missing.add(k);
+			}
+			if (!missing.isEmpty()) {
+				final int have = (int) byWeek.keySet().stream().filter(k -> k >= 1).count();
+				skipped.add(new Skipped(m, have < o.weeks ? "has " + have + " week(s) of 1.." + o.weeks + ", missing week(s) " +
+					missing : "missing week(s) " + missing));
+				continue;
+			}
+			eligible.add(m);
+			files.put(m, p);
+		}
+		if (eligible.isEmpty()) throw new IllegalArgumentException("no mouse has all weeks 1.." + o.weeks + " (" + skipped
+			.size() + " skipped: " + skipped + ")");
+		final Map<String, String> groups = new HashMap<>();
+		for (final String m : eligible)
+			groups.put(m, cohort.group(m));
+		final Map<String, Split> split = DatasetSplit.assign(eligible, groups, o.trainFraction, o.valFraction, o.seed);
+		final Map<String, Hyperstack> raw = new LinkedHashMap<>();
+		final Map<String, VoiGeometry> geometry = new LinkedHashMap<>();
+		final Map<String, List<String>> mouseWarnings = new LinkedHashMap<>();
+		final List<String> warnings = new ArrayList<>();
+		final long total = (long) eligible.size() * o.weeks;
+		long done = 0;
+		for (final String m : eligible) {
+			final Path[] p = files.get(m);
+			final List<String> mw = new ArrayList<>();
+			Hyperstack h = null;
+			VoiGeometry g = null;
+			for (int t = 0; t < o.weeks; t++) {
+				cancel.check();
+				progress.status("slice " + m + " week " + (t + 1));
+				final Volume<?> v = readVolume(p[t]);
+				if (t == 0) {
+					g = SliceExtractor.geometry(v, o, m, mw);
+					h = new Hyperstack(o.size, o.size, o.slices, o.weeks, g.outputVoxelUm(), m);
+				}
+				else if (!java.util.Arrays.equals(g.sourceDims(), v.dimensions())) throw new VolumeIOException(p[t],
+					"mouse " + m + " week " + (t + 1) + " is " + java.util.Arrays.toString(v.dimensions()) +
+						" voxels but week 1 is " + java.util.Arrays.toString(g.sourceDims()) +
+						"; register all weeks onto week 1's grid first");
+				SliceExtractor.extractFrame(v, g, h, t);
+				progress.progress(++done, total);
+			}
+			raw.put(m, h);
+			geometry.put(m, g);
+			mouseWarnings.put(m, mw);
+			warnings.addAll(mw);
+		}
+		final IntensityWindow window;
+		if (o.window != null) window = new IntensityWindow(o.window[0], o.window[1], "fixed (--window)");
+		else {
+			final List<Hyperstack> train = new ArrayList<>();
+			for (final String m : eligible)
+				if (split.get(m) == Split.TRAIN) train.add(raw.get(m));
+			final boolean noTrain = train.isEmpty();
+			if (noTrain) {
+				warnings.add("no training mice: the intensity window comes from all mice");
+				train.addAll(raw.values());
+			}
+			final IntensityWindow pw = IntensityWindow.fromPercentiles(train, o.percentileLo, o.percentileHi);
+			window = new IntensityWindow(pw.lo(), pw.hi(), pw.source() + (noTrain ? " of all mice" :
+				" of the training mice"));
+		}
+		Files.createDirectories(outAbs);
+		final List<SliceDataset.Entry> entries = new ArrayList<>();
+		for (final String m : eligible) {
+			cancel.check();
+			final Hyperstack h = raw.get(m);
+			window.normaliseInPlace(h);
+			final Path f = outAbs.resolve(safeName(m) + ".tif");
+			progress.status("write " + f.getFileName());
+			h.write(f);
+			entries.add(new SliceDataset.Entry(m, f, groups.get(m), split.get(m)));
+		}
+		final SliceDataset ds = new SliceDataset(outAbs, entries);
+		ds.writeManifest();
+		writeRecord(outAbs.resolve(RECORD), cohort, o, window, eligible, split, groups, geometry, mouseWarnings, skipped);
+		return new Report(ds, window, geometry, skipped, warnings);
+	}
+
+	private static void writeRecord(final Path file, final Cohort cohort, final SliceOptions o,
+		final IntensityWindow window, final List<String> mice, final Map<String, Split> split,
+		final Map<String, String> groups, final Map<String, VoiGeometry> geometry,
+		final Map<String, List<String>> warnings, final List<Skipped> skipped) throws IOException
+	{
+		final Map<String, Object> r = new LinkedHashMap<>();
+		r.put("format", "osteocast-slices");
+		r.put("format_version", 1);
+		r.put("software", "OsteoCast " + OsteoCast.VERSION);
+		r.put("cohort", cohort.root().toString());
+		final Map<String, Object> w = new LinkedHashMap<>();
+		w.put("lo", window.lo());
+		w.put("hi", window.hi());
+		w.put("source", window.source());
+		w.put("mapping", "value = clip((grey - lo) / (hi - lo), 0, 1); grey = lo + value * (hi - lo)");
+		r.put("window", w);
+		final Map<String, Object> opt = new LinkedHashMap<>();
+		opt.put("slices", o.slices);
+		opt.put("size", o.size);
+		opt.put("voi_mm", o.voiMm);
+		opt.put("voi_start", o.voiStart == null ? "auto" : o.voiStart);
+		opt.put("offset_mm", o.offsetMm);
+		opt.put("proximal", o.proximal.name().toLowerCase(Locale.ROOT));
+		opt.put("crop_mm", o.cropMm == null ? "auto" : o.cropMm);
+		opt.put("crop_margin", o.cropMargin);
+		opt.put("weeks", o.weeks);
+		opt.put("split", o.trainFraction);
+		opt.put("val_fraction", o.valFraction);
+		opt.put("seed", o.seed);
+		r.put("options", opt);
+		final List<Object> ms = new ArrayList<>();
+		for (final String m : mice) {
+			final Map<String, Object> e = new LinkedHashMap<>();
+			e.put("mouse", m);
+			if (groups.get(m) != null) e.put("group", groups.get(m));
+			e.put("split", split.get(m).label());
+			e.put("image", safeName(m) + ".tif");
+			final List<Integer> wk = new ArrayList<>();
+			for (int k = 1; k <= o.weeks; k++)
+				wk.add(k);
+			e.put("weeks", wk);
+			e.put("geometry", geometry.get(m).toMap());
+			if (!warnings.get(m).isEmpty()) e.put("warnings", warnings.get(m));
+			ms.add(e);
+		}
+		r.put("mice", ms);
+		final List<Object> sk = new ArrayList<>();
+		for (final Skipped s : skipped) {
+			final Map<String, Object> e = new LinkedHashMap<>();
+			e.put("mouse", s.mouse);
+			e.put("reason", s.reason);
+			sk.add(e);
+		}
+		r.put("skipped", sk);
+		final String json = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r);
+		org.osteocast.io.AtomicFiles.writeString(file, json + "\n");
+	}
+
+	/** A file name for a mouse (characters outside [A-Za-z0-9._-] become '_'). */
+	static String safeName(final String mouse) {
+		return mouse.replaceAll("[^A-Za-z0-9._-]", "_");
+	}
+
+	/** Reads one scan in any format {@code io.VolumeIO} knows (TIFF, NIfTI, SkyScan folders). */
+	static Volume<?> readVolume(final Path file) throws VolumeIOException {
+		return VolumeIO.read(file);
+	}
+}
