@@ -102,41 +102,7 @@ public final class LesionMetrics {
 
 	/** Otsu's threshold of a volume (256 bins between its min and max). */
 	public static double otsu(final float[][] volume) {
-		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-		for (final float[] p : volume)
-			for (final float v : p) {
-				lo = Math.min(lo, v);
-				hi = Math.max(hi, v);
-			}
-		if (!(hi > lo)) return lo;
-		final int bins = 256;
-		final long[] h = new long[bins];
-		final double scale = bins / (hi - lo);
-		for (final float[] p : volume)
-			for (final float v : p)
-				h[Math.min(bins - 1, (int) ((v - lo) * scale))]++;
-		long total = 0;
-		double sumAll = 0;
-		for (int i = 0; i < bins; i++) {
-			total += h[i];
-			sumAll += (double) i * h[i];
-		}
-		long w0 = 0;
-		double sum0 = 0, best = -1;
-		int cut = 0;
-		for (int i = 0; i < bins - 1; i++) {
-			w0 += h[i];
-			sum0 += (double) i * h[i];
-			final long w1 = total - w0;
-			if (w0 == 0 || w1 == 0) continue;
-			final double m0 = sum0 / w0, m1 = (sumAll - sum0) / w1;
-			final double v = (double) w0 * w1 * (m0 - m1) * (m0 - m1);
-			if (v > best) {
-				best = v;
-				cut = i;
-			}
-		}
-		return lo + (cut + 1) / scale;
+		return org.osteocast.core.Otsu.threshold(volume);
 	}
 
 	/** Bone mask: value above the threshold. */

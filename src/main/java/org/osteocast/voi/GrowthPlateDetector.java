@@ -1,5 +1,7 @@
 package org.osteocast.voi;
 
+import org.osteocast.core.Otsu;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.osteocast.voi;
 
+import org.osteocast.core.Otsu;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package org.osteocast.voi;
 
+import org.osteocast.core.Otsu;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

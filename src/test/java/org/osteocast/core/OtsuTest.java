@@ -1,4 +1,5 @@
-package org.osteocast.voi;
+package org.osteocast.core;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
