@@ -2,22 +2,56 @@ package org.osteocast.io;
 
 import ij.ImagePlus;
 import ij.io.FileInfo;
+import ij.io.FileOpener;
 import ij.io.FileSaver;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
+import ij.measure.Calibration;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
 
 /**
- * Multi-page TIFF stacks and ImageJ hyperstacks through ImageJ 1.x's own
- * decoder and encoder (the format every Fiji user already has). Reads check
- * the file before trusting it; writes are atomic.
+ * TIFF through ImageJ 1.x's own decoder and encoder (the format every Fiji
+ * user already has): multi-page stacks, ImageJ hyperstacks with calibration,
+ * and folders of single-slice TIFFs. Reads check the file before trusting it
+ * (a truncated file is an error, not zeros; colour and 64-bit data are refused
+ * with the reason); writes are atomic.
  */
 public final class TiffIO {
 
 	private TiffIO() {}
+
+	/**
+	 * The TIFF's image descriptions (ImageJ's {@link FileInfo}s), without
+	 * reading pixels, checked against the file's length.
+	 *
+	 * @throws VolumeIOException naming the file when it is missing, not a TIFF or truncated
+	 */
+	public static FileInfo[] info(final Path file) throws VolumeIOException {
+		if (!Files.isRegularFile(file)) throw new VolumeIOException(file, "no such file");
+		if (!Files.isReadable(file)) throw new VolumeIOException(file, "not readable");
+		final FileInfo[] info;
+		try {
+			final Path abs = file.toAbsolutePath();
+			info = new TiffDecoder(abs.getParent().toString() + "/", abs.getFileName().toString()).getTiffInfo();
+		}
+		catch (final IOException | RuntimeException e) {
+			throw new VolumeIOException(file, "not a readable TIFF (" + e.getMessage() + ")", e);
+		}
+		if (info == null || info.length == 0) throw new VolumeIOException(file, "not a TIFF file");
+		checkLength(file, info);
+		return info;
+	}
 
 	/**
 	 * Opens a TIFF (single image, stack or ImageJ hyperstack) as an
@@ -26,18 +60,7 @@ public final class TiffIO {
 	 * @throws VolumeIOException naming the file when it is missing, not a TIFF or truncated
 	 */
 	public static ImagePlus read(final Path file) throws VolumeIOException {
-		if (!Files.isRegularFile(file)) throw new VolumeIOException(file, "no such file");
-		if (!Files.isReadable(file)) throw new VolumeIOException(file, "not readable");
-		final FileInfo[] info;
-		try {
-			final Path dir = file.toAbsolutePath().getParent();
-			info = new TiffDecoder(dir.toString() + "/", file.getFileName().toString()).getTiffInfo();
-		}
-		catch (final IOException e) {
-			throw new VolumeIOException(file, "not a readable TIFF (" + e.getMessage() + ")", e);
-		}
-		if (info == null || info.length == 0) throw new VolumeIOException(file, "not a TIFF file");
-		checkLength(file, info);
+		info(file);
 		final ImagePlus imp;
 		synchronized (TiffIO.class) { // ImageJ's Opener keeps static state
 			imp = new Opener().openTiff(file.toAbsolutePath().getParent().toString() + "/", file.getFileName()
@@ -47,8 +70,159 @@ public final class TiffIO {
 		return imp;
 	}
 
+	/**
+	 * Reads a TIFF stack as a volume: 8-, 16- (unsigned, or signed as ImageJ or
+	 * the SampleFormat tag marks it) or 32-bit float, one channel, one frame.
+	 * The slice arrays ImageJ decoded become the volume's planes (no second copy).
+	 */
+	public static Volume<?> readVolume(final Path file) throws VolumeIOException {
+		final VolumeHeader h = readHeader(file); // refuses colour / 64-bit before decoding
+		final ImagePlus imp = read(file);
+		if (imp.getNChannels() > 1 || imp.getNFrames() > 1) throw new VolumeIOException(file, "an ImageJ hyperstack with " +
+			imp.getNChannels() + " channels and " + imp.getNFrames() +
+			" frames; a scan is one channel and one frame (slice sequences are read with Hyperstack)");
+		final Volume<?> v = SliceStack.wrapOwned(imp, file);
+		return new Volume<>(v.image(), h.voxelSizeUm(), h.originUm(), v.name());
+	}
+
+	/** Dimensions, frames, type and calibration of a TIFF, decoding one image at most. */
+	public static VolumeHeader readHeader(final Path file) throws VolumeIOException {
+		final FileInfo[] info = info(file);
+		final FileInfo fi = info[0];
+		final SliceStack.Kind kind = SliceStack.kind(fi, file);
+		final Properties props;
+		final Calibration cal;
+		synchronized (TiffIO.class) {
+			final FileInfo one = (FileInfo) fi.clone();
+			one.nImages = 1;
+			final FileOpener fo = new FileOpener(one);
+			props = fo.decodeDescriptionString((FileInfo) fi.clone());
+			final ImagePlus first = fo.openImage(); // one slice: ImageJ's calibration logic, not a copy of it
+			if (first == null) throw new VolumeIOException(file, "ImageJ could not decode this TIFF");
+			cal = first.getCalibration();
+		}
+		final int images = info.length > 1 ? info.length : Math.max(1, fi.nImages);
+		int frames = intProp(props, "frames", 1), slices = intProp(props, "slices", 0);
+		final int channels = intProp(props, "channels", 1);
+		if (slices <= 0) slices = images / Math.max(1, frames * channels);
+		final boolean ok = calibrated(cal);
+		final double[] voxel = ok ? ImagePlusVolumes.voxelSizeUm(cal) : new double[] { 1, 1, 1 };
+		if (ok && !(props != null && props.getProperty("spacing") != null) && slices > 1 && cal.pixelDepth == 1 &&
+			cal.pixelWidth != 1)
+		{
+			voxel[2] = voxel[0]; // no spacing stored: ImageJ's default 1 unit would be wrong; assume isotropic
+		}
+		final String type = kind == SliceStack.Kind.UINT8 ? "uint8" : kind == SliceStack.Kind.UINT16 ? cal
+			.isSigned16Bit() ? "int16" : "uint16" : kind == SliceStack.Kind.INT16 ? "int16" : "float32";
+		return new VolumeHeader(file, frames > 1 || channels > 1 ? "ImageJ hyperstack TIFF" : "TIFF stack", new long[] {
+			fi.width, fi.height, slices }, frames, type, voxel, ok ? ImagePlusVolumes.originUm(cal) : new double[3], ok);
+	}
+
+	private static int intProp(final Properties p, final String key, final int dflt) {
+		if (p == null || p.getProperty(key) == null) return dflt;
+		try {
+			return Integer.parseInt(p.getProperty(key).trim());
+		}
+		catch (final NumberFormatException e) {
+			return dflt;
+		}
+	}
+
+	/** Whether an ImageJ calibration states a physical length unit (not pixels, inches of a screen, or nothing). */
+	static boolean calibrated(final Calibration cal) {
+		return isLengthUnit(cal.getUnit()) && cal.pixelWidth > 0 && cal.pixelHeight > 0;
+	}
+
+	/** Units that {@link ImagePlusVolumes#unitToMicrometres(String)} converts. */
+	static boolean isLengthUnit(final String unit) {
+		if (unit == null) return false;
+		switch (unit.trim().toLowerCase(Locale.ROOT)) {
+			case "nm":
+			case "nanometer":
+			case "nanometre":
+			case "micron":
+			case "microns":
+			case "um":
+			case "\u00b5m":
+			case "\u03bcm":
+			case "micrometer":
+			case "micrometre":
+			case "mm":
+			case "millimeter":
+			case "millimetre":
+			case "cm":
+			case "m":
+			case "meter":
+			case "metre":
+				return true;
+			default:
+				return false;
+		}
+	}
+
+	/** The TIFF files of a folder of slices, in natural order of their names ("s2" before "s10"). */
+	public static List<Path> sliceFiles(final Path folder) throws VolumeIOException {
+		final List<Path> files = new ArrayList<>();
+		try (Stream<Path> s = Files.list(folder)) {
+			s.filter(p -> !p.getFileName().toString().startsWith(".") && SliceStack.isTiff(p) && Files.isRegularFile(p))
+				.forEach(files::add);
+		}
+		catch (final IOException e) {
+			throw new VolumeIOException(folder, "cannot list folder (" + e.getMessage() + ")", e);
+		}
+		files.sort((a, b) -> Cohort.compareNatural(a.getFileName().toString(), b.getFileName().toString()));
+		return files;
+	}
+
+	/**
+	 * Reads a folder of single-slice TIFFs (natural order) as one volume. All
+	 * slices must share size and type; the odd file is named otherwise. The
+	 * first slice's calibration gives x and y; z is taken equal to x, since a
+	 * single image stores no slice spacing.
+	 */
+	public static Volume<?> readFolder(final Path folder, final Progress progress, final Cancellation cancel)
+		throws VolumeIOException
+	{
+		final List<Path> files = sliceFiles(folder);
+		if (files.isEmpty()) throw new VolumeIOException(folder, emptyFolderProblem(folder));
+		final VolumeHeader first = readHeader(files.get(0));
+		final Volume<?> v = SliceStack.read(files, folder, folder.getFileName().toString(), progress, cancel);
+		final double[] s = first.voxelSizeUm();
+		s[2] = s[0];
+		return new Volume<>(v.image(), s, first.originUm(), v.name());
+	}
+
+	/** Header of a folder of single-slice TIFFs: every slice's header is checked (cheap), no pixels read. */
+	public static VolumeHeader readFolderHeader(final Path folder) throws VolumeIOException {
+		final List<Path> files = sliceFiles(folder);
+		if (files.isEmpty()) throw new VolumeIOException(folder, emptyFolderProblem(folder));
+		final VolumeHeader first = readHeader(files.get(0));
+		final SliceStack.Slice s0 = SliceStack.probe(files.get(0));
+		for (int i = 1; i < files.size(); i++) {
+			final SliceStack.Slice s = SliceStack.probe(files.get(i));
+			if (s.width != s0.width || s.height != s0.height || s.kind != s0.kind) throw new VolumeIOException(files.get(i),
+				"slice is " + s.describe() + ", unlike the first slice " + files.get(0).getFileName() + " (" + s0.describe() +
+					"); all slices must have the same size and type");
+		}
+		final double[] v = first.voxelSizeUm();
+		v[2] = v[0];
+		return new VolumeHeader(folder, "folder of " + files.size() + " TIFF slices", new long[] { s0.width, s0.height,
+			files.size() }, 1, first.pixelType(), v, first.originUm(), first.calibrated());
+	}
+
+	static String emptyFolderProblem(final Path folder) {
+		try (Stream<Path> s = Files.list(folder)) {
+			return s.findAny().isPresent()
+				? "no TIFF slices (.tif, .tiff) and no NRecon reconstruction .log in this folder"
+				: "empty folder";
+		}
+		catch (final IOException e) {
+			return "cannot list folder (" + e.getMessage() + ")";
+		}
+	}
+
 	/** A truncated file ends before the last strip: say so instead of reading zeros. */
-	private static void checkLength(final Path file, final FileInfo[] info) throws VolumeIOException {
+	static void checkLength(final Path file, final FileInfo[] info) throws VolumeIOException {
 		final long size;
 		try {
 			size = Files.size(file);
@@ -57,10 +231,23 @@ public final class TiffIO {
 			throw new VolumeIOException(file, "cannot read file size", e);
 		}
 		for (final FileInfo fi : info) {
-			if (fi.compression != FileInfo.COMPRESSION_NONE && fi.compression != 0) continue; // strips are sized by the codec
+			if (fi.compression > FileInfo.COMPRESSION_NONE) {
+				// compressed strips: their stated ends must lie inside the file
+				if (fi.stripOffsets != null && fi.stripLengths != null) for (int i = 0; i < fi.stripOffsets.length &&
+					i < fi.stripLengths.length; i++)
+				{
+					final long end = (fi.stripOffsets[i] & 0xffffffffL) + fi.stripLengths[i];
+					if (end > size) throw new VolumeIOException(file, "truncated: a compressed strip ends at byte " + end +
+						" but the file has " + size);
+				}
+				continue;
+			}
 			final long images = Math.max(1, fi.nImages);
-			final long need = fi.getOffset() + images * (long) fi.width * fi.height * fi.getBytesPerPixel() +
-				Math.max(0, images - 1) * fi.gapBetweenImages;
+			final long bytesPerImage;
+			if (fi.fileType == FileInfo.BITMAP) bytesPerImage = (fi.width + 7L) / 8 * fi.height;
+			else if (fi.fileType == FileInfo.GRAY12_UNSIGNED) bytesPerImage = ((long) fi.width * fi.height * 3 + 1) / 2;
+			else bytesPerImage = (long) fi.width * fi.height * fi.getBytesPerPixel();
+			final long need = fi.getOffset() + images * bytesPerImage + Math.max(0, images - 1) * fi.getGap();
 			if (need > size) throw new VolumeIOException(file, "truncated: the TIFF header describes " + need +
 				" bytes of pixels but the file has " + size);
 		}

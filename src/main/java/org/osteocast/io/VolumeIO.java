@@ -1,0 +1,220 @@
+package org.osteocast.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.basictypeaccess.array.DoubleArray;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.img.planar.PlanarImg;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.DoubleType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
+
+/**
+ * The one entry point for scans on disk. {@link #read(Path)} decides by what
+ * the path is: a {@code .tif}/{@code .tiff} file (a stack), a {@code .nii} or
+ * {@code .nii.gz} file, a SkyScan NRecon folder (a folder with a
+ * reconstruction {@code .log}), or a folder of single-slice TIFFs.
+ * {@link #write(Volume, Path)} chooses the format by extension and writes
+ * atomically.
+ * <p>
+ * Every read is checked: a volume needs at least 2 slices, float data must be
+ * finite, and bad input raises a {@link VolumeIOException} that names the file
+ * and the reason.
+ */
+public final class VolumeIO {
+
+	private VolumeIO() {}
+
+	/** What a path holds. */
+	public enum Format {
+		/** A (multi-page) TIFF file. */
+		TIFF_STACK,
+		/** A folder of single-slice TIFFs. */
+		TIFF_FOLDER,
+		/** A Bruker SkyScan NRecon reconstruction folder. */
+		SKYSCAN,
+		/** A NIfTI-1 {@code .nii} or {@code .nii.gz} file. */
+		NIFTI
+	}
+
+	/** Problem text for a single image where a volume is needed (asserted by tests and shown to users). */
+	public static final String NOT_3D = "a 2-D image where a 3-D volume is expected";
+
+	/**
+	 * Decides the format of a path: files by extension (or, without a known
+	 * extension, by their first bytes), folders by content (a reconstruction log
+	 * makes a SkyScan folder, else TIFF files make a slice folder).
+	 */
+	public static Format detect(final Path path) throws VolumeIOException {
+		if (Files.isDirectory(path)) {
+			if (SkyScanReader.isReconstructionFolder(path)) return Format.SKYSCAN;
+			if (!TiffIO.sliceFiles(path).isEmpty()) return Format.TIFF_FOLDER;
+			throw new VolumeIOException(path, TiffIO.emptyFolderProblem(path));
+		}
+		if (!Files.exists(path)) throw new VolumeIOException(path, "no such file or folder");
+		if (!Files.isReadable(path)) throw new VolumeIOException(path, "not readable");
+		final String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (n.endsWith(".tif") || n.endsWith(".tiff")) return Format.TIFF_STACK;
+		if (n.endsWith(".nii") || n.endsWith(".nii.gz")) return Format.NIFTI;
+		final byte[] head = new byte[4];
+		int got = 0;
+		try (InputStream in = Files.newInputStream(path)) {
+			got = in.readNBytes(head, 0, 4);
+		}
+		catch (final IOException e) {
+			throw new VolumeIOException(path, "not readable (" + e.getMessage() + ")", e);
+		}
+		if (got == 4) {
+			if (head[0] == 'I' && head[1] == 'I' && head[2] == 42 || head[0] == 'M' && head[1] == 'M' && head[3] == 42)
+				return Format.TIFF_STACK;
+			final int le = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt();
+			if (le == NiftiIO.HEADER_SIZE || Integer.reverseBytes(le) == NiftiIO.HEADER_SIZE) return Format.NIFTI;
+		}
+		throw new VolumeIOException(path,
+			"unsupported file type (OsteoCast reads .tif/.tiff stacks, .nii/.nii.gz, folders of TIFF slices and SkyScan NRecon folders)");
+	}
+
+	/** Reads a scan with the calibration the file states. */
+	public static Volume<?> read(final Path path) throws VolumeIOException {
+		return read(path, Double.NaN, Progress.NONE, Cancellation.NEVER);
+	}
+
+	/**
+	 * Reads a scan, replacing its voxel size by {@code voxelUmOverride} (µm,
+	 * isotropic) when that is positive; NaN or ≤ 0 keeps the file's calibration.
+	 * For files that carry none (plain TIFF slices) or carry a wrong one.
+	 */
+	public static Volume<?> read(final Path path, final double voxelUmOverride) throws VolumeIOException {
+		return read(path, voxelUmOverride, Progress.NONE, Cancellation.NEVER);
+	}
+
+	/** Reads a scan, reporting progress and checking cancellation between slices. */
+	public static Volume<?> read(final Path path, final double voxelUmOverride, final Progress progress,
+		final Cancellation cancel) throws VolumeIOException
+	{
+		final Format f = detect(path);
+		if (f == Format.TIFF_STACK || f == Format.NIFTI) {
+			final VolumeHeader h = f == Format.NIFTI ? NiftiIO.readHeader(path) : TiffIO.readHeader(path);
+			if (h.frames() <= 1 && h.dimensions()[2] < 2) throw new VolumeIOException(path, NOT_3D);
+		}
+		cancel.check();
+		final Volume<?> v;
+		switch (f) {
+			case TIFF_STACK:
+				v = TiffIO.readVolume(path);
+				break;
+			case NIFTI:
+				v = NiftiIO.read(path, progress, cancel);
+				break;
+			case SKYSCAN:
+				v = SkyScanReader.read(path, progress, cancel);
+				break;
+			default:
+				v = TiffIO.readFolder(path, progress, cancel);
+		}
+		if (v.depth() < 2) throw new VolumeIOException(path, NOT_3D);
+		checkFinite(v, path);
+		if (voxelUmOverride > 0 && Double.isFinite(voxelUmOverride)) return new Volume<>(v.image(), new double[] {
+			voxelUmOverride, voxelUmOverride, voxelUmOverride }, v.originUm(), v.name());
+		return v;
+	}
+
+	/** Dimensions, type and voxel size without reading all pixels. */
+	public static VolumeHeader readHeader(final Path path) throws VolumeIOException {
+		return readHeader(path, Double.NaN);
+	}
+
+	/** As {@link #readHeader(Path)}, with the voxel-size override of {@link #read(Path, double)}. */
+	public static VolumeHeader readHeader(final Path path, final double voxelUmOverride) throws VolumeIOException {
+		final VolumeHeader h;
+		switch (detect(path)) {
+			case TIFF_STACK:
+				h = TiffIO.readHeader(path);
+				break;
+			case NIFTI:
+				h = NiftiIO.readHeader(path);
+				break;
+			case SKYSCAN:
+				h = SkyScanReader.readHeader(path);
+				break;
+			default:
+				h = TiffIO.readFolderHeader(path);
+		}
+		return voxelUmOverride > 0 && Double.isFinite(voxelUmOverride) ? h.withVoxelSizeUm(voxelUmOverride) : h;
+	}
+
+	/**
+	 * Writes a volume by extension: {@code .tif}/{@code .tiff} (ImageJ TIFF
+	 * stack, calibrated in µm; types other than 8/16-bit unsigned and 32-bit float
+	 * become 32-bit float), {@code .nii} or {@code .nii.gz}. Atomic.
+	 *
+	 * @throws IllegalArgumentException for another extension
+	 */
+	public static <T extends RealType<T>> void write(final Volume<T> volume, final Path file) throws IOException {
+		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (n.endsWith(".tif") || n.endsWith(".tiff")) TiffIO.write(ImagePlusVolumes.toImagePlus(volume), file);
+		else if (n.endsWith(".nii") || n.endsWith(".nii.gz")) NiftiIO.write(volume, file);
+		else throw new IllegalArgumentException(file + ": unsupported output type (use .tif, .tiff, .nii or .nii.gz)");
+	}
+
+	/**
+	 * Refuses float data with NaN or infinite values, reporting how many and
+	 * the first position (x, y, z): downstream normalisation and losses would
+	 * turn one NaN into a NaN model.
+	 */
+	public static void checkFinite(final Volume<?> v, final Path source) throws VolumeIOException {
+		final Object t = v.type();
+		if (!(t instanceof FloatType) && !(t instanceof DoubleType)) return;
+		final RandomAccessibleInterval<?> img = v.image();
+		long count = 0;
+		long[] first = null;
+		if (img instanceof PlanarImg && ((PlanarImg<?, ?>) img).numSlices() == v.depth()) {
+			final PlanarImg<?, ?> p = (PlanarImg<?, ?>) img;
+			final int w = (int) v.width();
+			for (int z = 0; z < p.numSlices(); z++) {
+				final Object a = p.getPlane(z);
+				if (a instanceof FloatArray) {
+					final float[] f = ((FloatArray) a).getCurrentStorageArray();
+					for (int i = 0; i < f.length; i++)
+						if (!Float.isFinite(f[i]) && count++ == 0) first = new long[] { i % w, i / w, z };
+				}
+				else {
+					final double[] d = ((DoubleArray) a).getCurrentStorageArray();
+					for (int i = 0; i < d.length; i++)
+						if (!Double.isFinite(d[i]) && count++ == 0) first = new long[] { i % w, i / w, z };
+				}
+			}
+		}
+		else {
+			final Cursor<? extends RealType<?>> c = Views.flatIterable(Views.zeroMin(v.image())).localizingCursor();
+			while (c.hasNext())
+				if (!Double.isFinite(c.next().getRealDouble()) && count++ == 0) first = c.positionAsLongArray();
+		}
+		if (count > 0) throw new VolumeIOException(source, count + " NaN or infinite value" + (count == 1 ? "" : "s") +
+			" in float data (first at x=" + first[0] + ", y=" + first[1] + ", z=" + first[2] + ")");
+	}
+
+	/** Minimum and maximum value of a volume (computed over all voxels). */
+	public static double[] valueRange(final Volume<?> v) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		final Cursor<? extends RealType<?>> c = Views.flatIterable(v.image()).cursor();
+		while (c.hasNext()) {
+			final double x = c.next().getRealDouble();
+			if (x < lo) lo = x;
+			if (x > hi) hi = x;
+		}
+		return new double[] { lo, hi };
+	}
+}
