@@ -23,6 +23,9 @@ public final class RegistrationResult {
 	private final String reason;
 	private final double seconds;
 	private final double[] translationUm;
+	/** The pair's own moving → fixed µm matrix (differs from the output matrix only once composed with a reference). */
+	private final double[][] pairUm;
+	private final double[][] pairVoxel;
 
 	RegistrationResult(final double[][] movingToFixedVoxel, final double[] movingVoxelUm, final double[] fixedVoxelUm,
 		final double[] translationUm, final double metric, final double initialMetric, final double ncc,
@@ -33,6 +36,8 @@ public final class RegistrationResult {
 		this.movingVoxelUm = movingVoxelUm.clone();
 		this.fixedVoxelUm = fixedVoxelUm.clone();
 		this.movingToFixedUm = RigidTransforms.voxelToUm(movingToFixedVoxel, movingVoxelUm, fixedVoxelUm);
+		this.pairUm = this.movingToFixedUm;
+		this.pairVoxel = this.movingToFixedVoxel;
 		this.translationUm = translationUm.clone();
 		this.metric = metric;
 		this.initialMetric = initialMetric;
@@ -49,15 +54,65 @@ public final class RegistrationResult {
 
 	/** A copy with another reliability verdict. */
 	public RegistrationResult withReliability(final boolean ok, final String why) {
-		return new RegistrationResult(movingToFixedVoxel, movingVoxelUm, fixedVoxelUm, translationUm, metric,
-			initialMetric, ncc, dice, overlap, converged, iterations, initialisation, ok, why, seconds);
+		return new RegistrationResult(this, ok, why);
 	}
 
-	/** A copy whose transform is {@code before} followed by this one (for composing week k → week 1 → reference). */
-	RegistrationResult composedAfter(final double[][] firstVoxel, final double[] firstMovingVoxelUm) {
-		final double[][] v = RigidTransforms.multiply(movingToFixedVoxel, firstVoxel);
-		return new RegistrationResult(v, firstMovingVoxelUm, fixedVoxelUm, translationUm, metric, initialMetric, ncc,
-			dice, overlap, converged, iterations, initialisation, reliable, reason, seconds);
+	private RegistrationResult(final RegistrationResult pair, final RegistrationResult onto) {
+		this.movingToFixedVoxel = RigidTransforms.multiply(onto.movingToFixedVoxel, pair.movingToFixedVoxel);
+		this.movingVoxelUm = pair.movingVoxelUm.clone();
+		this.fixedVoxelUm = onto.fixedVoxelUm.clone();
+		this.movingToFixedUm = RigidTransforms.voxelToUm(movingToFixedVoxel, movingVoxelUm, fixedVoxelUm);
+		this.pairUm = pair.pairUm;
+		this.pairVoxel = pair.pairVoxel;
+		this.translationUm = pair.translationUm.clone();
+		this.metric = pair.metric;
+		this.initialMetric = pair.initialMetric;
+		this.ncc = pair.ncc;
+		this.dice = pair.dice;
+		this.overlap = pair.overlap;
+		this.converged = pair.converged;
+		this.iterations = pair.iterations;
+		this.initialisation = pair.initialisation;
+		final boolean ok = pair.reliable && onto.reliable;
+		this.reliable = ok;
+		this.reason = ok ? "" : !pair.reliable ? pair.reason : "first week to reference: " + onto.reason;
+		this.seconds = pair.seconds;
+	}
+
+	private RegistrationResult(final RegistrationResult r, final boolean ok, final String why) {
+		this.movingToFixedVoxel = r.movingToFixedVoxel;
+		this.movingVoxelUm = r.movingVoxelUm;
+		this.fixedVoxelUm = r.fixedVoxelUm;
+		this.movingToFixedUm = r.movingToFixedUm;
+		this.pairUm = r.pairUm;
+		this.pairVoxel = r.pairVoxel;
+		this.translationUm = r.translationUm;
+		this.metric = r.metric;
+		this.initialMetric = r.initialMetric;
+		this.ncc = r.ncc;
+		this.dice = r.dice;
+		this.overlap = r.overlap;
+		this.converged = r.converged;
+		this.iterations = r.iterations;
+		this.initialisation = r.initialisation;
+		this.reliable = ok;
+		this.reason = why == null ? "" : why;
+		this.seconds = r.seconds;
+	}
+
+	/**
+	 * This pair's transform followed by {@code onto} (week k → week 1, then
+	 * week 1 → reference): the output matrix maps this moving scan into
+	 * {@code onto}'s fixed scan, while rotation, translation and the quality
+	 * figures stay this pair's own. Unreliable if either step is.
+	 */
+	public RegistrationResult composedWith(final RegistrationResult onto) {
+		return new RegistrationResult(this, onto);
+	}
+
+	/** Whether the output matrix is a composition (week k → week 1 → reference). */
+	public boolean composed() {
+		return pairVoxel != movingToFixedVoxel;
 	}
 
 	/** Moving → fixed voxel-index matrix, 4 × 4 (a copy). */
@@ -70,14 +125,14 @@ public final class RegistrationResult {
 		return RigidTransforms.copy(movingToFixedUm);
 	}
 
-	/** Total rotation angle in degrees. */
+	/** Total rotation angle of the pair (moving → its fixed scan) in degrees. */
 	public double rotationDeg() {
-		return RigidTransforms.rotationAngleDeg(movingToFixedUm);
+		return RigidTransforms.rotationAngleDeg(pairUm);
 	}
 
-	/** Euler angles (x, y, z; {@code R = Rz·Ry·Rx}) of the moving → fixed rotation, degrees. */
+	/** Euler angles (x, y, z; {@code R = Rz·Ry·Rx}) of the pair's moving → fixed rotation, degrees. */
 	public double[] eulerXyzDeg() {
-		return RigidTransforms.eulerXyzDeg(movingToFixedUm);
+		return RigidTransforms.eulerXyzDeg(pairUm);
 	}
 
 	/** How far (µm) the anatomy at the fixed scan's bone centre moved between the scans (moving → fixed). */
@@ -166,6 +221,7 @@ public final class RegistrationResult {
 		f.with("initialisation", initialisation);
 		f.with("reliable", reliable);
 		f.with("reason", reason);
+		if (composed()) f.with("pair_moving_to_fixed_voxel_xyz", pairVoxel);
 		return f;
 	}
 
