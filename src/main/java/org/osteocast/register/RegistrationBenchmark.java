@@ -336,8 +336,9 @@ public final class RegistrationBenchmark {
 		final String header = String.format(Locale.ROOT,
 			"ObjectType = Image%nNDims = 3%nBinaryData = True%nBinaryDataByteOrderMSB = False%nCompressedData = False%n" +
 				"TransformMatrix = 1 0 0 0 1 0 0 0 1%nOffset = 0 0 0%nCenterOfRotation = 0 0 0%n" +
-				"ElementSpacing = %.9g %.9g %.9g%nDimSize = %d %d %d%nElementType = MET_FLOAT%nElementDataFile = %s%n",
-			g.vs[0] / 1000, g.vs[1] / 1000, g.vs[2] / 1000, g.nx, g.ny, g.nz, raw.getFileName());
+				"ElementSpacing = %s %s %s%nDimSize = %d %d %d%nElementType = MET_FLOAT%nElementDataFile = %s%n",
+			Double.toString(g.vs[0] / 1000), Double.toString(g.vs[1] / 1000), Double.toString(
+				g.vs[2] / 1000), g.nx, g.ny, g.nz, raw.getFileName());
 		AtomicFiles.writeString(mhd, header);
 	}
 

@@ -285,21 +285,27 @@ public final class RigidRegistration {
 			}
 			progress.status("registering " + what + ": choosing the start among " + starts.size());
 			final Level top = lv[levels - 1];
-			double bestScore = Double.POSITIVE_INFINITY;
-			double[][] best = starts.get(0);
-			String bestName = names.get(0);
+			// refine each start briefly; the best metric over the common field of view wins, among the starts
+			// that keep at least half as much of the fixed bone in view as the best one does (a start that
+			// pushes the bone out of the moving scan must not win by having fewer samples to explain)
+			final double[][] fits = new double[starts.size()][];
+			final double[][][] fitted = new double[starts.size()][][];
 			int iterations = 0;
+			double maxInside = 0;
 			for (int c = 0; c < starts.size(); c++) {
 				cancel.check();
 				final Fit fit = optimise(top, starts.get(c), Math.min(10, p.maxIterations()), false, false);
 				iterations += fit.iterations;
-				final double score = top.score(fit.transform, this);
-				if (score < bestScore - 1e-9) {
-					bestScore = score;
-					best = fit.transform;
-					bestName = names.get(c);
-				}
+				fitted[c] = fit.transform;
+				fits[c] = top.score(fit.transform, this);
+				maxInside = Math.max(maxInside, fits[c][1]);
 			}
+			int bestIdx = 0;
+			for (int c = 1; c < starts.size(); c++)
+				if (fits[c][1] >= 0.5 * maxInside && (fits[bestIdx][1] < 0.5 * maxInside || fits[c][0] < fits[bestIdx][0] -
+					1e-9)) bestIdx = c;
+			final double[][] best = fitted[bestIdx];
+			final String bestName = names.get(bestIdx);
 			double[][] t = best;
 			boolean converged = false;
 			for (int l = levels - 1; l >= 0; l--) {
@@ -707,9 +713,20 @@ public final class RigidRegistration {
 			return n > 0 ? sum / n : 1;
 		}
 
-		/** Score for comparing starts: Tukey loss with a common, generous scale (residuals beyond the fixed scan's bone contrast are outliers). */
-		double score(final double[][] t, final Run run) {
-			return cost(residuals(t, run), run.contrast / TUKEY_C, true);
+		/**
+		 * Score for comparing starts: {mean Tukey loss over the samples inside
+		 * the moving scan, with a common, generous scale (residuals beyond the
+		 * fixed scan's bone contrast are outliers); fraction of samples inside}.
+		 */
+		double[] score(final double[][] t, final Run run) {
+			final float[] r = residuals(t, run);
+			int in = 0;
+			for (final float v : r)
+				if (!Float.isNaN(v)) in++;
+			if (in == 0) return new double[] { 1, 0 };
+			final double all = cost(r, run.contrast / TUKEY_C, true);
+			// cost() counts outside samples as 1: remove them to get the mean over the inside
+			return new double[] { (all * n - (n - in)) / in, in / (double) n };
 		}
 
 		/** The weighted normal equations: H (6 × 6, row-major) then g (6). */

@@ -57,10 +57,20 @@ public final class SyntheticBone {
 		public double movingFieldOfView = 1;
 	}
 
-	/** Generates a pair with a random rigid motion drawn from {@code seed}. */
+	/** Generates a pair: the bone and the rigid motion both drawn from {@code seed}. */
 	public static Pair pair(final Spec s, final long seed) {
-		final SplittableRandom rnd = new SplittableRandom(seed);
-		final Phantom ph = new Phantom(s.nx, s.ny, s.nz, rnd);
+		return pair(s, seed, seed);
+	}
+
+	/**
+	 * Generates a pair of the bone drawn from {@code boneSeed} with the motion
+	 * (and noise) drawn from {@code motionSeed}: several pairs with one
+	 * {@code boneSeed} are later weeks of the same mouse.
+	 */
+	public static Pair pair(final Spec s, final long boneSeed, final long motionSeed) {
+		final Phantom ph = new Phantom(s.nx, s.ny, s.nz, new SplittableRandom(boneSeed));
+		final SplittableRandom rnd = new SplittableRandom(motionSeed * 1_000_003L + 17);
+		final long seed = motionSeed;
 		// truth in µm about the fixed volume's centre: x_f = R (x_m - c) + c + t
 		final double r = Math.toRadians(s.maxRotationDeg);
 		final double[][] rot = RigidTransforms.eulerXyz(uniform(rnd, r), uniform(rnd, r), uniform(rnd, r));
@@ -77,7 +87,7 @@ public final class SyntheticBone {
 		final int mz = (int) Math.round(s.nz * s.fixedVoxelUm / s.movingVoxelUm * s.movingFieldOfView);
 		final double[] lesion = ph.lesionCentre();
 		final Volume<FloatType> fixed = render(ph, s.nx, s.ny, s.nz, RigidTransforms.identity(), null, 0, s.noise,
-			vsF, new SplittableRandom(seed * 7 + 1), "week1");
+			vsF, new SplittableRandom(boneSeed * 7 + 1), "week1");
 		final Volume<FloatType> moving = render(ph, mx, my, mz, m2fVox, lesion, s.lesionRadiusVoxels, s.noise, vsM,
 			new SplittableRandom(seed * 7 + 2), "week2");
 		return new Pair(fixed, moving, m2fVox);
@@ -228,7 +238,7 @@ public final class SyntheticBone {
 				final double a = Math.atan2(dy, dx);
 				final double ro = outer(a, z);
 				final double wall = Math.min(ramp(rho - ro), ramp(ro - th - rho));
-				final double solidEnd = Math.min(ramp(rho - ro), Math.max(ramp(z0 + th - z), ramp(z - (z1 - th))));
+				final double solidEnd = Math.min(ramp(rho - ro), Math.max(ramp(z - (z0 + th)), ramp(z1 - th - z)));
 				final double inZ = Math.min(ramp(z0 - z), ramp(z - z1));
 				occ = Math.min(inZ, Math.max(wall, solidEnd));
 			}
