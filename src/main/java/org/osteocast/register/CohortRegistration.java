@@ -137,7 +137,7 @@ public final class CohortRegistration {
 				r1 = identity(week1);
 				grid = week1;
 			}
-			final Volume<?> w1out = ref != null ? resample(week1, r1.movingToFixedVoxel(), grid) : week1;
+			final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
 			VolumeIO.write(w1out, image(outDir, first));
 			if (ref != null) QualityControl.writePng(ref, w1out, qc(outDir, first));
 			rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
@@ -149,7 +149,7 @@ public final class CohortRegistration {
 				final Volume<?> moving = VolumeIO.read(s.image);
 				RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
 				if (ref != null) rk = rk.composedWith(r1);
-				final Volume<?> reg = resample(moving, rk.movingToFixedVoxel(), grid);
+				final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
 				VolumeIO.write(reg, image(outDir, s));
 				QualityControl.writePng(grid, reg, qc(outDir, s));
 				rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
@@ -171,10 +171,7 @@ public final class CohortRegistration {
 		return new Summary(rows, manifest, summary);
 	}
 
-	@SuppressWarnings({ "rawtypes", "unchecked" })
-	private static Volume<?> resample(final Volume<?> moving, final double[][] m2f, final Volume<?> grid) {
-		return Resampler.resample((Volume) moving, m2f, grid);
-	}
+
 
 	private static RegistrationResult identity(final Volume<?> v) {
 		return new RegistrationResult(RigidTransforms.identity(), v.voxelSizeUm(), v.voxelSizeUm(), new double[3], 0, 0,

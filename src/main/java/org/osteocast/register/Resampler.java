@@ -39,13 +39,20 @@ public final class Resampler {
 	public static <T extends RealType<T>> Volume<T> resample(final Volume<T> moving,
 		final double[][] movingToFixedVoxel, final Volume<?> fixedGrid)
 	{
+		return resample(moving, movingToFixedVoxel, fixedGrid, Parallel.threads());
+	}
+
+	/** As {@link #resample(Volume, double[][], Volume)} with an explicit thread count. */
+	public static <T extends RealType<T>> Volume<T> resample(final Volume<T> moving,
+		final double[][] movingToFixedVoxel, final Volume<?> fixedGrid, final int threads)
+	{
 		final FloatGrid m = FloatGrid.of(moving);
 		final T type = moving.type().createVariable();
 		final Img<T> out = create(type, fixedGrid.dimensions());
 		final double[][] full = RigidTransforms.copy(movingToFixedVoxel.length == 4 ? movingToFixedVoxel
 			: new double[][] { movingToFixedVoxel[0], movingToFixedVoxel[1], movingToFixedVoxel[2], { 0, 0, 0, 1 } });
 		final float[] data = resample(m, RigidTransforms.invert(full), Math.toIntExact(fixedGrid.width()), Math
-			.toIntExact(fixedGrid.height()), Math.toIntExact(fixedGrid.depth()), Parallel.threads());
+			.toIntExact(fixedGrid.height()), Math.toIntExact(fixedGrid.depth()), threads);
 		final boolean integer = !(type instanceof FloatType) && type.getMaxValue() - type.getMinValue() < 1e10;
 		final double lo = type.getMinValue(), hi = type.getMaxValue();
 		final Cursor<T> c = Views.flatIterable(out).cursor();

@@ -86,6 +86,8 @@ public final class RigidRegistration {
 	public static final double MIN_OVERLAP = 0.5;
 	/** Below this Dice of the Otsu bone masks, fixed and registered bone do not coincide. */
 	public static final double MIN_DICE = 0.5;
+	/** A result whose metric exceeds the identity's by this factor is worse than not registering at all. */
+	public static final double WORSE_THAN_IDENTITY = 1.1;
 	/** A metric (normalised MSD) of 1 means the registered scan explains nothing of the fixed one. */
 	public static final double MAX_METRIC = 1.0;
 
@@ -344,7 +346,7 @@ public final class RigidRegistration {
 			final double[] back = RigidTransforms.apply(m2fUm, at);
 			final double[] trans = { back[0] - at[0], back[1] - at[1], back[2] - at[2] };
 			final double[] extent = { fixed.nx * fixed.vs[0], fixed.ny * fixed.vs[1], fixed.nz * fixed.vs[2] };
-			final String reason = assess(q[0], dice, q[2], converged, trans, extent, momM != null);
+			final String reason = assess(q[0], qi[0], dice, q[2], converged, trans, extent, momM != null);
 			progress.progress(totalUnits, totalUnits);
 			return new RegistrationResult(m2fVox, moving.vs, fixed.vs, trans, q[0], qi[0], q[1], dice, q[2], converged,
 				iterations, bestName, reason.isEmpty(), reason, (System.nanoTime() - t0) / 1e9);
@@ -512,11 +514,13 @@ public final class RigidRegistration {
 	 * view (the transform ran to the edge of what the scans can show).
 	 * Cohort-level outliers are judged by {@link CohortRegistration}.
 	 */
-	static String assess(final double metric, final double dice, final double overlap, final boolean converged,
-		final double[] trans, final double[] extentUm, final boolean movingHasBone)
+	static String assess(final double metric, final double initialMetric, final double dice, final double overlap,
+		final boolean converged, final double[] trans, final double[] extentUm, final boolean movingHasBone)
 	{
 		final List<String> why = new ArrayList<>();
 		if (!movingHasBone) why.add("the moving scan has no bone above its Otsu threshold");
+		if (metric > WORSE_THAN_IDENTITY * initialMetric) why.add(String.format(Locale.ROOT,
+			"the result fits worse than no registration (metric %.3f vs %.3f)", metric, initialMetric));
 		if (!(overlap >= MIN_OVERLAP)) why.add(String.format(Locale.ROOT,
 			"only %.0f%% of the fixed bone lies inside the moving scan", 100 * overlap));
 		if (!(metric < MAX_METRIC)) why.add(String.format(Locale.ROOT,

@@ -45,14 +45,15 @@ class CohortVerdictTest {
 
 	@Test
 	void pairVerdictNamesEachPieceOfEvidence() {
-		final String why = RigidRegistration.assess(1.3, 0.2, 0.3, false, new double[] { 5000, 0, 0 }, new double[] {
+		final String why = RigidRegistration.assess(1.3, 0.9, 0.2, 0.3, false, new double[] { 5000, 0, 0 }, new double[] {
 			1000, 1000, 1000 }, true);
 		assertTrue(why.contains("only 30%"), why);
+		assertTrue(why.contains("worse than no registration"), why);
 		assertTrue(why.contains("does not explain"), why);
 		assertTrue(why.contains("Dice 0.20"), why);
 		assertTrue(why.contains("did not converge"), why);
 		assertTrue(why.contains("exceeds half the field of view"), why);
-		assertEquals("", RigidRegistration.assess(0.05, 0.95, 1, true, new double[] { 10, 0, 0 }, new double[] { 1000,
+		assertEquals("", RigidRegistration.assess(0.05, 1.2, 0.95, 1, true, new double[] { 10, 0, 0 }, new double[] { 1000,
 			1000, 1000 }, true));
 	}
 }
