@@ -98,8 +98,8 @@ public final class RegistrationParameters {
 	}
 
 	/**
-	 * Most metric samples per level (a seeded random subset of the mask beyond
-	 * that). Six parameters are over-determined a thousand times by far fewer,
+	 * Most metric samples at full resolution (a seeded random subset of the
+	 * mask beyond that; a quarter of it at the coarser levels). Six parameters are over-determined a thousand times by far fewer,
 	 * so this bounds the time on large scans without costing accuracy.
 	 */
 	public int maxSamples() {

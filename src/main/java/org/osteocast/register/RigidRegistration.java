@@ -383,7 +383,9 @@ public final class RigidRegistration {
 			int count = 0;
 			for (final byte b : mk)
 				count += b;
-			final double keep = count > p.maxSamples() ? p.maxSamples() / (double) count : 1;
+			// coarser levels only bring the transform into the finest level's basin: a quarter of the samples do
+			final int cap = l == 0 ? p.maxSamples() : Math.max(100, p.maxSamples() / 4);
+			final double keep = count > cap ? cap / (double) count : 1;
 			final SplittableRandom rnd = new SplittableRandom(p.seed() * 31 + l);
 			final int[] idx = new int[count];
 			int n = 0;
