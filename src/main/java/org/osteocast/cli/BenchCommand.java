@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * A parent command only; each benchmark is a subcommand owned by its step
  * (add yours to {@code subcommands}).
  */
-@Command(name = "bench", description = "Benchmarks against peer tools (see the subcommands).",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against peer tools (see the subcommands).",
 	subcommands = { RegisterCommand.Bench.class, CommandLine.HelpCommand.class })
 public final class BenchCommand implements Callable<Integer> {
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * mouse's first week (and, with {@code --reference}, onto a reference tibia).
  * A thin layer over {@link CohortRegistration}.
  */
-@Command(name = "register", description = {
+@Command(name = "register", mixinStandardHelpOptions = true, description = {
 	"Register each mouse's weekly scans rigidly onto its first week (optionally then onto a reference tibia).",
 	"Writes <out>/<mouse>/week<k>.tif, week<k>.transform.json, week<k>_qc.png, cohort.csv and registration_summary.csv." })
 public final class RegisterCommand implements Callable<Integer> {
@@ -82,7 +82,7 @@ public final class RegisterCommand implements Callable<Integer> {
 	}
 
 	/** {@code osteocast bench register}: OsteoCast vs elastix on pairs with known transforms. */
-	@Command(name = "register", description = {
+	@Command(name = "register", mixinStandardHelpOptions = true, description = {
 		"Register the same pairs with OsteoCast and elastix (rigid Euler, AdvancedMeanSquares, 3 resolutions)",
 		"and print both displacement errors (voxels) and the ratio of wall times." })
 	public static final class Bench implements Callable<Integer> {

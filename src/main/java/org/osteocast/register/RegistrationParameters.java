@@ -19,6 +19,7 @@ public final class RegistrationParameters {
 	private boolean intensityMatching = true;
 	private int threads = Parallel.threads();
 	private long seed = 42;
+	private long maxVoxels = 64L << 20;
 
 	/** The defaults (3 levels, principal-axes start, robust metric, all threads). */
 	public static RegistrationParameters defaults() {
@@ -37,6 +38,7 @@ public final class RegistrationParameters {
 		p.intensityMatching = intensityMatching;
 		p.threads = threads;
 		p.seed = seed;
+		p.maxVoxels = maxVoxels;
 		return p;
 	}
 
@@ -174,10 +176,27 @@ public final class RegistrationParameters {
 		return p;
 	}
 
+	/**
+	 * Largest scan (voxels) registered at full resolution; a larger one is
+	 * first reduced by the smallest integer factor that fits (default 64 Mi
+	 * voxels, 256 MB as floats). Bounds the memory for very large scans.
+	 */
+	public long maxVoxels() {
+		return maxVoxels;
+	}
+
+	public RegistrationParameters withMaxVoxels(final long n) {
+		if (n < 4096) throw new IllegalArgumentException("maxVoxels must be >= 4096");
+		final RegistrationParameters p = copy();
+		p.maxVoxels = n;
+		return p;
+	}
+
 	@Override
 	public String toString() {
 		return "levels=" + levels + " maxIterations=" + maxIterations + " margin=" + marginVoxels + " sigma0=" +
 			finestSigmaVoxels + " maxSamples=" + maxSamples + " tol=" + toleranceVoxels + " principalAxes=" +
-			principalAxes + " intensityMatching=" + intensityMatching + " threads=" + threads + " seed=" + seed;
+			principalAxes + " intensityMatching=" + intensityMatching + " threads=" + threads + " seed=" + seed +
+			" maxVoxels=" + maxVoxels;
 	}
 }

@@ -46,50 +46,44 @@ public final class Resampler {
 	public static <T extends RealType<T>> Volume<T> resample(final Volume<T> moving,
 		final double[][] movingToFixedVoxel, final Volume<?> fixedGrid, final int threads)
 	{
-		final FloatGrid m = FloatGrid.of(moving);
+		final PlaneSource m = PlaneSource.of(moving);
 		final T type = moving.type().createVariable();
 		final Img<T> out = create(type, fixedGrid.dimensions());
 		final double[][] full = RigidTransforms.copy(movingToFixedVoxel.length == 4 ? movingToFixedVoxel
 			: new double[][] { movingToFixedVoxel[0], movingToFixedVoxel[1], movingToFixedVoxel[2], { 0, 0, 0, 1 } });
-		final float[] data = resample(m, RigidTransforms.invert(full), Math.toIntExact(fixedGrid.width()), Math
-			.toIntExact(fixedGrid.height()), Math.toIntExact(fixedGrid.depth()), threads);
+		final double[][] a = RigidTransforms.invert(full);
+		final int nx = Math.toIntExact(fixedGrid.width()), ny = Math.toIntExact(fixedGrid.height()), nz = Math
+			.toIntExact(fixedGrid.depth());
 		final boolean integer = !(type instanceof FloatType) && type.getMaxValue() - type.getMinValue() < 1e10;
 		final double lo = type.getMinValue(), hi = type.getMaxValue();
-		final Cursor<T> c = Views.flatIterable(out).cursor();
-		for (int i = 0; c.hasNext(); i++) {
-			double v = data[i];
-			if (integer) v = Math.max(lo, Math.min(hi, Math.round(v)));
-			c.next().setReal(v);
-		}
-		return new Volume<>(out, fixedGrid.voxelSizeUm(), fixedGrid.originUm(), moving.name());
-	}
-
-	/** Trilinear resampling of a float grid: output voxel x shows {@code fixedToMovingVoxel · x}; 0 outside. */
-	static float[] resample(final FloatGrid m, final double[][] fixedToMovingVoxel, final int nx, final int ny,
-		final int nz, final int threads)
-	{
-		final float[] out = new float[Math.multiplyExact(Math.multiplyExact(nx, ny), nz)];
-		final double[][] a = fixedToMovingVoxel;
+		// plane by plane: each thread computes one output plane into a float buffer, then writes it
 		final ExecutorService pool = threads > 1 && nz > 1 ? Parallel.pool("resample", threads) : null;
 		try {
-			FloatGrid.parallelFor(pool, nz, (lo, hi) -> {
-				for (int z = lo; z < hi; z++)
-					for (int y = 0; y < ny; y++) {
-						int i = nx * (y + ny * z);
+			FloatGrid.parallelFor(pool, nz, (z0, z1) -> {
+				final float[] buf = new float[nx * ny];
+				for (int z = z0; z < z1; z++) {
+					for (int y = 0, i = 0; y < ny; y++) {
 						final double bx = a[0][1] * y + a[0][2] * z + a[0][3];
 						final double by = a[1][1] * y + a[1][2] * z + a[1][3];
 						final double bz = a[2][1] * y + a[2][2] * z + a[2][3];
 						for (int x = 0; x < nx; x++, i++) {
 							final float v = m.sample(a[0][0] * x + bx, a[1][0] * x + by, a[2][0] * x + bz);
-							out[i] = Float.isNaN(v) ? 0 : v;
+							buf[i] = Float.isNaN(v) ? 0 : v;
 						}
 					}
+					final Cursor<T> c = Views.flatIterable(Views.hyperSlice(out, 2, z)).cursor();
+					for (int i = 0; c.hasNext(); i++) {
+						double v = buf[i];
+						if (integer) v = Math.max(lo, Math.min(hi, Math.round(v)));
+						c.next().setReal(v);
+					}
+				}
 			});
 		}
 		finally {
 			if (pool != null) pool.shutdownNow();
 		}
-		return out;
+		return new Volume<>(out, fixedGrid.voxelSizeUm(), fixedGrid.originUm(), moving.name());
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

@@ -106,19 +106,41 @@ public final class RigidRegistration {
 	public static RegistrationResult register(final Volume<?> fixed, final Volume<?> moving,
 		final RegistrationParameters p, final Progress progress, final Cancellation cancel)
 	{
+		final long t0 = System.nanoTime();
 		progress.status("registering " + moving.name() + " to " + fixed.name() + ": reading");
-		final FloatGrid f = FloatGrid.of(fixed);
-		final FloatGrid m = FloatGrid.of(moving);
-		return register(f, m, p, progress, cancel, moving.name() + " to " + fixed.name());
+		final FloatGrid f = grid(fixed, p.maxVoxels());
+		cancel.check();
+		final FloatGrid m = grid(moving, p.maxVoxels());
+		return register(f, m, fixed.voxelSizeUm(), moving.voxelSizeUm(), p, progress, cancel, moving.name() + " to " +
+			fixed.name(), t0);
 	}
 
-	static RegistrationResult register(final FloatGrid fixed, final FloatGrid moving, final RegistrationParameters p,
-		final Progress progress, final Cancellation cancel, final String what)
+	/**
+	 * The working float grid of a scan: a plain copy, or — above
+	 * {@code maxVoxels} — a copy reduced by the smallest integer factor that
+	 * fits (anti-alias filtered, centred on the kept voxels, see
+	 * {@link PlaneSource#reduce}). Why: two float copies of a 10⁹-voxel scan
+	 * would need 8 GB; at a reduction of k the registration is still accurate to
+	 * a small fraction of k voxels.
+	 */
+	static FloatGrid grid(final Volume<?> v, final long maxVoxels) {
+		final long n = v.width() * v.height() * v.depth();
+		int k = 1;
+		while (n / ((long) k * k * k) > maxVoxels)
+			k++;
+		return k == 1 ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm());
+	}
+
+	static RegistrationResult register(final FloatGrid fixed, final FloatGrid moving, final double[] fixedVoxelUm,
+		final double[] movingVoxelUm, final RegistrationParameters p, final Progress progress, final Cancellation cancel,
+		final String what, final long t0)
 	{
-		final long t0 = System.nanoTime();
 		final ExecutorService pool = p.threads() > 1 ? Parallel.pool("register", p.threads()) : null;
 		try {
-			return new Run(fixed, moving, p, progress, cancel, pool, what).run(t0);
+			final Run run = new Run(fixed, moving, p, progress, cancel, pool, what);
+			run.origVsF = fixedVoxelUm.clone();
+			run.origVsM = movingVoxelUm.clone();
+			return run.run(t0);
 		}
 		finally {
 			if (pool != null) pool.shutdownNow();
@@ -233,6 +255,8 @@ public final class RigidRegistration {
 		double gain = 1, offset = 0, contrast;
 		double thrF, thrM;
 		long totalUnits, doneUnits;
+		/** The scans' own voxel sizes (the grids may be reduced copies). */
+		double[] origVsF, origVsM;
 
 		Run(final FloatGrid fixed, final FloatGrid moving, final RegistrationParameters p, final Progress progress,
 			final Cancellation cancel, final ExecutorService pool, final String what)
@@ -341,14 +365,14 @@ public final class RigidRegistration {
 			final double dice = dice(t);
 			// fixed µm -> moving µm is t; moving -> fixed in µm is its inverse
 			final double[][] m2fUm = RigidTransforms.invert(t);
-			final double[][] m2fVox = RigidTransforms.umToVoxel(m2fUm, moving.vs, fixed.vs);
+			final double[][] m2fVox = RigidTransforms.umToVoxel(m2fUm, origVsM, origVsF);
 			final double[] at = RigidTransforms.apply(t, centre);
 			final double[] back = RigidTransforms.apply(m2fUm, at);
 			final double[] trans = { back[0] - at[0], back[1] - at[1], back[2] - at[2] };
 			final double[] extent = { fixed.nx * fixed.vs[0], fixed.ny * fixed.vs[1], fixed.nz * fixed.vs[2] };
 			final String reason = assess(q[0], qi[0], dice, q[2], converged, trans, extent, momM != null);
 			progress.progress(totalUnits, totalUnits);
-			return new RegistrationResult(m2fVox, moving.vs, fixed.vs, trans, q[0], qi[0], q[1], dice, q[2], converged,
+			return new RegistrationResult(m2fVox, origVsM, origVsF, trans, q[0], qi[0], q[1], dice, q[2], converged,
 				iterations, bestName, reason.isEmpty(), reason, (System.nanoTime() - t0) / 1e9);
 		}
 

@@ -46,6 +46,26 @@ class ResamplerTest {
 	}
 
 	@Test
+	void nonPlanarImagesResampleThroughTheGenericPath() {
+		final Volume<UnsignedShortType> planar = ramp();
+		final net.imglib2.img.array.ArrayImg<UnsignedShortType, ?> arr = net.imglib2.img.array.ArrayImgs.unsignedShorts(10,
+			8, 6);
+		org.osteocast.io.ImagePlusVolumes.copyReal(planar.image(), arr);
+		final Volume<UnsignedShortType> v = planar.withImage(arr);
+		final double[][] m = RigidTransforms.about(RigidTransforms.eulerXyz(0.1, 0, 0.2), new double[] { 5, 4, 3 },
+			new double[] { 0.3, -0.2, 0.1 });
+		final RandomAccess<UnsignedShortType> a = Resampler.resample(planar, m, planar).image().randomAccess();
+		final RandomAccess<UnsignedShortType> b = Resampler.resample(v, m, planar).image().randomAccess();
+		for (int z = 0; z < 6; z++)
+			for (int y = 0; y < 8; y++)
+				for (int x = 0; x < 10; x++) {
+					a.setPosition(new int[] { x, y, z });
+					b.setPosition(new int[] { x, y, z });
+					assertEquals(a.get().get(), b.get().get());
+				}
+	}
+
+	@Test
 	void halfVoxelShiftInterpolatesLinearlyAndRoundsIntegerTypes() {
 		final PlanarImg<UnsignedByteType, ?> img = PlanarImgs.unsignedBytes(4, 2, 2);
 		final RandomAccess<UnsignedByteType> ra = img.randomAccess();

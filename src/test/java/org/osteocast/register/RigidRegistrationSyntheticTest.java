@@ -123,6 +123,30 @@ class RigidRegistrationSyntheticTest {
 	}
 
 	@Test
+	void scansAboveTheVoxelLimitAreRegisteredReducedButReportedInTheirOwnVoxels() {
+		final SyntheticBone.Spec s = new SyntheticBone.Spec();
+		s.nx = 96;
+		s.ny = 96;
+		s.nz = 112;
+		s.lesionRadiusVoxels = 6;
+		final SyntheticBone.Pair p = SyntheticBone.pair(s, 71);
+		// limit below the scan's 1 M voxels: both scans are reduced by 2 (then by 3 for the tighter limit)
+		for (final long limit : new long[] { 200_000, 60_000 }) {
+			final RegistrationResult r = RigidRegistration.register(p.fixed, p.moving, P.withMaxVoxels(limit),
+				Progress.NONE, Cancellation.NEVER);
+			final double e = error(p, r);
+			System.out.printf("reduced (limit %d voxels): error %.4f full-resolution voxel; %s%n", limit, e, r);
+			assertTrue(e < 0.15, "error " + e);
+		}
+		// 96 x 96 x 112 = 1.03 M voxels: reduced by 2 (48 wide, 20 um voxels) and by 3 (32 wide, 30 um voxels)
+		final FloatGrid g2 = RigidRegistration.grid(p.fixed, 200_000), g3 = RigidRegistration.grid(p.fixed, 60_000);
+		assertEquals(48, g2.nx);
+		assertEquals(20, g2.vs[0], 1e-12);
+		assertEquals(32, g3.nx);
+		assertEquals(30, g3.vs[2], 1e-12);
+	}
+
+	@Test
 	void randomNoiseVolumeIsFlaggedUnreliable() {
 		final SyntheticBone.Pair p = SyntheticBone.pair(new SyntheticBone.Spec(), 51);
 		final Volume<?> noise = SyntheticBone.noise(64, 64, 80, 10, 52);
