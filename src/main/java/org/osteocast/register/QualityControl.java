@@ -29,18 +29,24 @@ public final class QualityControl {
 	 * out-of-plane views are stretched by the voxel aspect ratio.
 	 */
 	public static ColorProcessor overlay(final Volume<?> fixed, final Volume<?> registered) {
-		final FloatGrid f = FloatGrid.of(fixed), m = FloatGrid.of(registered);
+		// plane access only: a QC picture must not need float copies of two large scans
+		final PlaneSource f = PlaneSource.of(fixed), m = PlaneSource.of(registered);
 		if (f.nx != m.nx || f.ny != m.ny || f.nz != m.nz) throw new IllegalArgumentException(
 			"the registered scan is not on the fixed grid: " + registered + " vs " + fixed);
-		final double thr = RigidRegistration.otsu(f.data)[0];
-		final double[][] mom = RigidRegistration.moments(f, thr);
-		final int cx = mom == null ? f.nx / 2 : clamp((int) Math.round(mom[0][0] / f.vs[0]), f.nx);
-		final int cy = mom == null ? f.ny / 2 : clamp((int) Math.round(mom[0][1] / f.vs[1]), f.ny);
-		final int cz = mom == null ? f.nz / 2 : clamp((int) Math.round(mom[0][2] / f.vs[2]), f.nz);
-		final double[] wf = window(f.data), wm = window(m.data);
+		final double[] vs = fixed.voxelSizeUm();
+		// bone centre on a reduced copy (at most ~2 M voxels)
+		int k = 1;
+		while ((long) f.nx * f.ny * f.nz / ((long) k * k * k) > 2_000_000L)
+			k++;
+		final FloatGrid small = f.reduce(k, vs);
+		final double[][] mom = RigidRegistration.moments(small, RigidRegistration.otsu(small.data)[0]);
+		final int cx = mom == null ? f.nx / 2 : clamp((int) Math.round(mom[0][0] / vs[0]), f.nx);
+		final int cy = mom == null ? f.ny / 2 : clamp((int) Math.round(mom[0][1] / vs[1]), f.ny);
+		final int cz = mom == null ? f.nz / 2 : clamp((int) Math.round(mom[0][2] / vs[2]), f.nz);
+		final double[] wf = window(f), wm = window(m);
 		// panel sizes in display pixels (voxel aspect via the smallest voxel size)
-		final double px = Math.min(f.vs[0], Math.min(f.vs[1], f.vs[2]));
-		final int w0 = size(f.nx, f.vs[0], px), h0 = size(f.ny, f.vs[1], px), d0 = size(f.nz, f.vs[2], px);
+		final double px = Math.min(vs[0], Math.min(vs[1], vs[2]));
+		final int w0 = size(f.nx, vs[0], px), h0 = size(f.ny, vs[1], px), d0 = size(f.nz, vs[2], px);
 		final int gap = 4;
 		final int width = w0 + gap + w0 + gap + h0, height = Math.max(h0, d0);
 		final ColorProcessor cp = new ColorProcessor(width, height);
@@ -86,11 +92,11 @@ public final class QualityControl {
 		return Math.max(0, Math.min(n - 1, v));
 	}
 
-	private static int rgb(final FloatGrid f, final FloatGrid m, final int x, final int y, final int z,
+	private static int rgb(final PlaneSource f, final PlaneSource m, final int x, final int y, final int z,
 		final double[] wf, final double[] wm)
 	{
-		final int i = x + f.nx * (y + f.ny * z);
-		final int a = grey(f.data[i], wf), b = grey(m.data[i], wm);
+		final int i = x + f.nx * y;
+		final int a = grey(f.get(i, z), wf), b = grey(m.get(i, z), wm);
 		return (a << 16) | (b << 8) | a;
 	}
 
@@ -99,14 +105,17 @@ public final class QualityControl {
 		return (int) Math.round(255 * Math.max(0, Math.min(1, g)));
 	}
 
-	/** 0.5th and 99.5th percentiles (on a subsample), widened if equal. */
-	static double[] window(final float[] d) {
-		final int step = Math.max(1, d.length / 200_000);
-		final float[] s = new float[(d.length + step - 1) / step];
-		for (int i = 0, k = 0; i < d.length && k < s.length; i += step)
-			s[k++] = d[i];
-		Arrays.sort(s);
-		final double lo = s[(int) (0.005 * (s.length - 1))], hi = s[(int) (0.995 * (s.length - 1))];
+	/** 0.5th and 99.5th percentiles (on a subsample of about 200 000 voxels), widened if equal. */
+	static double[] window(final PlaneSource p) {
+		final long n = (long) p.nx * p.ny * p.nz;
+		final long step = Math.max(1, n / 200_000);
+		final float[] s = new float[(int) ((n + step - 1) / step)];
+		final int plane = p.nx * p.ny;
+		int k = 0;
+		for (long i = 0; i < n && k < s.length; i += step)
+			s[k++] = p.get((int) (i % plane), (int) (i / plane));
+		Arrays.sort(s, 0, k);
+		final double lo = s[(int) (0.005 * (k - 1))], hi = s[(int) (0.995 * (k - 1))];
 		return hi > lo ? new double[] { lo, hi } : new double[] { lo, lo + 1 };
 	}
 }
