@@ -36,6 +36,7 @@ public final class AtomicFiles {
 		boolean done = false;
 		try {
 			writer.write(tmp);
+			readableByAll(tmp);
 			try {
 				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			}
@@ -46,6 +47,19 @@ public final class AtomicFiles {
 		}
 		finally {
 			if (!done) Files.deleteIfExists(tmp);
+		}
+	}
+
+	/**
+	 * Temporary files are created owner-only (0600); an output must look like any
+	 * other file the user writes, so give it the usual rw-r--r--.
+	 */
+	private static void readableByAll(final Path tmp) throws IOException {
+		try {
+			Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+		}
+		catch (final UnsupportedOperationException e) {
+			// not a POSIX file system: its defaults apply
 		}
 	}
 

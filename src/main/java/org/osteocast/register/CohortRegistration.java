@@ -1,0 +1,266 @@
+package org.osteocast.register;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
+import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.Cohort;
+import org.osteocast.io.Csv;
+import org.osteocast.io.Volume;
+import org.osteocast.io.VolumeIO;
+
+/**
+ * Registers a whole cohort: each mouse's later weeks onto its first week and,
+ * with a reference tibia, the first week onto the reference (the transforms
+ * composed so that every week lands in the reference frame). The headless
+ * facade behind {@code osteocast register} and the Fiji command "Register
+ * Scans".
+ * <p>
+ * Writes into the output folder, never over an input: per scan
+ * {@code <mouse>/week<k>.tif} (resampled onto the fixed grid, same pixel
+ * type), {@code <mouse>/week<k>.transform.json} (the transform contract plus
+ * rotation, translation, metric and the reliability verdict) and
+ * {@code <mouse>/week<k>_qc.png}; for the cohort {@code cohort.csv} (the
+ * registered manifest) and {@code registration_summary.csv}.
+ * <p>
+ * Besides each pair's own evidence ({@link RigidRegistration#assess}), a pair
+ * is flagged when it is an outlier in its cohort: its metric more than
+ * {@value #OUTLIER_FACTOR} times the cohort median and beyond the median by
+ * {@value #OUTLIER_MADS} robust standard deviations (1.4826 × MAD), or its
+ * Dice as far below the cohort's. Both conditions are needed so that a tight
+ * cohort does not flag its ordinary spread.
+ */
+public final class CohortRegistration {
+
+	/** Cohort outlier rule: metric this many times the median ... */
+	public static final double OUTLIER_FACTOR = 3;
+	/** ... and this many robust standard deviations away from it. */
+	public static final double OUTLIER_MADS = 5;
+	/** Summary file name. */
+	public static final String SUMMARY = "registration_summary.csv";
+
+	private CohortRegistration() {}
+
+	/** One registered scan. */
+	public static final class Row {
+		public final String mouse;
+		public final int week;
+		/** "week&lt;k&gt;" of the same mouse, or "reference". */
+		public final String fixed;
+		public final Path image, transform, qc;
+		/** The registration result (for the first week without a reference: the identity). */
+		public final RegistrationResult result;
+
+		Row(final String mouse, final int week, final String fixed, final Path image, final Path transform,
+			final Path qc, final RegistrationResult result)
+		{
+			this.mouse = mouse;
+			this.week = week;
+			this.fixed = fixed;
+			this.image = image;
+			this.transform = transform;
+			this.qc = qc;
+			this.result = result;
+		}
+	}
+
+	/** What a cohort run produced. */
+	public static final class Summary {
+		public final List<Row> rows;
+		public final Path manifest, summaryCsv;
+
+		Summary(final List<Row> rows, final Path manifest, final Path summaryCsv) {
+			this.rows = Collections.unmodifiableList(rows);
+			this.manifest = manifest;
+			this.summaryCsv = summaryCsv;
+		}
+
+		/** The rows flagged unreliable. */
+		public List<Row> unreliable() {
+			final List<Row> u = new ArrayList<>();
+			for (final Row r : rows)
+				if (!r.result.reliable()) u.add(r);
+			return u;
+		}
+	}
+
+	/**
+	 * Registers every mouse of {@code cohort} and writes the outputs into {@code out}.
+	 *
+	 * @param reference a reference tibia scan, or null to keep each mouse in its first week's frame
+	 * @throws IOException for unreadable scans or unwritable outputs
+	 * @throws IllegalArgumentException if an output would overwrite an input
+	 */
+	public static Summary run(final Cohort cohort, final Path out, final Path reference,
+		final RegistrationParameters p, final Progress progress, final Cancellation cancel) throws IOException
+	{
+		final Path outDir = out.toAbsolutePath().normalize();
+		final Set<Path> inputs = new HashSet<>();
+		for (final Cohort.Scan s : cohort.scans())
+			inputs.add(s.image);
+		if (reference != null) inputs.add(reference.toAbsolutePath().normalize());
+		for (final Cohort.Scan s : cohort.scans())
+			for (final Path o : new Path[] { image(outDir, s), transform(outDir, s), qc(outDir, s) })
+				if (inputs.contains(o) || (Files.isDirectory(s.image) && o.startsWith(s.image))) throw new IllegalArgumentException(o +
+					": output would overwrite an input scan; choose another --out folder");
+		Files.createDirectories(outDir);
+
+		final Volume<?> ref = reference == null ? null : VolumeIO.read(reference);
+		final int total = cohort.scans().size();
+		final List<Row> rows = new ArrayList<>();
+		int done = 0;
+		for (final String mouse : cohort.mice()) {
+			final List<Cohort.Scan> scans = cohort.scans(mouse);
+			final Cohort.Scan first = scans.get(0);
+			cancel.check();
+			final Volume<?> week1 = VolumeIO.read(first.image);
+			final Progress sub = sub(progress, done, total);
+			// week 1: identity, or onto the reference
+			final RegistrationResult r1;
+			final Volume<?> grid;
+			if (ref != null) {
+				progress.status(mouse + " week " + first.week + " -> reference");
+				r1 = RigidRegistration.register(ref, week1, p, sub, cancel);
+				grid = ref;
+			}
+			else {
+				r1 = identity(week1);
+				grid = week1;
+			}
+			final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
+			VolumeIO.write(w1out, image(outDir, first));
+			if (ref != null) QualityControl.writePng(ref, w1out, qc(outDir, first));
+			rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
+				outDir, first), ref != null ? qc(outDir, first) : null, r1));
+			progress.progress(++done, total);
+			for (final Cohort.Scan s : scans.subList(1, scans.size())) {
+				cancel.check();
+				progress.status(mouse + " week " + s.week + " -> week " + first.week);
+				final Volume<?> moving = VolumeIO.read(s.image);
+				RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
+				if (ref != null) rk = rk.composedWith(r1);
+				final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
+				VolumeIO.write(reg, image(outDir, s));
+				QualityControl.writePng(grid, reg, qc(outDir, s));
+				rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
+					transform(outDir, s), qc(outDir, s), rk));
+				progress.progress(++done, total);
+			}
+		}
+		judgeCohort(rows);
+		for (final Row r : rows)
+			r.result.toTransformFile().with("mouse", r.mouse).with("week", r.week).with("fixed", r.fixed).write(
+				r.transform);
+		final Path summary = outDir.resolve(SUMMARY);
+		writeSummary(rows, summary);
+		final List<Cohort.Scan> registered = new ArrayList<>();
+		for (final Row r : rows)
+			registered.add(new Cohort.Scan(r.mouse, r.week, r.image, cohort.group(r.mouse)));
+		final Path manifest = outDir.resolve("cohort.csv");
+		Cohort.of(outDir, registered).writeManifest(manifest);
+		return new Summary(rows, manifest, summary);
+	}
+
+
+
+	private static RegistrationResult identity(final Volume<?> v) {
+		return new RegistrationResult(RigidTransforms.identity(), v.voxelSizeUm(), v.voxelSizeUm(), new double[3], 0, 0,
+			1, 1, 1, true, 0, "fixed scan", true, "", 0);
+	}
+
+	/** Replaces a pair's verdict when it is an outlier of the cohort (see the class documentation). */
+	static void judgeCohort(final List<Row> rows) {
+		final List<Integer> pairs = new ArrayList<>();
+		for (int i = 0; i < rows.size(); i++)
+			if (!"self".equals(rows.get(i).fixed)) pairs.add(i);
+		if (pairs.size() < 3) return;
+		final double[] metric = new double[pairs.size()], dice = new double[pairs.size()];
+		for (int k = 0; k < pairs.size(); k++) {
+			metric[k] = rows.get(pairs.get(k)).result.metric();
+			dice[k] = rows.get(pairs.get(k)).result.dice();
+		}
+		final double mMed = median(metric), mMad = 1.4826 * mad(metric, mMed);
+		final double dMed = median(dice), dMad = 1.4826 * mad(dice, dMed);
+		for (int k = 0; k < pairs.size(); k++) {
+			final int i = pairs.get(k);
+			final Row r = rows.get(i);
+			final List<String> why = new ArrayList<>();
+			if (!r.result.reliable()) why.add(r.result.reason());
+			if (metric[k] > OUTLIER_FACTOR * mMed && metric[k] > mMed + OUTLIER_MADS * mMad) why.add(String.format(
+				Locale.ROOT, "metric %.3f is %.1f times the cohort median %.3f", metric[k], metric[k] / mMed, mMed));
+			if (1 - dice[k] > OUTLIER_FACTOR * (1 - dMed) && dice[k] < dMed - OUTLIER_MADS * dMad) why.add(String
+				.format(Locale.ROOT, "Dice %.3f is far below the cohort median %.3f", dice[k], dMed));
+			if (!why.isEmpty() && r.result.reliable()) rows.set(i, new Row(r.mouse, r.week, r.fixed, r.image,
+				r.transform, r.qc, r.result.withReliability(false, String.join("; ", why))));
+		}
+	}
+
+	static double median(final double[] v) {
+		final double[] s = v.clone();
+		Arrays.sort(s);
+		final int n = s.length;
+		return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+	}
+
+	static double mad(final double[] v, final double med) {
+		final double[] d = new double[v.length];
+		for (int i = 0; i < v.length; i++)
+			d[i] = Math.abs(v[i] - med);
+		return median(d);
+	}
+
+	/** Writes {@code registration_summary.csv}, atomically. */
+	static void writeSummary(final List<Row> rows, final Path csv) throws IOException {
+		final StringBuilder b = new StringBuilder(Csv.line("mouse", "week", "fixed", "rotation_deg", "translation_um",
+			"metric", "initial_metric", "ncc", "dice", "overlap", "converged", "reliable", "reason", "seconds")).append(
+				'\n');
+		for (final Row r : rows) {
+			final RegistrationResult x = r.result;
+			b.append(Csv.line(r.mouse, r.week, r.fixed, f(x.rotationDeg()), f(x.translationLengthUm()), f(x.metric()), f(x
+				.initialMetric()), f(x.ncc()), f(x.dice()), f(x.overlap()), x.converged(), x.reliable(), x.reason(), f(x
+					.seconds()))).append('\n');
+		}
+		AtomicFiles.writeString(csv, b.toString());
+	}
+
+	private static String f(final double v) {
+		return String.format(Locale.ROOT, "%.4f", v);
+	}
+
+	static Path image(final Path out, final Cohort.Scan s) {
+		return out.resolve(s.mouse).resolve("week" + s.week + ".tif");
+	}
+
+	static Path transform(final Path out, final Cohort.Scan s) {
+		return out.resolve(s.mouse).resolve("week" + s.week + ".transform.json");
+	}
+
+	static Path qc(final Path out, final Cohort.Scan s) {
+		return out.resolve(s.mouse).resolve("week" + s.week + "_qc.png");
+	}
+
+	/** A progress sink for one scan inside the cohort's count: forwards status, maps progress into [done, done+1). */
+	private static Progress sub(final Progress parent, final int done, final int total) {
+		return new Progress() {
+			@Override
+			public void status(final String message) {
+				parent.status(message);
+			}
+
+			@Override
+			public void progress(final long d, final long t) {
+				if (t > 0) parent.progress(done * 1000L + Math.min(999, d * 1000 / t), total * 1000L);
+			}
+		};
+	}
+}

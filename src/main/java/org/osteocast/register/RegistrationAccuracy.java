@@ -1,0 +1,41 @@
+package org.osteocast.register;
+
+import org.osteocast.io.Volume;
+
+/**
+ * Accuracy of an estimated transform against a known one: the mean
+ * displacement over the fixed scan's bone voxels (Otsu), in fixed voxels —
+ * the measure the registration's targets are stated in.
+ */
+public final class RegistrationAccuracy {
+
+	private RegistrationAccuracy() {}
+
+	/**
+	 * Mean over the fixed scan's bone voxels x of
+	 * {@code |est(truth⁻¹(x)) − x|} (voxel units of the fixed grid).
+	 *
+	 * @param estimate moving → fixed voxel matrix found by a registration
+	 * @param truth the true moving → fixed voxel matrix
+	 */
+	public static double meanBoneDisplacementVoxels(final Volume<?> fixed, final double[][] estimate,
+		final double[][] truth)
+	{
+		final FloatGrid g = FloatGrid.of(fixed);
+		final double thr = RigidRegistration.otsu(g.data)[0];
+		final double[][] e = RigidTransforms.multiply(estimate, RigidTransforms.invert(truth));
+		double sum = 0;
+		long n = 0;
+		for (int z = 0, i = 0; z < g.nz; z++)
+			for (int y = 0; y < g.ny; y++)
+				for (int x = 0; x < g.nx; x++, i++) {
+					if (!(g.data[i] > thr)) continue;
+					final double dx = e[0][0] * x + e[0][1] * y + e[0][2] * z + e[0][3] - x;
+					final double dy = e[1][0] * x + e[1][1] * y + e[1][2] * z + e[1][3] - y;
+					final double dz = e[2][0] * x + e[2][1] * y + e[2][2] * z + e[2][3] - z;
+					sum += Math.sqrt(dx * dx + dy * dy + dz * dz);
+					n++;
+				}
+		return n > 0 ? sum / n : Double.NaN;
+	}
+}
