@@ -40,10 +40,15 @@ public final class RigidResampler {
 		m[3] = new double[] { 0, 0, 0, 1 };
 		final double[][] inv = Rigid.invert(m);
 		final RandomAccessibleInterval<T> src = Views.zeroMin(moving.image());
-		final long sx = src.dimension(0), sy = src.dimension(1), sz = src.dimension(2);
+		final int sx = Math.toIntExact(src.dimension(0)), sy = Math.toIntExact(src.dimension(1)), sz = Math.toIntExact(src
+			.dimension(2));
+		// one pass into a flat array, then allocation-free interpolation
+		final FloatGrid g = new FloatGrid(sx, sy, sz);
+		int j = 0;
+		for (final T t : Views.flatIterable(src))
+			g.data[j++] = t.getRealFloat();
 		final ArrayImg<FloatType, FloatArray> out = ArrayImgs.floats(fixedDims);
 		final float[] o = out.update(null).getCurrentStorageArray();
-		final RandomAccess<T> ra = src.randomAccess();
 		final int fx = Math.toIntExact(fixedDims[0]), fy = Math.toIntExact(fixedDims[1]), fz = Math.toIntExact(
 			fixedDims[2]);
 		int i = 0;
@@ -53,7 +58,8 @@ public final class RigidResampler {
 					final double px = inv[0][0] * x + inv[0][1] * y + inv[0][2] * z + inv[0][3];
 					final double py = inv[1][0] * x + inv[1][1] * y + inv[1][2] * z + inv[1][3];
 					final double pz = inv[2][0] * x + inv[2][1] * y + inv[2][2] * z + inv[2][3];
-					o[i++] = (float) trilinear(ra, sx, sy, sz, px, py, pz, outside);
+					o[i++] = px < -0.5 || py < -0.5 || pz < -0.5 || px > sx - 0.5 || py > sy - 0.5 || pz > sz - 0.5
+						? (float) outside : g.sample(px, py, pz);
 				}
 		return new Volume<>(out, moving.voxelSizeUm(), moving.originUm(), moving.name());
 	}
