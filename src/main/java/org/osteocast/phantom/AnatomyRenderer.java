@@ -54,10 +54,12 @@ final class AnatomyRenderer {
 		cy = hi[1] - lo[1] + 1;
 		cz = hi[2] - lo[2] + 1;
 		final double[] originUm = { ox * v, oy * v, oz * v };
-		plates = LatticeNoise.make(Seeds.derive(m.seed, Seeds.TEXTURE_PLATES), m.plateSpacingUm, 0.7, 2.0, cx, cy, cz,
-			originUm, v);
-		perforation = LatticeNoise.make(Seeds.derive(m.seed, Seeds.TEXTURE_PERFORATION), m.perforationSpacingUm, 0.7,
-			2.0, cx, cy, cz, originUm, v);
+		// trabeculae are elongated along the bone axis (the load direction): a longer lattice spacing in z
+		final double s1 = m.plateSpacingUm, s2 = m.perforationSpacingUm;
+		plates = LatticeNoise.make(Seeds.derive(m.seed, Seeds.TEXTURE_PLATES), new double[] { s1, s1, s1 *
+			m.trabecularAnisotropy }, 0.7, 2.0, cx, cy, cz, originUm, v);
+		perforation = LatticeNoise.make(Seeds.derive(m.seed, Seeds.TEXTURE_PERFORATION), new double[] { s2, s2, s2 * (1 +
+			(m.trabecularAnisotropy - 1) / 2) }, 0.7, 2.0, cx, cy, cz, originUm, v);
 		// the perforation threshold for a wanted surviving fraction is a quantile of the field itself
 		final float[] pd = perforation.field.data;
 		final int step = Math.max(1, pd.length / 50000);

@@ -24,21 +24,22 @@ final class LatticeNoise {
 
 	/**
 	 * @param seed hash seed of the lattice values
-	 * @param spacingUm lattice spacing in µm
+	 * @param spacingUm lattice spacing in µm per axis (x, y, z); a longer z spacing elongates the
+	 *        structures along the bone axis, as metaphyseal trabeculae are
 	 * @param sigmaFine fine Gaussian of the difference of Gaussians, in lattice units
 	 * @param sigmaCoarse coarse Gaussian, in lattice units (&gt; sigmaFine)
 	 * @param nx grid size (voxels)
 	 * @param originUm anatomy position of voxel (0, 0, 0) in µm, per axis
 	 * @param voxelUm voxel size in µm
 	 */
-	static LatticeNoise make(final long seed, final double spacingUm, final double sigmaFine, final double sigmaCoarse,
+	static LatticeNoise make(final long seed, final double[] spacingUm, final double sigmaFine, final double sigmaCoarse,
 		final int nx, final int ny, final int nz, final double[] originUm, final double voxelUm)
 	{
 		final int[] n = { nx, ny, nz };
 		final int[] lo = new int[3], len = new int[3];
 		for (int d = 0; d < 3; d++) {
-			lo[d] = (int) Math.floor(originUm[d] / spacingUm) - 3;
-			final int hi = (int) Math.ceil((originUm[d] + (n[d] - 1) * voxelUm) / spacingUm) + 3;
+			lo[d] = (int) Math.floor(originUm[d] / spacingUm[d]) - 3;
+			final int hi = (int) Math.ceil((originUm[d] + (n[d] - 1) * voxelUm) / spacingUm[d]) + 3;
 			len[d] = hi - lo[d] + 1;
 		}
 		final FloatGrid a = new FloatGrid(len[0], len[1], len[2]);
@@ -60,7 +61,7 @@ final class LatticeNoise {
 		// cubic B-spline up-sampling, one axis at a time
 		FloatGrid cur = a;
 		for (int d = 0; d < 3; d++)
-			cur = upsample(cur, d, n[d], (originUm[d] / spacingUm) - lo[d], voxelUm / spacingUm);
+			cur = upsample(cur, d, n[d], (originUm[d] / spacingUm[d]) - lo[d], voxelUm / spacingUm[d]);
 		final FloatGrid f = cur;
 		double sum = 0, sum2 = 0;
 		for (final float v : f.data) {
@@ -83,7 +84,7 @@ final class LatticeNoise {
 					g2 += gx * gx + gy * gy + gz * gz;
 					count++;
 				}
-		final double rms = count > 0 ? Math.sqrt(g2 / count) / voxelUm : 1 / spacingUm;
+		final double rms = count > 0 ? Math.sqrt(g2 / count) / voxelUm : 1 / spacingUm[0];
 		return new LatticeNoise(f, rms);
 	}
 

@@ -65,7 +65,7 @@ public final class MouseModel {
 	final double fibulaAngle, fibulaRadius, fibulaShell, fibulaStart, fibulaGap0, fibulaGapSlope;
 	final double legOffsetY, skinGap, legAspect;
 	final double ageThinning, agePerforation;
-	final double plateSpacingUm, perforationSpacingUm;
+	final double plateSpacingUm, perforationSpacingUm, trabecularAnisotropy;
 	final List<Focus> foci;
 
 	// schedule and poses
@@ -118,9 +118,9 @@ public final class MouseModel {
 		epiShell = u(r, 40, 55);
 		epiDome = u(r, 0.25, 0.4);
 		trabHalf = u(r, 18, 24);
-		spongiosaBoost = u(r, 0.3, 0.5);
+		spongiosaBoost = u(r, 0.5, 0.8);
 		spongiosaLambda = u(r, 100, 180);
-		qTop = u(r, 0.85, 0.95);
+		qTop = u(r, 0.93, 0.99);
 		qDist = u(r, 0.12, 0.2);
 		lambdaQ = u(r, 500, 800);
 		qEpi = u(r, 0.85, 0.95);
@@ -133,10 +133,11 @@ public final class MouseModel {
 		legOffsetY = u(r, 300, 450);
 		skinGap = u(r, 150, 260);
 		legAspect = u(r, 1.05, 1.2);
-		ageThinning = u(r, 0.015, 0.03);
-		agePerforation = u(r, 0.04, 0.08);
+		ageThinning = u(r, 0.01, 0.02);
+		agePerforation = u(r, 0.02, 0.04);
 		plateSpacingUm = u(r, 42, 50);
 		perforationSpacingUm = u(r, 70, 90);
+		trabecularAnisotropy = u(r, 1.5, 1.9);
 
 		foci = group == Group.CONTROL ? List.of() : drawFoci(Seeds.stream(seed, Seeds.FOCI));
 

@@ -295,14 +295,31 @@ public final class PhantomGenerator {
 				scan[i] += plane[j];
 	}
 
-	/** Gaussian noise, one random stream per slice. */
+	/**
+	 * Gaussian noise, one random stream per slice. Reconstructed CT noise is
+	 * not white: the filtered back-projection correlates neighbouring pixels
+	 * within a slice. White noise smoothed in-plane by a 3 × 3 binomial kernel,
+	 * rescaled to the wanted SD, has that grain.
+	 */
 	private static void addNoise(final float[] scan, final MouseModel m, final int week) {
-		final int np = m.nx * m.ny;
-		final double sd = m.p.noiseSd();
+		final int nx = m.nx, ny = m.ny, np = nx * ny;
+		final double sd = m.p.noiseSd() / 0.375; // the binomial kernel's sqrt(sum w^2) = 0.375
+		final float[] white = new float[np], rows = new float[np];
 		for (int z = 0; z < m.nz; z++) {
 			final SplittableRandom r = Seeds.stream(m.seed, Seeds.NOISE, week, z);
-			for (int j = 0, i = z * np; j < np; j++, i++)
-				scan[i] += (float) (sd * r.nextGaussian());
+			for (int j = 0; j < np; j++)
+				white[j] = (float) (sd * r.nextGaussian());
+			for (int y = 0; y < ny; y++)
+				for (int x = 0; x < nx; x++) {
+					final int i = y * nx + x;
+					rows[i] = 0.25f * white[x > 0 ? i - 1 : i + 1] + 0.5f * white[i] + 0.25f * white[x < nx - 1 ? i + 1 : i - 1];
+				}
+			for (int y = 0; y < ny; y++)
+				for (int x = 0; x < nx; x++) {
+					final int i = y * nx + x;
+					scan[z * np + i] += 0.25f * rows[y > 0 ? i - nx : i + nx] + 0.5f * rows[i] + 0.25f * rows[y < ny - 1 ? i + nx
+						: i - nx];
+				}
 		}
 	}
 
@@ -330,7 +347,7 @@ public final class PhantomGenerator {
 			final short[] s = new short[np];
 			for (int j = 0; j < np; j++) {
 				final float v = data[z * np + j];
-				s[j] = (short) (int) (v <= 0 ? 0 : v >= 65535 ? 65535 : Math.rint(v));
+				s[j] = (short) (v <= 0 ? 0 : v >= 65535 ? 65535 : (int) (v + 0.5f)); // round half up
 			}
 			img.setPlane(z, new ShortArray(s));
 		}
