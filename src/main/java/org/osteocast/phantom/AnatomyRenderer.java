@@ -34,8 +34,15 @@ final class AnatomyRenderer {
 	private final double ts;
 	private final int tn;
 
-	final FloatGrid grey, bone, lesion;
-	private final float[] exterior, fibula;
+	final FloatGrid grey, lesion;
+	/** Week-independent grey: air, leg, fibula (bone mixed in). */
+	private final float[] exterior;
+	/**
+	 * Tibial bone volume (in voxels) of the last {@link #render} inside the
+	 * region it was asked to measure; summed per slice, then over slices in
+	 * order, so the value does not depend on how the work is split.
+	 */
+	double boneVoxels;
 	/** Whether the last {@link #render(int)} left any non-zero lesion fraction. */
 	boolean anyLesion;
 
@@ -95,21 +102,19 @@ final class AnatomyRenderer {
 		cortex = table(d -> m.cortexThickness(m.thetaT + Math.PI / 2, d)); // cos(pi/2) = 0: the angular factor is applied per column
 		halfThick = table(m::trabecularHalfThickness);
 		grey = new FloatGrid(cx, cy, cz);
-		bone = new FloatGrid(cx, cy, cz);
 		lesion = new FloatGrid(cx, cy, cz);
 		exterior = new float[grey.data.length];
-		fibula = new float[grey.data.length];
 		renderExterior();
 	}
 
 	/**
-	 * The week-independent part: air, the leg's soft tissue and the fibula
-	 * (grey before bone mixing in {@link #exterior}, cortical fraction in
-	 * {@link #fibula}).
+	 * The week-independent part: air, the leg's soft tissue and the fibula.
+	 * The fibula never touches the tibia (a gap of at least 20 µm), so its bone
+	 * can be mixed in here once.
 	 */
 	private void renderExterior() {
 		final PhantomParameters p = m.p;
-		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + 300;
+		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + 300, boneC = p.boneGrey();
 		for (int iz = 0; iz < cz; iz++) {
 			final double z = (iz + oz) * v;
 			final double dA = z - m.plateZ;
@@ -138,7 +143,7 @@ final class AnatomyRenderer {
 						final double outer = clamp01(0.5 + (m.fibulaRadius - fr) / v);
 						final double inner = clamp01(0.5 + (m.fibulaRadius - m.fibulaShell - fr) / v);
 						g += outer * (marrow - g);
-						fibula[idx] = (float) (outer - inner);
+						g += (outer - inner) * (boneC - g);
 					}
 					exterior[idx] = (float) g;
 				}
@@ -156,8 +161,14 @@ final class AnatomyRenderer {
 		return x < 0 ? 0 : x > 1 ? 1 : x;
 	}
 
-	/** Fills {@link #grey}, {@link #bone} and {@link #lesion} for the scan of the given week (time = week). */
-	void render(final int week) {
+	/**
+	 * Fills {@link #grey} and {@link #lesion} for the scan of the given week
+	 * (time = week) and measures {@link #boneVoxels}.
+	 *
+	 * @param canonToMeasured canonical index → voxel of the scan whose field of view the bone volume is measured in
+	 * @param size that scan's size (x, y, z)
+	 */
+	void render(final int week, final double[][] canonToMeasured, final int[] size) {
 		final double t = week;
 		final PhantomParameters p = m.p;
 		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + 300, cart = soft + 500,
@@ -172,7 +183,9 @@ final class AnatomyRenderer {
 		final double hp = m.plateThickness / 2;
 		final double g1 = plates.rmsGradientPerUm, g2 = perforation.rmsGradientPerUm;
 		final float[] n1 = plates.field.data, n2 = perforation.field.data;
-		final float[] G = grey.data, B = bone.data, L = lesion.data;
+		final float[] G = grey.data, L = lesion.data;
+		final double[][] q = canonToMeasured;
+		final double[] boneBySlice = new double[cz];
 
 		final List<Focus> foci = m.foci;
 		final int nf = foci.size();
@@ -199,7 +212,6 @@ final class AnatomyRenderer {
 					final int c = iy * cx + ix;
 					final int idx = (iz * cy + iy) * cx + ix;
 					double g = exterior[idx];
-					final double fibC = fibula[idx];
 					double bC = 0, bT = 0, les = 0;
 					final double rho = colRho[c];
 					if (rho < reach) {
@@ -278,17 +290,26 @@ final class AnatomyRenderer {
 						g += envC * (cart - g);
 						g += les * (tumour - g);
 					}
-					final double bone = Math.min(1, bC + bT);
-					final double bc = Math.min(1 - bT, bC) + Math.min(fibC, 1 - bone);
+					final double bc = Math.min(1 - bT, bC);
 					g = g * (1 - bc - bT) + boneC * bc + boneT * bT;
 					G[idx] = (float) g;
-					B[idx] = (float) bone;
 					L[idx] = (float) Math.min(1, les);
+					if (bc + bT > 0) {
+						final double qx = q[0][0] * ix + q[0][1] * iy + q[0][2] * iz + q[0][3];
+						final double qy = q[1][0] * ix + q[1][1] * iy + q[1][2] * iz + q[1][3];
+						final double qz = q[2][0] * ix + q[2][1] * iy + q[2][2] * iz + q[2][3];
+						if (qx > -0.5 && qy > -0.5 && qz > -0.5 && qx < size[0] - 0.5 && qy < size[1] - 0.5 && qz < size[2] - 0.5)
+							boneBySlice[iz] += bc + bT;
+					}
 					if (les > 0) lesionSeen = true;
 				}
 			}
 		}
 		anyLesion = lesionSeen;
+		double sum = 0;
+		for (final double b : boneBySlice)
+			sum += b;
+		boneVoxels = sum;
 	}
 
 	/** A function of depth d ≥ 0 tabulated at step {@link #ts}. */

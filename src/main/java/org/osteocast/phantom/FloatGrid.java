@@ -95,19 +95,23 @@ final class FloatGrid {
 				}
 			System.arraycopy(plane, 0, data, off, nx * ny);
 		}
-		// z: accumulate whole planes into a copy
-		final float[] src = data.clone();
+		// z: accumulate whole planes in place; a ring of the last r + 1 original planes replaces a full copy
 		final int np = nx * ny;
+		final float[][] ring = new float[r + 1][np];
 		for (int z = 0; z < nz; z++) {
 			final int dst = z * np;
-			java.util.Arrays.fill(data, dst, dst + np, 0f);
+			System.arraycopy(data, dst, ring[z % (r + 1)], 0, np); // keep plane z before overwriting it
+			java.util.Arrays.fill(plane, 0f);
 			for (int j = -r; j <= r; j++) {
 				final int zs = Math.min(nz - 1, Math.max(0, z + j));
 				final float w = k[j + r];
-				final int s = zs * np;
+				// planes before z are already overwritten: read them from the ring (zs >= z - r always holds)
+				final float[] src = zs <= z ? ring[zs % (r + 1)] : data;
+				final int s = zs <= z ? 0 : zs * np;
 				for (int i = 0; i < np; i++)
-					data[dst + i] += w * src[s + i];
+					plane[i] += w * src[s + i];
 			}
+			System.arraycopy(plane, 0, data, dst, np);
 		}
 	}
 

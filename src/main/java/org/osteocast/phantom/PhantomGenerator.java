@@ -174,6 +174,7 @@ public final class PhantomGenerator {
 		final AnatomyRenderer r = new AnatomyRenderer(m, ilo, ihi);
 		final double[][] toCanon = Rigid.translation(-ilo[0], -ilo[1], -ilo[2]);
 		final double[][] week1ToCanon = Rigid.multiply(toCanon, m.scanToAnatomyVoxel(1));
+		final double[][] canonToWeek1 = Rigid.invert(week1ToCanon);
 		final Path mouseDir = out.resolve(m.name);
 		final Path truthDir = out.resolve("truth").resolve(m.name);
 		Files.createDirectories(truthDir);
@@ -182,9 +183,9 @@ public final class PhantomGenerator {
 		final List<WeekSummary> rows = new ArrayList<>();
 		for (int k = 1; k <= weeks; k++) {
 			cancel.check();
-			r.render(k);
 			// bone and lesion are measured before the blur (the PSF belongs to the scanner, not the anatomy)
-			final double boneSum = sumInside(r.bone, week1ToCanon, m.nx, m.ny, m.nz);
+			r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz });
+			final double boneSum = r.boneVoxels;
 			final float[] lesionW1 = r.anyLesion ? resample(r.lesion, week1ToCanon, m.nx, m.ny, m.nz) : null;
 			r.grey.gaussian(p.psfSigmaVox());
 			if (m.scanned(k)) {
@@ -239,32 +240,6 @@ public final class PhantomGenerator {
 				}
 			}
 		return out;
-	}
-
-	/**
-	 * Sum of a canonical field over the canonical voxels whose centres fall
-	 * inside the scan mapped by scan→canonical matrix c (a rigid map preserves
-	 * volume, so this integrates the field over that scan's field of view
-	 * without resampling it).
-	 */
-	static double sumInside(final FloatGrid g, final double[][] c, final int nx, final int ny, final int nz) {
-		final double[][] inv = Rigid.invert(c);
-		double sum = 0;
-		for (int z = 0; z < g.nz; z++)
-			for (int y = 0; y < g.ny; y++) {
-				double px = inv[0][1] * y + inv[0][2] * z + inv[0][3], py = inv[1][1] * y + inv[1][2] * z + inv[1][3],
-						pz = inv[2][1] * y + inv[2][2] * z + inv[2][3];
-				final int row = (z * g.ny + y) * g.nx;
-				for (int x = 0; x < g.nx; x++) {
-					final float v = g.data[row + x];
-					if (v != 0 && px > -0.5 && py > -0.5 && pz > -0.5 && px < nx - 0.5 && py < ny - 0.5 && pz < nz - 0.5) sum +=
-						v;
-					px += inv[0][0];
-					py += inv[1][0];
-					pz += inv[2][0];
-				}
-			}
-		return sum;
 	}
 
 	/** Concentric rings about the rotation axis (scanner frame): defective detector columns after reconstruction. */

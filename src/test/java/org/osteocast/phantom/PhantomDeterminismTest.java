@@ -22,7 +22,7 @@ class PhantomDeterminismTest {
 
 	@Test
 	void sameSeedGivesIdenticalFilesWhateverTheThreadCount() throws Exception {
-		final PhantomParameters p = PhantomTestSupport.tiny().mice(3).weeks(3).noiseSd(1500).rings(true).missingWeekProb(
+		final PhantomParameters p = PhantomTestSupport.tiny().voxelUm(60).mice(3).weeks(3).noiseSd(1500).rings(true).missingWeekProb(
 			0.3).hardFraction(0.5).seed(42).build();
 		PhantomGenerator.generate(p.toBuilder().threads(1).build(), tmp.resolve("a"), Progress.NONE, new Cancellation());
 		PhantomGenerator.generate(p.toBuilder().threads(3).build(), tmp.resolve("b"), Progress.NONE, new Cancellation());
