@@ -56,6 +56,7 @@ public final class SkyScanWriter {
 		private int ringArtifactCorrection = 5;
 		private int beamHardeningPercent = 20;
 
+		/** Scanner model ({@code Scanner}, {@code Dataset Origin}); default SkyScan1276. */
 		public Metadata scanner(final String s) {
 			scanner = s;
 			return this;
@@ -74,32 +75,38 @@ public final class SkyScanWriter {
 			return this;
 		}
 
+		/** X-ray source voltage (kV) and current (µA). */
 		public Metadata source(final int kv, final int ua) {
 			sourceKv = kv;
 			sourceUa = ua;
 			return this;
 		}
 
+		/** Beam filter, e.g. {@code Al 0.5mm}. */
 		public Metadata filter(final String f) {
 			filter = f;
 			return this;
 		}
 
+		/** Angular step between projections in degrees (sets {@code Number Of Files} for 180°). */
 		public Metadata rotationStepDeg(final double d) {
 			rotationStepDeg = d;
 			return this;
 		}
 
+		/** Detector pixel size in µm ({@code [System] Camera Pixel Size (um)}); sets the geometric magnification. */
 		public Metadata cameraPixelUm(final double d) {
 			cameraPixelUm = d;
 			return this;
 		}
 
+		/** NRecon's ring-artefact correction level (0 = off). */
 		public Metadata ringArtifactCorrection(final int level) {
 			ringArtifactCorrection = level;
 			return this;
 		}
 
+		/** The index of the first slice. */
 		public int firstSection() {
 			return firstSection;
 		}

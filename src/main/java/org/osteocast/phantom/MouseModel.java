@@ -319,10 +319,12 @@ public final class MouseModel {
 		return Rigid.multiply(Rigid.invert(scanToAnatomyVoxel(1)), s);
 	}
 
+	/** The mouse's name, {@code M001} …. */
 	public String name() {
 		return name;
 	}
 
+	/** The experimental group. */
 	public Group group() {
 		return group;
 	}

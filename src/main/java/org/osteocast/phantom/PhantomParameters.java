@@ -298,106 +298,127 @@ public final class PhantomParameters {
 
 		private Builder() {}
 
+		/** Sets {@link PhantomParameters#mice()}. */
 		public Builder mice(final int v) {
 			mice = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#weeks()}. */
 		public Builder weeks(final int v) {
 			weeks = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#seed()}. */
 		public Builder seed(final long v) {
 			seed = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#format()}. */
 		public Builder format(final Format v) {
 			format = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#voxelUm()}. */
 		public Builder voxelUm(final double v) {
 			voxelUm = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#scanLengthUm()}. */
 		public Builder scanLengthUm(final double v) {
 			scanLengthUm = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#fieldOfViewUm()}. */
 		public Builder fieldOfViewUm(final double v) {
 			fieldOfViewUm = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#tumourFraction()}. */
 		public Builder tumourFraction(final double v) {
 			tumourFraction = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#loadedFraction()}. */
 		public Builder loadedFraction(final double v) {
 			loadedFraction = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#hardFraction()}. */
 		public Builder hardFraction(final double v) {
 			hardFraction = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#missingWeekProb()}. */
 		public Builder missingWeekProb(final double v) {
 			missingWeekProb = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#noiseSd()}. */
 		public Builder noiseSd(final double v) {
 			noiseSd = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#rings()}. */
 		public Builder rings(final boolean v) {
 			rings = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#maxRotationDeg()}. */
 		public Builder maxRotationDeg(final double v) {
 			maxRotationDeg = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#maxShiftVox()}. */
 		public Builder maxShiftVox(final double v) {
 			maxShiftVox = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#psfSigmaVox()}. */
 		public Builder psfSigmaVox(final double v) {
 			psfSigmaVox = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#airGrey()}. */
 		public Builder airGrey(final double v) {
 			airGrey = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#softTissueGrey()}. */
 		public Builder softTissueGrey(final double v) {
 			softTissueGrey = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#boneGrey()}. */
 		public Builder boneGrey(final double v) {
 			boneGrey = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#threads()}. */
 		public Builder threads(final int v) {
 			threads = v;
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#overwrite()}. */
 		public Builder overwrite(final boolean v) {
 			overwrite = v;
 			return this;
