@@ -167,8 +167,9 @@ final class AnatomyRenderer {
 	 *
 	 * @param canonToMeasured canonical index → voxel of the scan whose field of view the bone volume is measured in
 	 * @param size that scan's size (x, y, z)
+	 * @param threads slices are rendered on up to this many threads (the result does not depend on it)
 	 */
-	void render(final int week, final double[][] canonToMeasured, final int[] size) {
+	void render(final int week, final double[][] canonToMeasured, final int[] size, final int threads) {
 		final double t = week;
 		final PhantomParameters p = m.p;
 		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + 300, cart = soft + 500,
@@ -202,8 +203,9 @@ final class AnatomyRenderer {
 		final double rTopShapeBase = radius[0];
 		final double e0 = ellip[0], tr0 = triang[0];
 
-		boolean lesionSeen = false;
-		for (int iz = 0; iz < cz; iz++) {
+		final boolean[] lesionSeen = new boolean[cz];
+		final boolean anyFocusF = anyFocus;
+		Slices.run(cz, threads, iz -> {
 			final double z = (iz + oz) * v;
 			for (int iy = 0; iy < cy; iy++) {
 				final double y = (iy + oy) * v;
@@ -221,7 +223,7 @@ final class AnatomyRenderer {
 						final double dm = Math.max(0, d);
 						// lesions
 						double lamT = 0, lamC = 0, sT = 1, sC = 1;
-						if (anyFocus) {
+						if (anyFocusF) {
 							for (int f = 0; f < nf; f++) {
 								if (fReach2[f] < 0) continue;
 								final Focus fo = foci.get(f);
@@ -301,11 +303,14 @@ final class AnatomyRenderer {
 						if (qx > -0.5 && qy > -0.5 && qz > -0.5 && qx < size[0] - 0.5 && qy < size[1] - 0.5 && qz < size[2] - 0.5)
 							boneBySlice[iz] += bc + bT;
 					}
-					if (les > 0) lesionSeen = true;
+					if (les > 0) lesionSeen[iz] = true;
 				}
 			}
-		}
-		anyLesion = lesionSeen;
+		});
+		boolean seen = false;
+		for (final boolean b : lesionSeen)
+			seen |= b;
+		anyLesion = seen;
 		double sum = 0;
 		for (final double b : boneBySlice)
 			sum += b;

@@ -73,18 +73,27 @@ final class FloatGrid {
 	 * clamping at the borders; sigma ≤ 0.05 does nothing.
 	 */
 	void gaussian(final double sigma) {
+		gaussian(sigma, 1);
+	}
+
+	/**
+	 * {@link #gaussian(double)} on up to {@code threads} threads: x and y
+	 * passes plane by plane, the z pass row by row (each through an (x, z) slab
+	 * buffer), so no full copy of the grid is needed and the result does not
+	 * depend on the thread count.
+	 */
+	void gaussian(final double sigma, final int threads) {
 		if (!(sigma > 0.05)) return;
 		final float[] k = kernel(sigma);
 		final int r = k.length / 2;
-		final float[] line = new float[Math.max(nx, Math.max(ny, nz)) + 2 * r];
-		// x: contiguous rows
-		for (int zy = 0; zy < ny * nz; zy++)
-			convolveLine(data, zy * nx, 1, nx, k, line);
-		// y: accumulate whole rows, per plane
-		final float[] plane = new float[nx * ny];
-		for (int z = 0; z < nz; z++) {
-			final int off = z * nx * ny;
-			java.util.Arrays.fill(plane, 0);
+		final int np = nx * ny;
+		Slices.run(nz, threads, z -> {
+			final float[] line = new float[nx + 2 * r];
+			final int off = z * np;
+			for (int y = 0; y < ny; y++)
+				convolveLine(data, off + y * nx, 1, nx, k, line);
+			// y: accumulate whole rows within the plane
+			final float[] plane = new float[np];
 			for (int y = 0; y < ny; y++)
 				for (int j = -r; j <= r; j++) {
 					final int ys = Math.min(ny - 1, Math.max(0, y + j));
@@ -93,26 +102,25 @@ final class FloatGrid {
 					for (int x = 0; x < nx; x++)
 						plane[dst + x] += w * data[src + x];
 				}
-			System.arraycopy(plane, 0, data, off, nx * ny);
-		}
-		// z: accumulate whole planes in place; a ring of the last r + 1 original planes replaces a full copy
-		final int np = nx * ny;
-		final float[][] ring = new float[r + 1][np];
-		for (int z = 0; z < nz; z++) {
-			final int dst = z * np;
-			System.arraycopy(data, dst, ring[z % (r + 1)], 0, np); // keep plane z before overwriting it
-			java.util.Arrays.fill(plane, 0f);
-			for (int j = -r; j <= r; j++) {
-				final int zs = Math.min(nz - 1, Math.max(0, z + j));
-				final float w = k[j + r];
-				// planes before z are already overwritten: read them from the ring (zs >= z - r always holds)
-				final float[] src = zs <= z ? ring[zs % (r + 1)] : data;
-				final int s = zs <= z ? 0 : zs * np;
-				for (int i = 0; i < np; i++)
-					plane[i] += w * src[s + i];
+			System.arraycopy(plane, 0, data, off, np);
+		});
+		Slices.run(ny, threads, y -> {
+			// z: the (x, z) slab of row y, convolved along z with whole x-runs
+			final float[] slab = new float[nx * nz], out = new float[nx];
+			for (int z = 0; z < nz; z++)
+				System.arraycopy(data, z * np + y * nx, slab, z * nx, nx);
+			for (int z = 0; z < nz; z++) {
+				java.util.Arrays.fill(out, 0f);
+				for (int j = -r; j <= r; j++) {
+					final int zs = Math.min(nz - 1, Math.max(0, z + j));
+					final float w = k[j + r];
+					final int s = zs * nx;
+					for (int x = 0; x < nx; x++)
+						out[x] += w * slab[s + x];
+				}
+				System.arraycopy(out, 0, data, z * np + y * nx, nx);
 			}
-			System.arraycopy(plane, 0, data, dst, np);
-		}
+		});
 	}
 
 	private static void convolveLine(final float[] d, final int start, final int stride, final int n, final float[] k,

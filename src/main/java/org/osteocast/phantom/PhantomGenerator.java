@@ -89,11 +89,14 @@ public final class PhantomGenerator {
 		final AtomicLong done = new AtomicLong();
 		progress.status("phantom: " + p.mice() + " mice x " + p.weeks() + " weeks");
 		progress.progress(0, total);
-		final ExecutorService pool = Parallel.pool("phantom", Math.min(p.effectiveThreads(), p.mice()));
+		// mice in parallel; when there are fewer mice than threads, the spare threads work on slices
+		final int outer = Math.min(p.effectiveThreads(), p.mice());
+		final int inner = Math.max(1, p.effectiveThreads() / outer);
+		final ExecutorService pool = Parallel.pool("phantom", outer);
 		final List<Future<List<WeekSummary>>> futures = new ArrayList<>();
 		try {
 			for (final MouseModel m : mice)
-				futures.add(pool.submit(() -> writeMouse(m, out, progress, cancel, done, total)));
+				futures.add(pool.submit(() -> writeMouse(m, out, progress, cancel, done, total, inner)));
 			final List<WeekSummary> rows = new ArrayList<>();
 			for (final Future<List<WeekSummary>> f : futures)
 				rows.addAll(get(f, cancel));
@@ -146,7 +149,7 @@ public final class PhantomGenerator {
 	}
 
 	private static List<WeekSummary> writeMouse(final MouseModel m, final Path out, final Progress progress,
-		final Cancellation cancel, final AtomicLong done, final long total) throws IOException
+		final Cancellation cancel, final AtomicLong done, final long total, final int threads) throws IOException
 	{
 		cancel.check();
 		final PhantomParameters p = m.p;
@@ -184,21 +187,22 @@ public final class PhantomGenerator {
 		for (int k = 1; k <= weeks; k++) {
 			cancel.check();
 			// bone and lesion are measured before the blur (the PSF belongs to the scanner, not the anatomy)
-			r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz });
+			r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz }, threads);
 			final double boneSum = r.boneVoxels;
-			final float[] lesionW1 = r.anyLesion ? resample(r.lesion, week1ToCanon, m.nx, m.ny, m.nz) : null;
-			r.grey.gaussian(p.psfSigmaVox());
+			final float[] lesionW1 = r.anyLesion ? resample(r.lesion, week1ToCanon, m.nx, m.ny, m.nz, threads) : null;
+			r.grey.gaussian(p.psfSigmaVox(), threads);
 			if (m.scanned(k)) {
-				final float[] scan = resample(r.grey, Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)), m.nx, m.ny, m.nz);
+				final float[] scan = resample(r.grey, Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)), m.nx, m.ny, m.nz,
+					threads);
 				if (p.rings()) addRings(scan, m, k);
-				if (p.noiseSd() > 0) addNoise(scan, m, k);
+				if (p.noiseSd() > 0) addNoise(scan, m, k, threads);
 				writeScan(p, m, k, scan, mouseDir);
 				final TransformFile tf = TransformFile.fromVoxelMatrix(m.weekToWeek1Voxel(k), vox, vox, Double.NaN);
 				tf.with("ground_truth", true).with("mouse", m.name).with("moving_week", k).with("fixed_week", 1).with(
 					"rotation_deg_scan_to_anatomy", m.rotationDeg[k - 1]).with("shift_vox_scan_to_anatomy", m.shiftVox[k - 1]);
 				tf.write(truthDir.resolve("week" + k + ".transform.json"));
 			}
-			final float[] ideal = resample(r.grey, week1ToCanon, m.nx, m.ny, m.nz);
+			final float[] ideal = resample(r.grey, week1ToCanon, m.nx, m.ny, m.nz, threads);
 			writeTiff(shortVolume(ideal, m, m.name + "_week" + k + "_ideal"), truthDir.resolve("week" + k + "_ideal.tif"));
 			long lesionVoxels = 0;
 			final byte[][] planes = new byte[m.nz][m.nx * m.ny];
@@ -218,17 +222,20 @@ public final class PhantomGenerator {
 	}
 
 	/** Samples a canonical field at every voxel of an nx × ny × nz scan through scan→canonical matrix c. */
-	static float[] resample(final FloatGrid g, final double[][] c, final int nx, final int ny, final int nz) {
+	static float[] resample(final FloatGrid g, final double[][] c, final int nx, final int ny, final int nz,
+		final int threads)
+	{
 		// the grid is a box: if the scan's eight corners land strictly inside, every voxel does
-		boolean inside = true;
+		boolean in = true;
 		for (int k = 0; k < 8; k++) {
 			final double[] q = Rigid.apply(c, (k & 1) == 0 ? 0 : nx - 1, (k & 2) == 0 ? 0 : ny - 1, (k & 4) == 0 ? 0 : nz -
 				1);
-			inside &= q[0] >= 0 && q[1] >= 0 && q[2] >= 0 && q[0] < g.nx - 1 && q[1] < g.ny - 1 && q[2] < g.nz - 1;
+			in &= q[0] >= 0 && q[1] >= 0 && q[2] >= 0 && q[0] < g.nx - 1 && q[1] < g.ny - 1 && q[2] < g.nz - 1;
 		}
+		final boolean inside = in;
 		final float[] out = new float[nx * ny * nz];
-		int i = 0;
-		for (int z = 0; z < nz; z++)
+		Slices.run(nz, threads, z -> {
+			int i = z * nx * ny;
 			for (int y = 0; y < ny; y++) {
 				double px = c[0][1] * y + c[0][2] * z + c[0][3], py = c[1][1] * y + c[1][2] * z + c[1][3], pz = c[2][1] * y +
 					c[2][2] * z + c[2][3];
@@ -239,6 +246,7 @@ public final class PhantomGenerator {
 					pz += c[2][0];
 				}
 			}
+		});
 		return out;
 	}
 
@@ -276,11 +284,11 @@ public final class PhantomGenerator {
 	 * within a slice. White noise smoothed in-plane by a 3 × 3 binomial kernel,
 	 * rescaled to the wanted SD, has that grain.
 	 */
-	private static void addNoise(final float[] scan, final MouseModel m, final int week) {
+	private static void addNoise(final float[] scan, final MouseModel m, final int week, final int threads) {
 		final int nx = m.nx, ny = m.ny, np = nx * ny;
 		final double sd = m.p.noiseSd() / 0.375; // the binomial kernel's sqrt(sum w^2) = 0.375
-		final float[] white = new float[np], rows = new float[np];
-		for (int z = 0; z < m.nz; z++) {
+		Slices.run(m.nz, threads, z -> {
+			final float[] white = new float[np], rows = new float[np];
 			final SplittableRandom r = Seeds.stream(m.seed, Seeds.NOISE, week, z);
 			for (int j = 0; j < np; j++)
 				white[j] = (float) (sd * r.nextGaussian());
@@ -295,7 +303,7 @@ public final class PhantomGenerator {
 					scan[z * np + i] += 0.25f * rows[y > 0 ? i - nx : i + nx] + 0.5f * rows[i] + 0.25f * rows[y < ny - 1 ? i + nx
 						: i - nx];
 				}
-		}
+		});
 	}
 
 	private static void writeScan(final PhantomParameters p, final MouseModel m, final int week, final float[] scan,

@@ -31,6 +31,12 @@ class PhantomDeterminismTest {
 		assertTrue(a.size() > 20, "files: " + a.keySet());
 		assertEquals(a, b);
 
+		// one mouse, four threads: the spare threads render, blur and resample slices in parallel
+		final PhantomParameters one = p.toBuilder().mice(1).build();
+		PhantomGenerator.generate(one.toBuilder().threads(1).build(), tmp.resolve("d"), Progress.NONE, new Cancellation());
+		PhantomGenerator.generate(one.toBuilder().threads(4).build(), tmp.resolve("e"), Progress.NONE, new Cancellation());
+		assertEquals(PhantomTestSupport.hashes(tmp.resolve("d")), PhantomTestSupport.hashes(tmp.resolve("e")));
+
 		PhantomGenerator.generate(p.toBuilder().seed(43).build(), tmp.resolve("c"), Progress.NONE, new Cancellation());
 		final Map<String, String> c = PhantomTestSupport.hashes(tmp.resolve("c"));
 		assertNotEquals(a.get("M001/week1.tif"), c.get("M001/week1.tif"));
