@@ -20,6 +20,15 @@ import java.util.List;
  */
 final class AnatomyRenderer {
 
+	/**
+	 * Grey levels above soft tissue of marrow, growth-plate cartilage and
+	 * tumour: all soft tissues, nearly indistinguishable in micro-CT (the
+	 * tumour itself is invisible under the noise; the lesion shows as missing bone).
+	 */
+	static final double MARROW = 300, CARTILAGE = 500, TUMOUR = 700;
+	/** Trabecular bone is a little less mineralised than cortical bone (tissue mineral density). */
+	static final double TRABECULAR_DENSITY = 0.9;
+
 	private final MouseModel m;
 	private final double v;
 	/** Anatomy voxel position of canonical index (0, 0, 0). */
@@ -114,7 +123,7 @@ final class AnatomyRenderer {
 	 */
 	private void renderExterior() {
 		final PhantomParameters p = m.p;
-		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + 300, boneC = p.boneGrey();
+		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + MARROW, boneC = p.boneGrey();
 		for (int iz = 0; iz < cz; iz++) {
 			final double z = (iz + oz) * v;
 			final double dA = z - m.plateZ;
@@ -172,8 +181,8 @@ final class AnatomyRenderer {
 	void render(final int week, final double[][] canonToMeasured, final int[] size, final int threads) {
 		final double t = week;
 		final PhantomParameters p = m.p;
-		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + 300, cart = soft + 500,
-				tumour = soft + 700, boneC = p.boneGrey(), boneT = soft + 0.9 * (p.boneGrey() - soft);
+		final double soft = p.softTissueGrey(), marrow = soft + MARROW, cart = soft + CARTILAGE, tumour = soft + TUMOUR,
+				boneC = p.boneGrey(), boneT = soft + TRABECULAR_DENSITY * (p.boneGrey() - soft);
 		final double age = week - 1;
 		final boolean loaded = m.group == MouseModel.Group.LOADED;
 		final double hMul = loaded ? 1 + 0.03 * age : 1 - m.ageThinning * age;

@@ -63,11 +63,6 @@ final class FloatGrid {
 		return c0 + fz * (c1 - c0);
 	}
 
-	/** Whether a continuous index position lies inside the grid (no clamping needed). */
-	boolean contains(final double x, final double y, final double z) {
-		return x >= 0 && y >= 0 && z >= 0 && x <= nx - 1 && y <= ny - 1 && z <= nz - 1;
-	}
-
 	/**
 	 * Blurs in place with an isotropic Gaussian of the given sigma (in voxels),
 	 * clamping at the borders; sigma ≤ 0.05 does nothing.

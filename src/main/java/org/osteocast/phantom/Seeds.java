@@ -37,9 +37,4 @@ final class Seeds {
 	static SplittableRandom stream(final long seed, final long... parts) {
 		return new SplittableRandom(derive(seed, parts));
 	}
-
-	/** A uniform double in [0, 1) that depends only on the hashed path (no stream state). */
-	static double uniform(final long seed, final long a, final long b, final long c) {
-		return (derive(seed, a, b, c) >>> 11) * 0x1.0p-53;
-	}
 }
