@@ -193,6 +193,11 @@ final class AnatomyRenderer {
 		final double hp = m.plateThickness / 2;
 		final double g1 = plates.rmsGradientPerUm, g2 = perforation.rmsGradientPerUm;
 		final float[] n1 = plates.field.data, n2 = perforation.field.data;
+		final int cxy = cx * cy;
+		double hMax = 0;
+		for (final double h : halfThick)
+			hMax = Math.max(hMax, h);
+		final double maxHalf = hMax * Math.max(1, hMul);
 		final float[] G = grey.data, L = lesion.data;
 		final double[][] q = canonToMeasured;
 		final double[] boneBySlice = new double[cz];
@@ -247,7 +252,16 @@ final class AnatomyRenderer {
 								sC *= fo.thinning(rl + fLag[f], t, Focus.CORTEX_EDGE_THINNING);
 							}
 						}
-						final double n1v = Math.abs(n1[idx]) / g1, n2v = n2[idx];
+						// distance to the plates' mid-surface (the zero set of n1): |n| / |grad n|, with the local
+						// gradient where the field is near zero (even plate thickness), the RMS gradient elsewhere
+						double n1v = Math.abs(n1[idx]) / g1;
+						if (n1v < 3 * (maxHalf + v) && ix > 0 && iy > 0 && iz > 0 && ix < cx - 1 && iy < cy - 1 && iz < cz - 1) {
+							final double gx = n1[idx + 1] - n1[idx - 1], gy = n1[idx + cx] - n1[idx - cx], gz = n1[idx + cxy] -
+								n1[idx - cxy];
+							final double gl = Math.sqrt(gx * gx + gy * gy + gz * gz) / (2 * v);
+							n1v = Math.abs(n1[idx]) / Math.max(gl, 0.4 * g1);
+						}
+						final double n2v = n2[idx];
 						double envM = 0, envC = 0;
 						if (wMeta > 0) {
 							// one table index for all depth profiles
