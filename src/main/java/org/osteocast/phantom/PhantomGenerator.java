@@ -94,12 +94,14 @@ public final class PhantomGenerator {
 		final int inner = Math.max(1, p.effectiveThreads() / outer);
 		final ExecutorService pool = Parallel.pool("phantom", outer);
 		final List<Future<List<WeekSummary>>> futures = new ArrayList<>();
+		// raised when one mouse fails, so the others stop at their next week instead of writing on
+		final Cancellation failed = new Cancellation();
 		try {
 			for (final MouseModel m : mice)
-				futures.add(pool.submit(() -> writeMouse(m, out, progress, cancel, done, total, inner)));
+				futures.add(pool.submit(() -> writeMouse(m, out, progress, cancel, failed, done, total, inner)));
 			final List<WeekSummary> rows = new ArrayList<>();
 			for (final Future<List<WeekSummary>> f : futures)
-				rows.addAll(get(f, cancel));
+				rows.addAll(get(f, failed));
 			final StringBuilder cohort = new StringBuilder("mouse,week,image,group\n");
 			final StringBuilder summary = new StringBuilder(
 				"mouse,group,week,scanned,lesion_volume_mm3,bone_volume_mm3\n");
@@ -110,13 +112,13 @@ public final class PhantomGenerator {
 					cohort.append(r.mouse()).append(',').append(r.week()).append(',').append(imagePath(p, r.mouse(), r.week()))
 						.append(',').append(r.group()).append('\n');
 				}
-				summary.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%.6f,%.6f%n", r.mouse(), r.group(), r.week(), r
+				summary.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%.6f,%.6f\n", r.mouse(), r.group(), r.week(), r
 					.scanned(), r.lesionVolumeMm3(), r.boneVolumeMm3()));
 			}
 			final JsonObject params = GSON.toJsonTree(p.asMap()).getAsJsonObject();
 			params.addProperty("software", "OsteoCast " + OsteoCast.VERSION);
 			AtomicFiles.writeString(out.resolve("phantom.json"), GSON.toJson(params) + "\n");
-			AtomicFiles.writeString(out.resolve("truth").resolve("summary.csv"), summary.toString().replace("\r\n", "\n"));
+			AtomicFiles.writeString(out.resolve("truth").resolve("summary.csv"), summary.toString());
 			AtomicFiles.writeString(csv, cohort.toString());
 			progress.status("phantom: wrote " + scans + " scans of " + p.mice() + " mice to " + out);
 			return new Result(out, p.mice(), scans, List.copyOf(rows));
@@ -126,16 +128,18 @@ public final class PhantomGenerator {
 		}
 	}
 
-	private static <T> T get(final Future<T> f, final Cancellation cancel) throws IOException {
+	private static <T> T get(final Future<T> f, final Cancellation failed) throws IOException {
 		try {
 			return f.get();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
+			failed.cancel("interrupted");
 			throw new Cancellation.CancelledException("interrupted");
 		}
 		catch (final ExecutionException e) {
 			final Throwable c = e.getCause();
+			failed.cancel("another mouse failed: " + c);
 			if (c instanceof IOException) throw (IOException) c;
 			if (c instanceof RuntimeException) throw (RuntimeException) c;
 			if (c instanceof Error) throw (Error) c;
@@ -149,9 +153,11 @@ public final class PhantomGenerator {
 	}
 
 	private static List<WeekSummary> writeMouse(final MouseModel m, final Path out, final Progress progress,
-		final Cancellation cancel, final AtomicLong done, final long total, final int threads) throws IOException
+		final Cancellation cancel, final Cancellation failed, final AtomicLong done, final long total, final int threads)
+		throws IOException
 	{
 		cancel.check();
+		failed.check();
 		final PhantomParameters p = m.p;
 		final int weeks = p.weeks();
 		// canonical grid: the bounding box of every week's field of view in the anatomy frame
@@ -186,6 +192,7 @@ public final class PhantomGenerator {
 		final List<WeekSummary> rows = new ArrayList<>();
 		for (int k = 1; k <= weeks; k++) {
 			cancel.check();
+			failed.check();
 			// bone and lesion are measured before the blur (the PSF belongs to the scanner, not the anatomy)
 			r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz }, threads);
 			final double boneSum = r.boneVoxels;
