@@ -1,0 +1,237 @@
+package org.osteocast.report;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import javax.imageio.ImageIO;
+
+import org.osteocast.OsteoCast;
+import org.osteocast.io.Csv;
+import org.osteocast.io.Hyperstack;
+import org.osteocast.io.SliceDataset;
+import org.osteocast.phantom.PhantomMontage;
+import org.osteocast.viz.ForecastMontage;
+
+/**
+ * The demo's report: what OsteoCast did to the synthetic cohort, step by step,
+ * with the figures a biologist looks at (cohort, registration check, loss
+ * curve, forecasts with uncertainty including a lesion that appears only in
+ * the last week) and the metrics against persistence, plus the exact commands
+ * to repeat each step on one's own data.
+ */
+public final class DemoReport {
+
+	private DemoReport() {}
+
+	/** One pipeline step as it ran. */
+	public static final class Step {
+		final String title;
+		final String[] args;
+		final double seconds;
+
+		public Step(final String title, final String[] args, final double seconds) {
+			this.title = title;
+			this.args = args.clone();
+			this.seconds = seconds;
+		}
+	}
+
+	/** Shell-quotes arguments for display. */
+	public static String quote(final String... args) {
+		final StringBuilder b = new StringBuilder();
+		for (final String a : args) {
+			if (b.length() > 0) b.append(' ');
+			b.append(a.matches("[A-Za-z0-9_./:=,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+		}
+		return b.toString();
+	}
+
+	/** Writes {@code index.html} (and the figures beside it) into {@code out}. */
+	public static Path write(final Path out, final List<Step> steps, final boolean quick, final int mice, final int nf,
+		final double minutes) throws IOException
+	{
+		final Path figures = Files.createDirectories(out.resolve("figures"));
+		final HtmlReport r = new HtmlReport("OsteoCast demo: forecasting osteolysis in a synthetic cohort");
+		r.paragraph("OsteoCast predicts the 4th weekly micro-CT scan of a cancer-invaded mouse tibia from weeks 1–3 " +
+			"with a temporal variational autoencoder (T-VAE; Xiong et al., BME Frontiers 2022). This report was written " +
+			"by './osteocast demo' (OsteoCast " + OsteoCast.VERSION + ") on a synthetic cohort with known ground truth.");
+		if (quick) r.note("Quick mode: " + mice + " mice and a small model (nf " + nf + ", " + minutes +
+			" min of training). The forecasts are rougher than those of the default run.");
+		double total = 0;
+		final List<List<String>> timing = new ArrayList<>();
+		for (final Step s : steps) {
+			timing.add(List.of(s.title, String.format(Locale.ROOT, "%.0f", s.seconds)));
+			total += s.seconds;
+		}
+		timing.add(List.of("total", String.format(Locale.ROOT, "%.0f", total)));
+		r.table(List.of("step", "seconds"), timing);
+
+		r.heading("1. The cohort");
+		final Path cohort = out.resolve("cohort");
+		final Path montage = figures.resolve("cohort.png");
+		PhantomMontage.write(cohort, montage, 3, 1);
+		r.image(montage, "Weekly scans of three tumour mice and a control (axial slice half-way down the volume of " +
+			"interest, brought into week 1's frame; red: the true lesion). Each week was scanned with its own " +
+			"misalignment, as in a real longitudinal study.");
+
+		r.heading("2. Registration");
+		final Path registered = out.resolve("registered");
+		final Path qc = firstQc(registered);
+		if (qc != null) r.image(qc, "Registration check for " + registered.relativize(qc) +
+			": fixed week 1 (magenta) over the registered week (green) in three orientations; grey where they agree.");
+		final Path summary = registered.resolve("registration_summary.csv");
+		if (Files.isRegularFile(summary)) r.table(csvHeader(summary), csvRows(summary, 12));
+
+		r.heading("3. Training");
+		final Path model = out.resolve("model.zip");
+		final Path curve = figures.resolve("loss_curve.png");
+		if (extract(model, "loss_curve.png", curve)) r.image(curve,
+			"Training (reconstruction and KL loss) and validation scores per epoch.");
+
+		r.heading("4. Forecasts");
+		final Path slices = out.resolve("slices"), predictions = out.resolve("predictions");
+		final SliceDataset data = SliceDataset.open(slices);
+		final List<SliceDataset.Entry> test = data.entries(SliceDataset.Split.TEST);
+		final List<String> hard = hardMice(cohort.resolve("truth"));
+		final List<SliceDataset.Entry> shown = new ArrayList<>();
+		for (final SliceDataset.Entry e : test)
+			if (hard.contains(e.mouse) && shown.isEmpty()) shown.add(e);
+		for (final SliceDataset.Entry e : test)
+			if (!shown.contains(e) && shown.size() < 4) shown.add(e);
+		for (final SliceDataset.Entry e : shown) {
+			final Path pred = predictions.resolve(e.mouse + "_pred.tif");
+			if (!Files.isRegularFile(pred)) continue;
+			final Hyperstack h = e.read();
+			final Path unc = predictions.resolve(e.mouse + "_uncertainty.tif");
+			final int z = mostChangedSlice(h, 3);
+			final Path png = figures.resolve(e.mouse + "_forecast.png");
+			ForecastMontage.figure(h, 3, Hyperstack.read(pred), Files.isRegularFile(unc) ? Hyperstack.read(unc) : null, z,
+				3, e.mouse + (e.group != null ? " (" + e.group + ")" : "") + ", slice " + (z + 1)).writePng(png);
+			r.image(png, (hard.contains(e.mouse) ? "A hard case: this mouse's lesion appears only in the last week. "
+				: "") + "Weeks 1–3 (observed), the forecast of week 4, the true week 4, the per-pixel probability of " +
+				"bone across 8 samples, their spread, and the forecast change from week 3 (blue: predicted loss).");
+		}
+
+		r.heading("5. How good is it?");
+		final Path eval = out.resolve("evaluation.csv");
+		if (Files.isRegularFile(eval)) {
+			final List<String> header = csvHeader(eval);
+			final List<List<String>> all = csvRows(eval, Integer.MAX_VALUE);
+			final List<List<String>> means = new ArrayList<>();
+			for (final List<String> row : all)
+				if (!row.isEmpty() && row.get(0).equalsIgnoreCase("mean")) means.add(row);
+			r.paragraph("Mean over the test mice. 'persistence' copies week 3, 'linear' extrapolates weeks 2–3; PSNR " +
+				"and SSIM use a data range of 1; 'changed MSE' is the error on the pixels that truly change between " +
+				"weeks 3 and 4; Dice scores the predicted bone loss against the true lesion. LPIPS was not computed " +
+				"(it needs a perceptual network: osteocast evaluate --lpips FILE).");
+			r.table(header, means.isEmpty() ? all : means);
+		}
+
+		r.heading("6. Do it on your own scans");
+		final StringBuilder cmds = new StringBuilder();
+		for (final Step s : steps)
+			cmds.append("# ").append(s.title).append('\n').append("./osteocast ").append(quote(s.args)).append("\n\n");
+		r.paragraph("Each step above ran as this command line; replace the synthetic cohort by a folder laid out as " +
+			"<mouse>/week<k>/ (SkyScan NRecon reconstructions) or <mouse>/week<k>.tif, or by a cohort.csv:");
+		r.code(cmds.toString().trim());
+		r.paragraph("In Fiji the same steps are under Plugins › OsteoCast (Register Scans, Extract VOI Slices, Train " +
+			"T-VAE, Predict Next Scan, Evaluate Forecast, Show Forecast); macros/pipeline.ijm chains them, and runs " +
+			"headless with: ImageJ --headless -batch macros/pipeline.ijm '<cohort>|<work folder>'.");
+		final Path html = out.resolve("index.html");
+		r.write(html);
+		return html;
+	}
+
+	private static Path firstQc(final Path registered) throws IOException {
+		if (!Files.isDirectory(registered)) return null;
+		try (var s = Files.walk(registered, 2)) {
+			return s.filter(p -> p.getFileName().toString().endsWith("_qc.png")).sorted().findFirst().orElse(null);
+		}
+	}
+
+	private static boolean extract(final Path zip, final String entry, final Path to) throws IOException {
+		if (!Files.isRegularFile(zip)) return false;
+		try (ZipFile z = new ZipFile(zip.toFile())) {
+			final ZipEntry e = z.getEntry(entry);
+			if (e == null) return false;
+			try (InputStream in = z.getInputStream(e)) {
+				Files.write(to, in.readAllBytes());
+			}
+			return ImageIO.read(to.toFile()) != null;
+		}
+	}
+
+	private static List<String> hardMice(final Path truth) throws IOException {
+		final List<String> out = new ArrayList<>();
+		if (!Files.isDirectory(truth)) return out;
+		try (var s = Files.list(truth)) {
+			for (final Path m : (Iterable<Path>) s.sorted()::iterator) {
+				final Path a = m.resolve("anatomy.json");
+				if (!Files.isRegularFile(a)) continue;
+				final JsonObject o = JsonParser.parseString(Files.readString(a)).getAsJsonObject();
+				if (o.has("hard") && o.get("hard").getAsBoolean()) out.add(m.getFileName().toString());
+			}
+		}
+		return out;
+	}
+
+	/** The slice with the largest true change between the last observed week and the next. */
+	static int mostChangedSlice(final Hyperstack h, final int observed) {
+		if (h.frames() <= observed) return h.slices() / 2;
+		int best = h.slices() / 2;
+		double bestSum = -1;
+		for (int z = 0; z < h.slices(); z++) {
+			final float[] a = h.plane(z, observed - 1), b = h.plane(z, observed);
+			double s = 0;
+			for (int i = 0; i < a.length; i++)
+				s += Math.abs(a[i] - b[i]);
+			if (s > bestSum) {
+				bestSum = s;
+				best = z;
+			}
+		}
+		return best;
+	}
+
+	private static List<String> csvHeader(final Path csv) throws IOException {
+		final String first = Files.readAllLines(csv).get(0);
+		return Arrays.asList(first.split(",", -1));
+	}
+
+	private static List<List<String>> csvRows(final Path csv, final int max) throws IOException {
+		final List<List<String>> rows = new ArrayList<>();
+		final Csv.Table t = Csv.read(csv);
+		for (final Csv.Row row : t.rows) {
+			if (rows.size() >= max) break;
+			final List<String> cells = new ArrayList<>();
+			for (final String h : t.header) {
+				final String v = row.get(h);
+				cells.add(v == null ? "" : round(v));
+			}
+			rows.add(cells);
+		}
+		return rows;
+	}
+
+	private static String round(final String v) {
+		try {
+			final double d = Double.parseDouble(v);
+			if (v.matches("-?\\d+")) return v;
+			return String.format(Locale.ROOT, Math.abs(d) >= 100 ? "%.1f" : "%.4f", d);
+		}
+		catch (final NumberFormatException e) {
+			return v;
+		}
+	}
+}
