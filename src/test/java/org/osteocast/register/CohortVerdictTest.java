@@ -23,8 +23,9 @@ class CohortVerdictTest {
 	void outlierPairIsFlaggedAndOrdinarySpreadIsNot() {
 		final List<CohortRegistration.Row> rows = new ArrayList<>();
 		final double[] metrics = { 0.03, 0.035, 0.04, 0.05, 0.045, 0.38 };
+		final double[] dice = { 0.97, 0.96, 0.975, 0.965, 0.96, 0.6 };
 		for (int i = 0; i < metrics.length; i++)
-			rows.add(row("m" + i, 2, metrics[i], 0.95));
+			rows.add(row("m" + i, 2, metrics[i], dice[i]));
 		CohortRegistration.judgeCohort(rows);
 		for (int i = 0; i < metrics.length - 1; i++)
 			assertTrue(rows.get(i).result.reliable(), "ordinary pair " + i);
@@ -33,14 +34,15 @@ class CohortVerdictTest {
 	}
 
 	@Test
-	void lowDiceOutlierIsFlagged() {
+	void aLesionWeekAloneIsNotAnOutlier() {
+		// a large lesion raises the metric of a correct registration and lowers its Dice only a little
 		final List<CohortRegistration.Row> rows = new ArrayList<>();
-		final double[] dice = { 0.97, 0.96, 0.975, 0.965, 0.6 };
-		for (int i = 0; i < dice.length; i++)
-			rows.add(row("m" + i, 2, 0.03, dice[i]));
+		final double[] metrics = { 0.03, 0.035, 0.04, 0.05, 0.045, 0.27 };
+		final double[] dice = { 0.95, 0.955, 0.96, 0.945, 0.95, 0.887 }; // as measured on the synthetic cohort
+		for (int i = 0; i < metrics.length; i++)
+			rows.add(row("m" + i, 4, metrics[i], dice[i]));
 		CohortRegistration.judgeCohort(rows);
-		assertFalse(rows.get(4).result.reliable());
-		assertEquals(4, rows.stream().filter(r -> r.result.reliable()).count());
+		assertEquals(6, rows.stream().filter(r -> r.result.reliable()).count());
 	}
 
 	@Test
