@@ -241,7 +241,7 @@ public final class GrowthPlateDetector {
 			": no bone found (no voxel above the Otsu threshold " + fmt(threshold) + ")");
 		for (int z = 0; z < d; z++) {
 			final boolean defined = env[z] >= 0.02 * maxEnv;
-			f[z] = defined ? area[z] / env[z] : Double.NaN;
+			f[z] = defined ? centralFraction(mask[z], envelopes[z], w, h, voxelUm) : Double.NaN;
 			if (!defined) dens[z] = Double.NaN;
 		}
 		final double sigma = Math.max(0.5, o.smoothingUm / voxelUm[2]);
@@ -304,8 +304,8 @@ public final class GrowthPlateDetector {
 		final double maxAbove = Math.max(prefixMax[Math.max(runStart, best - 1)], suffixMax[Math.min(runEnd, best +
 			1)]);
 		if (bestDepth < 0.25 * maxAbove) warnings.add(String.format(Locale.ROOT,
-			"%s: weak growth-plate minimum (mineral fraction %.2f vs. %.2f around it); check the VOI start", name,
-			s[best], maxAbove));
+			"%s: weak growth-plate minimum (central mineral fraction %.2f, rising only to %.2f on its weaker side); " +
+				"check the VOI start", name, s[best], s[best] + bestDepth));
 		final double axis = axisDeviation(mask, w, h, voxelUm);
 		if (axis > o.maxAxisDeviationDeg) warnings.add(String.format(Locale.ROOT,
 			"%s: the bone's long axis deviates %.1f° from the scan axis z (more than %.0f°); the VOI slices will be oblique",
@@ -316,6 +316,43 @@ public final class GrowthPlateDetector {
 	private static void add(final int[] count, final boolean[] m, final int delta) {
 		for (int i = 0; i < count.length; i++)
 			if (m[i]) count[i] += delta;
+	}
+
+	/**
+	 * Mineral fraction of the central part of a slice's envelope: the pixels
+	 * within half the envelope's equivalent radius of its centroid. The cortex
+	 * stays mineralised around the growth plate (the perichondral ring), and a
+	 * tilted, undulating plate spreads over several slices at the periphery; the
+	 * centre, where the bone axis crosses the plate, locates it best.
+	 */
+	static double centralFraction(final boolean[] bone, final boolean[] envelope, final int w, final int h,
+		final double[] voxelUm)
+	{
+		double cx = 0, cy = 0;
+		int e = 0;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				if (envelope[y * w + x]) {
+					cx += x;
+					cy += y;
+					e++;
+				}
+		if (e == 0) return Double.NaN;
+		cx /= e;
+		cy /= e;
+		final double areaUm2 = e * voxelUm[0] * voxelUm[1];
+		final double r = 0.5 * Math.sqrt(areaUm2 / Math.PI);
+		int in = 0, mineral = 0;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				final int i = y * w + x;
+				if (!envelope[i]) continue;
+				final double dx = (x - cx) * voxelUm[0], dy = (y - cy) * voxelUm[1];
+				if (dx * dx + dy * dy > r * r) continue;
+				in++;
+				if (bone[i]) mineral++;
+			}
+		return in == 0 ? Double.NaN : mineral / (double) in;
 	}
 
 	/** Boundary coordinate where s, going from the minimum in direction dir, reaches half-way to the next peak. */
