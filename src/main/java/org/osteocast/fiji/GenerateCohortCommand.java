@@ -25,7 +25,7 @@ public final class GenerateCohortCommand extends OsteoCastCommand {
 	@Parameter(label = "Mice", min = "1")
 	int mice = 8;
 
-	@Parameter(label = "Weeks", min = "1", max = "12")
+	@Parameter(label = "Weeks", min = "2", max = "12")
 	int weeks = 4;
 
 	@Parameter(label = "Seed", description = "The same seed gives the same files, byte for byte.")
