@@ -96,12 +96,23 @@ public final class ModelArchive {
 	public Tvae load(final NDManager manager) throws VolumeIOException {
 		final Tvae model = new Tvae(config);
 		model.initialize(manager);
+		final java.util.Map<String, ai.djl.ndarray.types.Shape> shapes = new java.util.HashMap<>();
+		for (final var p : model.getParameters())
+			shapes.put(p.getKey(), p.getValue().getArray().getShape());
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
 			model.loadParameters(manager, in);
+			if (in.read() != -1) throw new IOException("trailing bytes after the last parameter");
 		}
 		catch (final IOException | MalformedModelException | RuntimeException e) {
 			throw new VolumeIOException(file, "the weights do not fit the architecture described in model.json (" + e
 				.getMessage() + ")", e);
+		}
+		// DJL loads whatever shapes the file holds: check them against the architecture
+		for (final var p : model.getParameters()) {
+			final ai.djl.ndarray.types.Shape want = shapes.get(p.getKey()), got = p.getValue().getArray().getShape();
+			if (!want.equals(got)) throw new VolumeIOException(file,
+				"the weights do not fit the architecture described in model.json: parameter " + p.getKey() + " is " + got +
+					", expected " + want);
 		}
 		return model;
 	}
