@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "osteocast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
 	description = "Forecast osteolytic bone lesions in longitudinal micro-CT (T-VAE, Xiong et al. 2022).",
-	subcommands = { InfoCommand.class, CommandLine.HelpCommand.class })
+	subcommands = { InfoCommand.class, TrainCommand.class, PredictCommand.class, BenchTrainCommand.class,
+		CommandLine.HelpCommand.class })
 public final class Main implements Callable<Integer> {
 
 	/** Exit code for bad input (a file that cannot be used). */

@@ -24,7 +24,7 @@ public final class SequenceSet {
 		public final int slice;
 		public final float[][] frames;
 
-		Sequence(final String mouse, final int slice, final float[][] frames) {
+		public Sequence(final String mouse, final int slice, final float[][] frames) {
 			this.mouse = mouse;
 			this.slice = slice;
 			this.frames = frames;
