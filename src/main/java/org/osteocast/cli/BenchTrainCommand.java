@@ -35,6 +35,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--nf", split = ",", defaultValue = "64", description = "Widths to measure, e.g. 16,32,64 (default ${DEFAULT-VALUE}).")
 	int[] nfs;
 
+	@Option(names = "--upsample", split = ",", defaultValue = "subpixel", description = "Decoder up-sampling(s) to measure: subpixel, pixel_shuffle, resize_conv (default ${DEFAULT-VALUE}).")
+	String[] upsamples;
+
 	@Option(names = "--batch", defaultValue = "48", description = "Batch size (default ${DEFAULT-VALUE}).")
 	int batch;
 
@@ -69,12 +72,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		final double mm = StepBenchmark.matmulFlops(1024, 5, dev);
 		System.out.println(String.format(Locale.ROOT, "matmul 1024^3 through DJL: %.1f GFLOP/s", mm / 1e9));
 		for (final int nf : nfs) {
-			final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optImageSize(size).build();
-			final double ms = StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev);
-			final double flops = StepBenchmark.flopsPerStep(cfg, batch);
-			System.out.println(String.format(Locale.ROOT,
-				"DJL nf %d: %.0f ms/step, %.1f sequences/s, %.1f GFLOP/step, %.1f GFLOP/s (%.0f%% of matmul)", nf, ms,
-				batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, 100 * flops / (ms / 1000) / mm));
+			for (final String up : upsamples) {
+				final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optImageSize(size).optUpsample(TvaeConfig.Upsample.parse(
+					up)).build();
+				final double ms = StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev);
+				final double flops = StepBenchmark.flopsPerStep(cfg, batch);
+				System.out.println(String.format(Locale.ROOT,
+					"DJL nf %d %s: %.0f ms/step, %.1f sequences/s, %.1f GFLOP/step, %.1f GFLOP/s (%.0f%% of matmul)", nf, up,
+					ms, batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, 100 * flops / (ms / 1000) / mm));
+			}
 			if (!"none".equals(python) && Files.isRegularFile(script)) System.out.println("PyTorch peer nf " + nf + ": " +
 				peer(nf, th));
 		}

@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = { "--skip-levels", "--skip_levels" }, split = ",", description = "Encoder levels (1 = finest) with skip connections (default: all).")
 	int[] skipLevels;
 
-	@Option(names = "--upsample", defaultValue = "pixel_shuffle", description = "pixel_shuffle or resize_conv (default ${DEFAULT-VALUE}).")
+	@Option(names = "--upsample", defaultValue = "subpixel", description = "subpixel, pixel_shuffle or resize_conv (default ${DEFAULT-VALUE}).")
 	String upsample;
 
 	@Option(names = "--residual", description = "Predict the change from the last observed week: sigmoid(logit(x_last) + Δ).")

@@ -21,7 +21,13 @@ public final class TvaeConfig {
 		/** 3×3 convolution to 4× the channels, then depth-to-space: a superset of a 4×4 stride-2 transposed conv. */
 		PIXEL_SHUFFLE,
 		/** Nearest-neighbour ×2 resize, then a 3×3 convolution. */
-		RESIZE_CONV;
+		RESIZE_CONV,
+		/**
+		 * Exactly a 4×4 stride-2 padding-1 transposed convolution at its cost: one
+		 * 2×2 convolution to 4× the channels on the input padded by one pixel, each
+		 * output phase read at its own offset, then depth-to-space.
+		 */
+		SUBPIXEL;
 
 		public String label() {
 			return name().toLowerCase(Locale.ROOT);
@@ -197,7 +203,7 @@ public final class TvaeConfig {
 		private int imageSize = 64, nf = 64, gDim = 128, zDim = 10, rnnSize = 256, predictorLayers = 2,
 				posteriorLayers = 1, priorLayers = 1, nPast = 3;
 		private int[] skipLevels;
-		private Upsample upsample = Upsample.PIXEL_SHUFFLE;
+		private Upsample upsample = Upsample.SUBPIXEL;
 		private Output output = Output.SIGMOID;
 		// λ and σ: see DEFAULTS.md note in the archive; chosen as moderate values (weight up to 2x on bright bone)
 		private double lambda = 1.0, sigma = 2.0, beta = 1e-4, freeBits = 0;

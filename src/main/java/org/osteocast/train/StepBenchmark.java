@@ -68,7 +68,8 @@ public final class StepBenchmark {
 		for (int l = levels; l >= 1; l--) {
 			final double cin = cfg.channels(l) * (cfg.skip(l) ? 2 : 1), outC = l > 1 ? cfg.channels(l - 1) : 1, side =
 				s >> l;
-			dec += 4 * outC * cin * 9 * side * side; // same for resize_conv: outC·cin·9·(2·side)²
+			dec += cfg.upsample == TvaeConfig.Upsample.SUBPIXEL ? 4 * outC * cin * 4 * (side + 1) * (side + 1)
+				: 4 * outC * cin * 9 * side * side; // resize_conv: outC·cin·9·(2·side)², the same
 		}
 		final double h = cfg.rnnSize;
 		final double lstm = (cfg.gDim + cfg.zDim) * h + cfg.predictorLayers * 8 * h * h + h * cfg.gDim + 2 * (cfg.gDim * h +

@@ -83,6 +83,21 @@ class PixelShuffleTest {
 			for (int i = 0; i < ref.length; i++)
 				expected[i] = (float) ref[i];
 			assertArrayEquals(expected, got, 1e-4f);
+
+			// the same with a 2×2 convolution on the padded input (the SUBPIXEL decoder): rows (3, 1) and (2, 0)
+			final int[][] tap2 = { { 3, 1 }, { 2, 0 } };
+			final float[] k2 = new float[4 * cout * cin * 4];
+			for (int o = 0; o < cout; o++)
+				for (int a = 0; a < 2; a++)
+					for (int b = 0; b < 2; b++)
+						for (int c = 0; c < cin; c++)
+							for (int dy = 0; dy < 2; dy++)
+								for (int dx = 0; dx < 2; dx++)
+									k2[(((o * 4 + a * 2 + b) * cin + c) * 2 + dy) * 2 + dx] = wt[((c * cout + o) * 4 + tap2[a][dy]) * 4 +
+										tap2[b][dx]];
+			final NDArray padded = m.create(x, new Shape(1, cin, h, w)).pad(new Shape(1, 1, 1, 1), 0);
+			final NDArray conv2 = Conv2d.conv2d(padded, m.create(k2, new Shape(4 * cout, cin, 2, 2))).head();
+			assertArrayEquals(expected, PixelShuffle.subpixel(conv2).toFloatArray(), 1e-4f);
 		}
 	}
 }
