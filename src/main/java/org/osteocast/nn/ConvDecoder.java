@@ -27,7 +27,7 @@ import java.util.List;
  * Up-sampling ({@link TvaeConfig.Upsample}): DJL's transposed convolution
  * throws "Not implemented" on PyTorch. The default, {@code subpixel}, is
  * exactly a 4×4 stride-2 transposed convolution at its cost (a 2×2
- * convolution to 4× the channels on the input padded by one, each phase read
+ * convolution with padding 1 to 4× the channels, each phase read
  * at its own offset, then depth-to-space). {@code pixel_shuffle} (3×3
  * convolution + depth-to-space) can represent the same maps at 9/4 of the
  * multiply-adds; {@code resize_conv} (nearest ×2 + 3×3 convolution) has the
@@ -56,7 +56,7 @@ public final class ConvDecoder extends AbstractBlock {
 		for (int l = top; l >= 1; l--) {
 			final int outC = l > 1 ? cfg.channels(l - 1) : 1;
 			ups.add(addChildBlock("up" + l, cfg.upsample == TvaeConfig.Upsample.SUBPIXEL ? Conv2d.builder().setKernelShape(
-				new Shape(2, 2)).setFilters(k * outC).build() : Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(
+				new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(k * outC).build() : Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(
 					new Shape(1, 1)).setFilters(k * outC).build()));
 			if (l > 1) norms.add(addChildBlock("up" + l + "_bn", BatchNorm.builder().build()));
 		}
@@ -71,8 +71,7 @@ public final class ConvDecoder extends AbstractBlock {
 		for (int l = top; l >= 1; l--, i++) {
 			final int inC = cfg.channels(l) * (cfg.skip(l) ? 2 : 1);
 			final long s = cfg.imageSize >> l;
-			final long sIn = cfg.upsample == TvaeConfig.Upsample.PIXEL_SHUFFLE ? s : cfg.upsample == TvaeConfig.Upsample.SUBPIXEL
-				? s + 2 : 2 * s;
+			final long sIn = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? 2 * s : s;
 			ups.get(i).initialize(manager, dataType, new Shape(1, inC, sIn, sIn));
 			if (l > 1) norms.get(i).initialize(manager, dataType, new Shape(1, cfg.channels(l - 1), 2 * s, 2 * s));
 		}
@@ -95,8 +94,7 @@ public final class ConvDecoder extends AbstractBlock {
 					x = PixelShuffle.depthToSpace(ups.get(i).forward(ps, new NDList(x), training).head());
 					break;
 				case SUBPIXEL:
-					x = PixelShuffle.subpixel(ups.get(i).forward(ps, new NDList(x.pad(new Shape(1, 1, 1, 1), 0)), training)
-						.head());
+					x = PixelShuffle.subpixel(ups.get(i).forward(ps, new NDList(x), training).head());
 					break;
 				case RESIZE_CONV:
 				default:

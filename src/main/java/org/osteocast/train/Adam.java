@@ -52,8 +52,29 @@ public final class Adam {
 		return t;
 	}
 
-	/** One update from the gradients the last backward pass left, then zeroes them. */
-	public void step() {
+	/**
+	 * One update from the gradients the last backward pass left, then zeroes
+	 * them. If any gradient is not finite the update is skipped (and the step
+	 * not counted) so that one bad batch cannot poison the weights.
+	 *
+	 * @return whether the update was applied
+	 */
+	public boolean step() {
+		final boolean grad0 = JniUtils.isGradMode();
+		JniUtils.setGradMode(false);
+		try (NDScope scope = new NDScope()) {
+			for (final Parameter p : params) {
+				final float s = p.getArray().getGradient().sum().getFloat();
+				if (!Float.isFinite(s)) {
+					for (final Parameter q : params)
+						JniUtils.zeroGrad((PtNDArray) q.getArray());
+					return false;
+				}
+			}
+		}
+		finally {
+			JniUtils.setGradMode(grad0);
+		}
 		t++;
 		final double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
 		final float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
@@ -72,6 +93,7 @@ public final class Adam {
 		finally {
 			JniUtils.setGradMode(grad);
 		}
+		return true;
 	}
 
 	/** Writes the step count and moments (checkpoint). */

@@ -165,6 +165,9 @@ public final class TvaeTrainer {
 				final TrainingLog.Row row = new TrainingLog.Row(epoch, acc.recon / acc.batches, acc.kl / acc.batches, beta,
 					v[0], v[1], v[2], acc.activeUnits(), acc.klPerDim(), secs, rssMb());
 				st.log.add(row);
+				st.skipped += acc.skipped;
+				if (acc.skipped > 0 && out != null) out.println("warning: " + acc.skipped +
+					" step(s) skipped for non-finite gradients in epoch " + epoch);
 				st.epochsDone = epoch;
 				st.seconds += secs;
 				final boolean improved = val.count() == 0 || v[2] < st.bestScore;
@@ -202,6 +205,7 @@ public final class TvaeTrainer {
 			summary.addProperty("train_sequences", train.count());
 			summary.addProperty("val_sequences", val.count());
 			summary.addProperty("seconds", st.seconds);
+			summary.addProperty("skipped_steps_non_finite", st.skipped);
 			summary.addProperty("device", device.toString());
 			summary.addProperty("early_stopping_metric", "val_mse (week n_past+1, latent at prior mean, BN inference)");
 			if (!st.log.rows().isEmpty()) {
@@ -216,7 +220,7 @@ public final class TvaeTrainer {
 
 	/** Mutable loop state that the checkpoint carries. */
 	static final class State {
-		int epochsDone, bestEpoch, bad;
+		int epochsDone, bestEpoch, bad, skipped;
 		double bestScore = Double.POSITIVE_INFINITY, seconds;
 		byte[] best;
 		TrainingLog log = new TrainingLog();
@@ -225,7 +229,7 @@ public final class TvaeTrainer {
 	/** Per-epoch sums: losses, KL per dimension, posterior-mean moments (active units). */
 	static final class Accumulator {
 		double recon, kl;
-		int batches;
+		int batches, skipped;
 		final double[] klDim, muSum, muSq;
 		long muCount;
 
@@ -284,7 +288,7 @@ public final class TvaeTrainer {
 					.get(4), beta, cfg.freeBits);
 				gc.backward(parts.total);
 			}
-			adam.step();
+			if (!adam.step()) acc.skipped++;
 			acc.recon += parts.recon.getFloat();
 			acc.kl += parts.kl.getFloat();
 			final float[] kd = parts.klPerDim.toFloatArray();
