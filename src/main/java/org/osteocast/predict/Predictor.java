@@ -99,8 +99,8 @@ public final class Predictor {
 		void check() {
 			if (samples < 1 || horizon < 1 || batch < 1) throw new IllegalArgumentException(
 				"samples, horizon and batch must be >= 1");
-			if (batchStatistics && samples * 1 < 2) throw new IllegalArgumentException(
-				"batch statistics need at least 2 samples per batch");
+			if (batchStatistics && batch < 2) throw new IllegalArgumentException(
+				"batch statistics need at least 2 sequences per batch");
 		}
 
 		JsonObject toJson() {

@@ -26,7 +26,7 @@ public final class StepBenchmark {
 
 	/**
 	 * Milliseconds per training step (median over {@code epochs} timed epochs of
-	 * {@code steps} steps each, after one warm-up epoch of 2 steps).
+	 * {@code steps} steps each, after one warm-up step).
 	 */
 	public static double msPerStep(final TvaeConfig cfg, final int batch, final int steps, final int epochs,
 		final Device device) throws java.io.IOException
@@ -43,7 +43,7 @@ public final class StepBenchmark {
 		}
 		final SequenceSet set = new SequenceSet(cfg.imageSize, t, seqs);
 		final SequenceSet none = new SequenceSet(cfg.imageSize, t, List.of());
-		TvaeTrainer.train(set, none, cfg, TrainConfig.builder().optBatch(batch).optEpochs(1).optMaxBatches(2).build(),
+		TvaeTrainer.train(set, none, cfg, TrainConfig.builder().optBatch(batch).optEpochs(1).optMaxBatches(1).build(),
 			device, null, false, Progress.NONE, Cancellation.NEVER, null, null);
 		final TvaeTrainer.Result res = TvaeTrainer.train(set, none, cfg, TrainConfig.builder().optBatch(batch).optEpochs(
 			epochs).optMaxBatches(steps).build(), device, null, false, Progress.NONE, Cancellation.NEVER, null, null);

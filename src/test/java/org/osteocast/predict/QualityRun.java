@@ -31,7 +31,7 @@ import org.osteocast.train.TvaeTrainer;
  * and MSE on the pixels that truly change between weeks 3 and 4 (|Δ| above
  * 5 robust noise standard deviations of Δ, σ = 1.4826·MAD: data-driven).
  * <p>
- * {@code java -cp … org.osteocast.predict.QualityRun DIR [mice=24] [minutes=25] [nf=16] [threads=1]}
+ * {@code java -cp … org.osteocast.predict.QualityRun DIR [mice=24] [minutes=25] [nf=16] [threads=1] [output=sigmoid|residual_logit]}
  */
 public final class QualityRun {
 
@@ -43,7 +43,8 @@ public final class QualityRun {
 		EngineSetup.intraOpThreads(a.length > 4 ? Integer.parseInt(a[4]) : 1);
 		final SliceDataset data = Files.exists(dir.resolve("data/cohort.csv")) ? SliceDataset.open(dir.resolve("data"))
 			: SyntheticCohort.write(dir.resolve("data"), mice, 48, 64, 4, 2026, 6, 6);
-		final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).build();
+		final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optOutput(TvaeConfig.Output.parse(a.length > 5 ? a[5]
+			: "sigmoid")).build();
 		final TrainConfig tc = TrainConfig.builder().optMinutes(minutes).optSeed(1).optPatience(15).build();
 		final SequenceSet train = SequenceSet.load(data, SliceDataset.Split.TRAIN, 64, 4, Cancellation.NEVER);
 		final SequenceSet val = SequenceSet.load(data, SliceDataset.Split.VAL, 64, 4, Cancellation.NEVER);
