@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "osteocast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
 	description = "Forecast osteolytic bone lesions in longitudinal micro-CT (T-VAE, Xiong et al. 2022).",
 	subcommands = { InfoCommand.class, PhantomCommand.class, RegisterCommand.class, SliceCommand.class,
-		EvaluateCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class })
+		TrainCommand.class, PredictCommand.class, EvaluateCommand.class, DemoCommand.class, BenchCommand.class,
+		CommandLine.HelpCommand.class })
 public final class Main implements Callable<Integer> {
 
 	/** Exit code for bad input (a file that cannot be used). */

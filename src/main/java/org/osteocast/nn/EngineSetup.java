@@ -39,6 +39,26 @@ public final class EngineSetup {
 		if (System.getProperty(key) == null) System.setProperty(key, value);
 	}
 
+	/**
+	 * Changes the engine's intra-op thread count now ({@code torch::set_num_threads}).
+	 * Why: OpenMP worker threads spin at barriers, so on an oversubscribed
+	 * machine (more runnable threads than cores) two threads can be ten times
+	 * slower than one for small models; tests and benchmarks choose
+	 * deliberately.
+	 */
+	public static void intraOpThreads(final int n) {
+		if (n < 1) throw new IllegalArgumentException("threads must be >= 1, not " + n);
+		engine();
+		ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+		System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+	}
+
+	/** The intra-op thread count the engine uses now. */
+	public static int intraOpThreads() {
+		engine();
+		return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+	}
+
 	/** The PyTorch engine, configured and loaded once. */
 	public static Engine engine() {
 		Engine e = engine;

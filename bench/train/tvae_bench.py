@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""PyTorch peer of OsteoCast's T-VAE (2-D) training step, for speed comparison.
+
+Same architecture as org.osteocast.nn.Tvae (SVG-LP dcgan_64 encoder, decoder with 3x3 conv + pixel shuffle
+up-sampling and skips from the last observed week, LSTM-cell frame predictor / prior / posterior), same loss
+(edge-aware MSE + beta KL), Adam, batch of sequences of 4 weeks. Teacher forcing as in training.
+Prints one JSON line per thread count and a final JSON line with the best.
+
+Run with Debian's python3-torch:  /usr/bin/python3 bench/train/tvae_bench.py --nf 64 --batch 48 --threads 1,2
+"""
+import argparse
+import json
+import math
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def channels(nf, level):
+    return nf << min(level - 1, 3)
+
+
+class Encoder(nn.Module):
+    def __init__(self, size, nf, g_dim):
+        super().__init__()
+        self.levels = int(math.log2(size)) - 2
+        blocks, cin = [], 1
+        for l in range(1, self.levels + 1):
+            c = channels(nf, l)
+            blocks.append(nn.Sequential(nn.Conv2d(cin, c, 4, 2, 1), nn.BatchNorm2d(c), nn.LeakyReLU(0.2)))
+            cin = c
+        self.blocks = nn.ModuleList(blocks)
+        self.last = nn.Sequential(nn.Conv2d(cin, g_dim, 4, 1, 0), nn.BatchNorm2d(g_dim), nn.Tanh())
+
+    def forward(self, x):
+        skips = []
+        for b in self.blocks:
+            x = b(x)
+            skips.append(x)
+        return self.last(x).flatten(1), skips
+
+
+class Decoder(nn.Module):
+    def __init__(self, size, nf, g_dim):
+        super().__init__()
+        self.levels = int(math.log2(size)) - 2
+        top = channels(nf, self.levels)
+        self.top = top
+        self.first = nn.Linear(g_dim, top * 16)
+        self.first_bn = nn.BatchNorm2d(top)
+        ups, norms = [], []
+        for l in range(self.levels, 0, -1):
+            out_c = channels(nf, l - 1) if l > 1 else 1
+            ups.append(nn.Conv2d(2 * channels(nf, l), 4 * out_c, 3, 1, 1))
+            norms.append(nn.BatchNorm2d(out_c) if l > 1 else nn.Identity())
+        self.ups = nn.ModuleList(ups)
+        self.norms = nn.ModuleList(norms)
+
+    def forward(self, g, skips):
+        x = self.first(g).view(-1, self.top, 4, 4)
+        x = F.leaky_relu(self.first_bn(x), 0.2)
+        for i, l in enumerate(range(self.levels, 0, -1)):
+            x = torch.cat([x, skips[l - 1]], 1)
+            x = F.pixel_shuffle(self.ups[i](x), 2)
+            if l > 1:
+                x = F.leaky_relu(self.norms[i](x), 0.2)
+        return torch.sigmoid(x)
+
+
+class LstmStack(nn.Module):
+    def __init__(self, inp, hidden, out, layers, gaussian):
+        super().__init__()
+        self.embed = nn.Linear(inp, hidden)
+        self.cells = nn.ModuleList([nn.LSTMCell(hidden, hidden) for _ in range(layers)])
+        self.out = nn.Linear(hidden, out)
+        self.logvar = nn.Linear(hidden, out) if gaussian else None
+        self.hidden = hidden
+
+    def zero(self, b):
+        return [(torch.zeros(b, self.hidden), torch.zeros(b, self.hidden)) for _ in self.cells]
+
+    def forward(self, x, state):
+        h = self.embed(x)
+        new = []
+        for cell, (hh, cc) in zip(self.cells, state):
+            hh, cc = cell(h, (hh, cc))
+            new.append((hh, cc))
+            h = hh
+        if self.logvar is None:
+            return torch.tanh(self.out(h)), None, new
+        return self.out(h), self.logvar(h), new
+
+
+class Tvae(nn.Module):
+    def __init__(self, size=64, nf=64, g_dim=128, z_dim=10, rnn=256, n_past=3):
+        super().__init__()
+        self.enc, self.dec = Encoder(size, nf, g_dim), Decoder(size, nf, g_dim)
+        self.pred = LstmStack(g_dim + z_dim, rnn, g_dim, 2, False)
+        self.post = LstmStack(g_dim, rnn, z_dim, 1, True)
+        self.prior = LstmStack(g_dim, rnn, z_dim, 1, True)
+        self.n_past, self.g_dim, self.size = n_past, g_dim, size
+
+    def forward(self, seq, eps):
+        b, t = seq.shape[:2]
+        s = self.size
+        h, skips = self.enc(seq.reshape(b * t, 1, s, s))
+        h = h.view(b, t, -1)
+        skips = [f.view(b, t, *f.shape[1:]) for f in skips]
+        sp, sq, sr = self.pred.zero(b), self.post.zero(b), self.prior.zero(b)
+        preds, kls, base = [], [], []
+        for i in range(1, t):
+            mu, lv, sq = self.post(h[:, i], sq)
+            z = mu + torch.exp(0.5 * lv) * eps[i - 1]
+            mp, lp, sr = self.prior(h[:, i - 1], sr)
+            g, _, sp = self.pred(torch.cat([h[:, i - 1], z], 1), sp)
+            preds.append(g)
+            kls.append(0.5 * (lp - lv) + (torch.exp(lv) + (mu - mp) ** 2) / (2 * torch.exp(lp)) - 0.5)
+            base.append(min(i - 1, self.n_past - 1))
+        steps = t - 1
+        dec_skips = [torch.stack([f[:, j] for j in base], 1).reshape(b * steps, *f.shape[2:]) for f in skips]
+        x = self.dec(torch.stack(preds, 1).reshape(b * steps, -1), dec_skips).view(b, steps, 1, s, s)
+        return x, torch.stack(kls)
+
+
+def blur_weights(week1, lam, sigma):
+    r = int(math.ceil(3 * sigma))
+    k = torch.exp(-torch.arange(-r, r + 1, dtype=torch.float32) ** 2 / (2 * sigma * sigma))
+    k = k / k.sum()
+    k2 = (k[:, None] * k[None, :])[None, None]
+    num = F.conv2d(week1, k2, padding=r)
+    den = F.conv2d(torch.ones_like(week1[:1]), k2, padding=r)
+    return 1 + lam * num / den
+
+
+def bench(nf, batch, steps, warmup, threads, size=64, weeks=4):
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    model = Tvae(size=size, nf=nf)
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.9, 0.999))
+    seq = torch.rand(batch, weeks, 1, size, size)
+    times = []
+    for i in range(warmup + steps):
+        t0 = time.perf_counter()
+        eps = torch.randn(weeks - 1, batch, 10)
+        w = blur_weights(seq[:, 0], 1.0, 2.0).view(batch, 1, 1, size, size)
+        x, kl = model(seq, eps)
+        recon = ((x - seq[:, 1:]) ** 2 * w).mean() * (weeks - 1)
+        loss = recon + 1e-4 * kl.mean(1).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if i >= warmup:
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    ms = 1000 * times[len(times) // 2]
+    return {"nf": nf, "batch": batch, "threads": threads, "ms_per_step": ms, "sequences_per_s": batch / (ms / 1000),
+            "torch": torch.__version__}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--nf", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=48)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--threads", default="1,2")
+    a = ap.parse_args()
+    best = None
+    for t in [int(x) for x in a.threads.split(",")]:
+        r = bench(a.nf, a.batch, a.steps, a.warmup, t)
+        print(json.dumps(r), flush=True)
+        if best is None or r["ms_per_step"] < best["ms_per_step"]:
+            best = r
+    print(json.dumps({"best": best}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

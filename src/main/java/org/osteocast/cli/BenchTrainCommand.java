@@ -1,0 +1,112 @@
+package org.osteocast.cli;
+
+import ai.djl.Device;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.TvaeConfig;
+import org.osteocast.train.StepBenchmark;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code osteocast bench train}: ms per training step and sequences per
+ * second of the T-VAE at one or more widths, the achieved FLOP/s against a
+ * large matrix multiply through the same engine and threads, and the PyTorch
+ * peer script's figure ({@code bench/train/tvae_bench.py}) when Python with
+ * torch is available. (A standalone command: the {@code bench} parent command
+ * belongs to another module; it can adopt this class as its {@code train}
+ * subcommand.)
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+	description = "Benchmark the T-VAE training step (batch 48, 4 weeks of 64 x 64) against a matmul and the PyTorch peer script.")
+public final class BenchTrainCommand implements Callable<Integer> {
+
+	@Option(names = "--nf", split = ",", defaultValue = "64", description = "Widths to measure, e.g. 16,32,64 (default ${DEFAULT-VALUE}).")
+	int[] nfs;
+
+	@Option(names = "--upsample", split = ",", defaultValue = "subpixel", description = "Decoder up-sampling(s) to measure: subpixel, pixel_shuffle, resize_conv (default ${DEFAULT-VALUE}).")
+	String[] upsamples;
+
+	@Option(names = "--batch", defaultValue = "48", description = "Batch size (default ${DEFAULT-VALUE}).")
+	int batch;
+
+	@Option(names = "--size", defaultValue = "64", description = "Slice size (default ${DEFAULT-VALUE}).")
+	int size;
+
+	@Option(names = "--steps", defaultValue = "3", description = "Timed steps per epoch (default ${DEFAULT-VALUE}).")
+	int steps;
+
+	@Option(names = "--repeats", defaultValue = "3", description = "Timed epochs; the median is reported (default ${DEFAULT-VALUE}).")
+	int repeats;
+
+	@Option(names = "--threads", description = "PyTorch intra-op threads (default: OSTEOCAST_THREADS or all cores).")
+	Integer threads;
+
+	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
+	String device;
+
+	@Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer script (default ${DEFAULT-VALUE}); 'none' to skip.")
+	String python;
+
+	@Option(names = "--script", defaultValue = "bench/train/tvae_bench.py", description = "The PyTorch peer script (default ${DEFAULT-VALUE}).")
+	Path script;
+
+	@Override
+	public Integer call() throws Exception {
+		if (threads != null) EngineSetup.intraOpThreads(threads);
+		final Device dev = EngineSetup.device(device);
+		final int th = EngineSetup.intraOpThreads();
+		System.out.println(String.format(Locale.ROOT, "device %s, intra-op threads %d, batch %d, 4 weeks of %d x %d", dev,
+			th, batch, size, size));
+		final double mm = StepBenchmark.matmulFlops(1024, 5, dev);
+		System.out.println(String.format(Locale.ROOT, "matmul 1024^3 through DJL: %.1f GFLOP/s", mm / 1e9));
+		for (final int nf : nfs) {
+			for (final String up : upsamples) {
+				final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optImageSize(size).optUpsample(TvaeConfig.Upsample.parse(
+					up)).build();
+				final double ms = StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev);
+				final double flops = StepBenchmark.flopsPerStep(cfg, batch);
+				System.out.println(String.format(Locale.ROOT,
+					"DJL nf %d %s: %.0f ms/step, %.1f sequences/s, %.1f GFLOP/step, %.1f GFLOP/s (%.0f%% of matmul)", nf, up,
+					ms, batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, 100 * flops / (ms / 1000) / mm));
+			}
+			if (!"none".equals(python) && Files.isRegularFile(script)) System.out.println("PyTorch peer nf " + nf + ": " +
+				peer(nf, th));
+		}
+		return 0;
+	}
+
+	/** Runs the peer script at 1..threads threads and returns its best line. */
+	private String peer(final int nf, final int th) {
+		final List<String> ts = new ArrayList<>();
+		for (int t = 1; t <= th; t++)
+			ts.add(Integer.toString(t));
+		try {
+			final Process p = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch", Integer
+				.toString(batch), "--steps", Integer.toString(steps), "--threads", String.join(",", ts)).redirectErrorStream(
+					true).start();
+			String last = "";
+			try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+				StandardCharsets.UTF_8)))
+			{
+				for (String l; (l = r.readLine()) != null;)
+					last = l;
+			}
+			return p.waitFor() == 0 ? last : "failed (" + last + ")";
+		}
+		catch (final Exception e) {
+			return "not available (" + e.getMessage() + ")";
+		}
+	}
+}

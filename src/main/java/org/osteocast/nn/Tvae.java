@@ -1,0 +1,205 @@
+package org.osteocast.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The 2-D temporal VAE (Xiong et al. 2022) after SVG-LP (Denton &amp; Fergus
+ * 2018): a per-slice {@link ConvEncoder}, a frame predictor
+ * ({@link LstmStack}, deterministic), a learned prior and a posterior
+ * ({@link LstmStack}, Gaussian), and a {@link ConvDecoder} with skips from the
+ * last observed week.
+ * <p>
+ * {@link #forward} is the training pass (teacher forcing, as SVG-LP: at every
+ * step the posterior sees the true next frame and the predictor the true
+ * previous frame). All frames are encoded in one batched call and all steps
+ * decoded in one batched call, since under teacher forcing the decoder's
+ * inputs do not depend on earlier decoder outputs; only the small LSTMs run
+ * step by step. {@link #generate} is the prediction roll-out.
+ * <p>
+ * Random numbers (the reparameterisation noise) are inputs, not drawn inside:
+ * the caller draws them from its own seeded generator, so training is
+ * reproducible and resumable independently of the engine's random state.
+ */
+public final class Tvae extends AbstractBlock {
+
+	private final TvaeConfig cfg;
+	private final ConvEncoder encoder;
+	private final ConvDecoder decoder;
+	private final LstmStack predictor, posterior, prior;
+
+	public Tvae(final TvaeConfig cfg) {
+		this.cfg = cfg;
+		encoder = addChildBlock("encoder", new ConvEncoder(cfg));
+		decoder = addChildBlock("decoder", new ConvDecoder(cfg));
+		predictor = addChildBlock("frame_predictor", new LstmStack(LstmStack.Kind.DETERMINISTIC, cfg.gDim + cfg.zDim,
+			cfg.rnnSize, cfg.gDim, cfg.predictorLayers));
+		posterior = addChildBlock("posterior", new LstmStack(LstmStack.Kind.GAUSSIAN, cfg.gDim, cfg.rnnSize, cfg.zDim,
+			cfg.posteriorLayers));
+		prior = addChildBlock("prior", new LstmStack(LstmStack.Kind.GAUSSIAN, cfg.gDim, cfg.rnnSize, cfg.zDim,
+			cfg.priorLayers));
+	}
+
+	public TvaeConfig config() {
+		return cfg;
+	}
+
+	/** Initialises all parameters (uses the engine's random generator: seed it first). */
+	public void initialize(final NDManager manager) {
+		initialize(manager, DataType.FLOAT32, new Shape(1, cfg.nPast + 1, 1, cfg.imageSize, cfg.imageSize), new Shape(
+			cfg.nPast, 1, cfg.zDim));
+	}
+
+	@Override
+	protected void initializeChildBlocks(final NDManager manager, final DataType dataType, final Shape... inputShapes) {
+		final Shape img = new Shape(1, 1, cfg.imageSize, cfg.imageSize);
+		encoder.initialize(manager, dataType, img);
+		final Shape[] enc = encoder.getOutputShapes(new Shape[] { img });
+		final Shape[] dec = new Shape[enc.length + 1];
+		System.arraycopy(enc, 0, dec, 0, enc.length);
+		dec[enc.length] = img;
+		decoder.initialize(manager, dataType, dec);
+		initStack(predictor, manager, dataType, cfg.gDim + cfg.zDim);
+		initStack(posterior, manager, dataType, cfg.gDim);
+		initStack(prior, manager, dataType, cfg.gDim);
+	}
+
+	private void initStack(final LstmStack s, final NDManager m, final DataType t, final int in) {
+		final Shape[] shapes = new Shape[1 + 2 * s.layers()];
+		shapes[0] = new Shape(1, in);
+		for (int i = 1; i < shapes.length; i++)
+			shapes[i] = new Shape(1, cfg.rnnSize);
+		s.initialize(m, t, shapes);
+	}
+
+	/**
+	 * Training pass. Input {@code NDList(seq (B, T, 1, S, S), eps (T-1, B, z))};
+	 * output {@code NDList(x̂ (B, T-1, 1, S, S), mu_q, logvar_q, mu_p, logvar_p)}
+	 * (each {@code (T-1, B, z)}), where {@code x̂[:, i-1]} predicts week
+	 * {@code i+1} (0-based frame {@code i}).
+	 */
+	@Override
+	protected NDList forwardInternal(final ParameterStore ps, final NDList in, final boolean training,
+		final PairList<String, Object> params)
+	{
+		final NDArray seq = in.get(0), eps = in.get(1);
+		final long b = seq.getShape().get(0), t = seq.getShape().get(1);
+		final int s = cfg.imageSize, levels = cfg.levels();
+		final NDList enc = encoder.forward(ps, new NDList(seq.reshape(b * t, 1, s, s)), training);
+		final NDArray h = enc.get(0).reshape(b, t, cfg.gDim);
+		final NDManager m = seq.getManager();
+		LstmStack.State sp = predictor.zeroState(m, b), sq = posterior.zeroState(m, b), sr = prior.zeroState(m, b);
+		final NDList preds = new NDList(), muQ = new NDList(), lvQ = new NDList(), muP = new NDList(), lvP =
+			new NDList();
+		final int[] base = new int[(int) t - 1];
+		for (int i = 1; i < t; i++) {
+			final NDArray hPrev = h.get(":, {}", i - 1), hTarget = h.get(":, {}", i);
+			final LstmStack.Step q = posterior.step(ps, hTarget, sq, training);
+			sq = q.state;
+			final NDArray z = q.output.add(q.logvar.mul(0.5f).exp().mul(eps.get(i - 1)));
+			final LstmStack.Step p = prior.step(ps, hPrev, sr, training);
+			sr = p.state;
+			final LstmStack.Step f = predictor.step(ps, hPrev.concat(z, 1), sp, training);
+			sp = f.state;
+			preds.add(f.output);
+			muQ.add(q.output);
+			lvQ.add(q.logvar);
+			muP.add(p.output);
+			lvP.add(p.logvar);
+			base[i - 1] = Math.min(i - 1, cfg.nPast - 1);
+		}
+		final long steps = t - 1;
+		final NDList decIn = new NDList(NDArrays.stack(preds, 1).reshape(b * steps, cfg.gDim));
+		for (int l = 1; l <= levels; l++) {
+			final NDArray f = enc.get(l);
+			final Shape fs = f.getShape();
+			decIn.add(gatherFrames(f.reshape(b, t, fs.get(1), fs.get(2), fs.get(3)), base).reshape(b * steps, fs.get(1),
+				fs.get(2), fs.get(3)));
+		}
+		decIn.add(gatherFrames(seq, base).reshape(b * steps, 1, s, s));
+		final NDArray xhat = decoder.forward(ps, decIn, training).head().reshape(b, steps, 1, s, s);
+		return new NDList(xhat, NDArrays.stack(muQ), NDArrays.stack(lvQ), NDArrays.stack(muP), NDArrays.stack(lvP));
+	}
+
+	/** {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. */
+	private static NDArray gatherFrames(final NDArray a, final int[] idx) {
+		final NDList l = new NDList();
+		for (final int i : idx)
+			l.add(a.get(":, {}", i));
+		return NDArrays.stack(l, 1);
+	}
+
+	/**
+	 * Prediction roll-out (SVG-LP's generation): the posterior conditions on the
+	 * observed weeks (noise {@code epsPost (nPast-1, B, z)}), then each future
+	 * week takes {@code z} from the learned prior (noise
+	 * {@code epsPrior (horizon, B, z)}); a predicted week is encoded again to
+	 * predict the next one. Skips (and the residual base) stay those of the
+	 * last observed week, as in training.
+	 *
+	 * @param observed {@code (B, nPast, 1, S, S)}
+	 * @return {@code (B, horizon, 1, S, S)}
+	 */
+	public NDArray generate(final ParameterStore ps, final NDArray observed, final NDArray epsPost,
+		final NDArray epsPrior, final boolean training)
+	{
+		final long b = observed.getShape().get(0), n = observed.getShape().get(1);
+		if (n != cfg.nPast) throw new IllegalArgumentException("the model conditions on " + cfg.nPast +
+			" weeks, got " + n);
+		final int s = cfg.imageSize, levels = cfg.levels();
+		final int horizon = (int) epsPrior.getShape().get(0);
+		final NDList enc = encoder.forward(ps, new NDList(observed.reshape(b * n, 1, s, s)), training);
+		final NDArray h = enc.get(0).reshape(b, n, cfg.gDim);
+		final NDManager m = observed.getManager();
+		LstmStack.State sp = predictor.zeroState(m, b), sq = posterior.zeroState(m, b), sr = prior.zeroState(m, b);
+		for (int i = 1; i < n; i++) {
+			final NDArray hPrev = h.get(":, {}", i - 1);
+			final LstmStack.Step q = posterior.step(ps, h.get(":, {}", i), sq, training);
+			sq = q.state;
+			final NDArray z = q.output.add(q.logvar.mul(0.5f).exp().mul(epsPost.get(i - 1)));
+			sr = prior.step(ps, hPrev, sr, training).state;
+			sp = predictor.step(ps, hPrev.concat(z, 1), sp, training).state;
+		}
+		final NDList skips = new NDList();
+		for (int l = 1; l <= levels; l++) {
+			final NDArray f = enc.get(l);
+			final Shape fs = f.getShape();
+			skips.add(f.reshape(b, n, fs.get(1), fs.get(2), fs.get(3)).get(":, {}", n - 1));
+		}
+		final NDArray xLast = observed.get(":, {}", n - 1);
+		NDArray hPrev = h.get(":, {}", n - 1);
+		final List<NDArray> out = new ArrayList<>();
+		for (int k = 0; k < horizon; k++) {
+			final LstmStack.Step p = prior.step(ps, hPrev, sr, training);
+			sr = p.state;
+			final NDArray z = p.output.add(p.logvar.mul(0.5f).exp().mul(epsPrior.get(k)));
+			final LstmStack.Step f = predictor.step(ps, hPrev.concat(z, 1), sp, training);
+			sp = f.state;
+			final NDList decIn = new NDList(f.output);
+			decIn.addAll(skips);
+			decIn.add(xLast);
+			final NDArray x = decoder.forward(ps, decIn, training).head();
+			out.add(x);
+			if (k + 1 < horizon) hPrev = encoder.forward(ps, new NDList(x), training).get(0);
+		}
+		return NDArrays.stack(new NDList(out), 1);
+	}
+
+	@Override
+	public Shape[] getOutputShapes(final Shape[] inputShapes) {
+		final Shape seq = inputShapes[0];
+		final long b = seq.get(0), steps = seq.get(1) - 1;
+		final Shape z = new Shape(steps, b, cfg.zDim);
+		return new Shape[] { new Shape(b, steps, 1, cfg.imageSize, cfg.imageSize), z, z, z, z };
+	}
+}

@@ -1,0 +1,303 @@
+package org.osteocast.predict;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
+import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.Hyperstack;
+import org.osteocast.io.SliceDataset;
+import org.osteocast.io.VolumeIOException;
+import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.Tvae;
+import org.osteocast.nn.TvaeConfig;
+import org.osteocast.train.ModelArchive;
+import org.osteocast.train.TvaeTrainer;
+
+/**
+ * Forecasts week {@code n_past + 1} (and optionally further weeks) from
+ * weeks {@code 1..n_past}, as SVG-LP generates: the posterior conditions on
+ * the observed weeks, then {@code z} is drawn from the learned prior for each
+ * future week; K samples per slice, all slices and samples of a mouse batched
+ * together.
+ * <p>
+ * Batch norm uses its running (training-set) statistics by default, unlike
+ * SVG-LP, which generates in training mode: with batch statistics a slice's
+ * forecast would depend on which other slices and samples share its batch,
+ * so it would change with K, with the batch size and with the number of
+ * slices, and a single slice could not be predicted at all.
+ * {@link Options#batchStatistics} restores SVG-LP's behaviour.
+ * <p>
+ * Outputs per mouse (the prediction contract), all with the input's
+ * calibration: {@code <mouse>_pred.tif} (slices × frames = predicted weeks,
+ * point forecast = per-pixel mean or median of the samples),
+ * {@code <mouse>_samples.tif} (frames = samples, week-major when the horizon
+ * is above 1) and {@code <mouse>_uncertainty.tif} (two frames per predicted
+ * week: the fraction of samples above the bone threshold, and the per-pixel
+ * standard deviation). The bone threshold is Otsu's on the observed weeks,
+ * recorded with the other settings in {@code prediction.json}.
+ */
+public final class Predictor {
+
+	private Predictor() {}
+
+	/** Prediction settings. */
+	public static final class Options {
+		public int samples = 8, horizon = 1, batch = 96;
+		public long seed = 1;
+		public boolean median, batchStatistics;
+
+		public Options samples(final int k) {
+			samples = k;
+			return this;
+		}
+
+		public Options horizon(final int h) {
+			horizon = h;
+			return this;
+		}
+
+		public Options seed(final long s) {
+			seed = s;
+			return this;
+		}
+
+		public Options median(final boolean m) {
+			median = m;
+			return this;
+		}
+
+		public Options batch(final int b) {
+			batch = b;
+			return this;
+		}
+
+		public Options batchStatistics(final boolean b) {
+			batchStatistics = b;
+			return this;
+		}
+
+		void check() {
+			if (samples < 1 || horizon < 1 || batch < 1) throw new IllegalArgumentException(
+				"samples, horizon and batch must be >= 1");
+			if (batchStatistics && batch < 2) throw new IllegalArgumentException(
+				"batch statistics need at least 2 sequences per batch");
+		}
+
+		JsonObject toJson() {
+			final JsonObject o = new JsonObject();
+			o.addProperty("samples", samples);
+			o.addProperty("horizon", horizon);
+			o.addProperty("seed", seed);
+			o.addProperty("point_forecast", median ? "median" : "mean");
+			o.addProperty("batch_norm", batchStatistics ? "batch statistics (SVG-LP)" : "running statistics");
+			return o;
+		}
+	}
+
+	/** One mouse's forecast. */
+	public static final class Forecast {
+		/** Point forecast: slices × horizon frames. */
+		public final Hyperstack pred;
+		/** Samples: slices × (horizon × K) frames, frame {@code h K + k}. */
+		public final Hyperstack samples;
+		/** Per predicted week: P(bone) then standard deviation: slices × 2·horizon frames. */
+		public final Hyperstack uncertainty;
+		/** Otsu threshold on the observed weeks. */
+		public final double boneThreshold;
+
+		Forecast(final Hyperstack pred, final Hyperstack samples, final Hyperstack uncertainty, final double t) {
+			this.pred = pred;
+			this.samples = samples;
+			this.uncertainty = uncertainty;
+			this.boneThreshold = t;
+		}
+	}
+
+	/**
+	 * Forecasts one mouse with a loaded model.
+	 *
+	 * @param observed a hyperstack with at least {@code n_past} frames (the first {@code n_past} are used)
+	 * @param mouseSeed seed for this mouse's noise
+	 */
+	public static Forecast predict(final Tvae model, final NDManager manager, final Hyperstack observed,
+		final Options o, final long mouseSeed, final Cancellation cancel)
+	{
+		o.check();
+		final TvaeConfig cfg = model.config();
+		final int s = cfg.imageSize, n = cfg.nPast, px = s * s, zs = observed.slices(), k = o.samples, hz = o.horizon;
+		if (observed.width() != s || observed.height() != s) throw new IllegalArgumentException("slices are " + observed
+			.width() + " x " + observed.height() + ", the model expects " + s + " x " + s);
+		if (observed.frames() < n) throw new IllegalArgumentException("the model needs " + n + " observed weeks, got " +
+			observed.frames());
+		final int rows = zs * k;
+		final float[][][] out = new float[hz][rows][]; // [week][slice * K + sample]
+		// noise per row (slice, sample), drawn up front: results do not depend on the batch size
+		final SplittableRandom rnd = new SplittableRandom(mouseSeed);
+		final float[][] noise = new float[rows][];
+		for (int r = 0; r < rows; r++)
+			noise[r] = TvaeTrainer.gaussian(rnd, (n - 1 + hz) * cfg.zDim);
+		final ParameterStore ps = new ParameterStore(manager, false);
+		final boolean grad = JniUtils.isGradMode();
+		JniUtils.setGradMode(false);
+		try {
+			for (int from = 0; from < rows; from += o.batch) {
+				cancel.check();
+				final int b = Math.min(o.batch, rows - from);
+				final float[] obs = new float[b * n * px];
+				for (int i = 0; i < b; i++) {
+					final int z = (from + i) / k;
+					for (int w = 0; w < n; w++)
+						System.arraycopy(observed.plane(z, w), 0, obs, (i * n + w) * px, px);
+				}
+				final float[] epsPost = layout(noise, from, b, 0, n - 1, cfg.zDim);
+				final float[] epsPrior = layout(noise, from, b, n - 1, hz, cfg.zDim);
+				final float[] pred;
+				try (NDManager sub = manager.newSubManager()) {
+					final NDArray x = sub.create(obs, new Shape(b, n, 1, s, s));
+					pred = model.generate(ps, x, sub.create(epsPost, new Shape(n - 1, b, cfg.zDim)), sub.create(epsPrior,
+						new Shape(hz, b, cfg.zDim)), o.batchStatistics).toFloatArray();
+				}
+				for (int i = 0; i < b; i++)
+					for (int h = 0; h < hz; h++)
+						out[h][from + i] = Arrays.copyOfRange(pred, (i * hz + h) * px, (i * hz + h + 1) * px);
+			}
+		}
+		finally {
+			JniUtils.setGradMode(grad);
+		}
+		final List<float[]> obsPlanes = new ArrayList<>();
+		for (int w = 0; w < n; w++)
+			for (int z = 0; z < zs; z++)
+				obsPlanes.add(observed.plane(z, w));
+		final double thr = Otsu.threshold(obsPlanes);
+		final double[] vox = observed.voxelSizeUm();
+		final String name = observed.name();
+		final Hyperstack pred = new Hyperstack(s, s, zs, hz, vox, name + " forecast");
+		final Hyperstack samples = new Hyperstack(s, s, zs, hz * k, vox, name + " samples");
+		final Hyperstack unc = new Hyperstack(s, s, zs, 2 * hz, vox, name + " uncertainty");
+		final float[] vals = new float[k];
+		for (int h = 0; h < hz; h++)
+			for (int z = 0; z < zs; z++) {
+				final float[] p = pred.plane(z, h), pb = unc.plane(z, 2 * h), sd = unc.plane(z, 2 * h + 1);
+				for (int j = 0; j < k; j++)
+					System.arraycopy(out[h][z * k + j], 0, samples.plane(z, h * k + j), 0, px);
+				for (int i = 0; i < px; i++) {
+					double sum = 0, sq = 0;
+					int bone = 0;
+					for (int j = 0; j < k; j++) {
+						final float v = out[h][z * k + j][i];
+						vals[j] = v;
+						sum += v;
+						sq += v * (double) v;
+						if (v > thr) bone++;
+					}
+					final double mean = sum / k;
+					p[i] = o.median ? median(vals) : (float) mean;
+					pb[i] = bone / (float) k;
+					sd[i] = (float) Math.sqrt(Math.max(0, sq / k - mean * mean));
+				}
+			}
+		return new Forecast(pred, samples, unc, thr);
+	}
+
+	/** Rows {@code from..from+b} of steps {@code s0..s0+steps} as a {@code (steps, b, z)} array. */
+	private static float[] layout(final float[][] noise, final int from, final int b, final int s0, final int steps,
+		final int z)
+	{
+		final float[] e = new float[steps * b * z];
+		for (int t = 0; t < steps; t++)
+			for (int i = 0; i < b; i++)
+				System.arraycopy(noise[from + i], (s0 + t) * z, e, (t * b + i) * z, z);
+		return e;
+	}
+
+	private static float median(final float[] v) {
+		final float[] c = v.clone();
+		Arrays.sort(c);
+		final int m = c.length / 2;
+		return c.length % 2 == 1 ? c[m] : 0.5f * (c[m - 1] + c[m]);
+	}
+
+	/**
+	 * Predicts every mouse of {@code data} in the chosen splits (all when
+	 * {@code splits} is empty) and writes the contract's files into
+	 * {@code outDir}, plus {@code prediction.json}.
+	 *
+	 * @return the mice predicted
+	 */
+	public static List<String> run(final ModelArchive archive, final SliceDataset data,
+		final List<SliceDataset.Split> splits, final Path outDir, final Options o, final Device device,
+		final Progress progress, final Cancellation cancel, final PrintStream log) throws IOException
+	{
+		o.check();
+		final List<SliceDataset.Entry> mice = new ArrayList<>();
+		for (final SliceDataset.Entry e : data.entries())
+			if (splits.isEmpty() || splits.contains(e.split)) mice.add(e);
+		if (mice.isEmpty()) throw new IllegalArgumentException("no mice in split(s) " + splits + " of " + data.root());
+		for (final SliceDataset.Entry e : mice)
+			for (final String suffix : new String[] { "_pred.tif", "_samples.tif", "_uncertainty.tif" })
+				for (final SliceDataset.Entry in : data.entries())
+					if (outDir.resolve(e.mouse + suffix).toAbsolutePath().normalize().equals(in.image.toAbsolutePath()
+						.normalize())) throw new VolumeIOException(in.image, "--out would overwrite this input with " + e.mouse +
+							suffix);
+		EngineSetup.engine();
+		final JsonObject summary = new JsonObject();
+		summary.addProperty("model", archive.file().toAbsolutePath().toString());
+		summary.add("settings", o.toJson());
+		summary.addProperty("device", device.toString());
+		final JsonArray arr = new JsonArray();
+		final List<String> done = new ArrayList<>();
+		Files.createDirectories(outDir);
+		try (NDManager manager = NDManager.newBaseManager(device)) {
+			final Tvae model = archive.load(manager);
+			int i = 0;
+			for (final SliceDataset.Entry e : mice) {
+				cancel.check();
+				progress.status("predicting " + e.mouse);
+				final Hyperstack h = e.read();
+				archive.checkInputSize(h.width() == h.height() ? h.width() : -1, e.image);
+				if (h.frames() < archive.config().nPast) throw new VolumeIOException(e.image, "has " + h.frames() +
+					" weeks; the model conditions on " + archive.config().nPast);
+				final Forecast f = predict(model, manager, h, o, o.seed * 0x9E3779B97F4A7C15L + e.mouse.hashCode(), cancel);
+				f.pred.write(outDir.resolve(e.mouse + "_pred.tif"));
+				f.samples.write(outDir.resolve(e.mouse + "_samples.tif"));
+				f.uncertainty.write(outDir.resolve(e.mouse + "_uncertainty.tif"));
+				final JsonObject m = new JsonObject();
+				m.addProperty("mouse", e.mouse);
+				m.addProperty("input", e.image.toString());
+				m.addProperty("split", e.split.label());
+				m.addProperty("observed_weeks", archive.config().nPast);
+				m.addProperty("bone_threshold_otsu", f.boneThreshold);
+				arr.add(m);
+				done.add(e.mouse);
+				if (log != null) log.println(String.format(Locale.ROOT, "%s: %d slices, %d samples, bone threshold %.4f",
+					e.mouse, h.slices(), o.samples, f.boneThreshold));
+				progress.progress(++i, mice.size());
+			}
+		}
+		summary.add("mice", arr);
+		AtomicFiles.writeString(outDir.resolve("prediction.json"), new GsonBuilder().setPrettyPrinting().create().toJson(
+			summary));
+		return done;
+	}
+}

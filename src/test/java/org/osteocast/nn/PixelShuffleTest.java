@@ -1,0 +1,103 @@
+package org.osteocast.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decoder's up-sampling: 3×3 convolution + depth-to-space reproduces a
+ * 4×4 stride-2 padding-1 transposed convolution exactly, given the sub-kernel
+ * weight mapping; and depth-to-space follows PyTorch's pixel_shuffle order.
+ */
+class PixelShuffleTest {
+
+	@Test
+	void depthToSpaceOrder() {
+		EngineSetup.engine();
+		try (NDManager m = NDManager.newBaseManager()) {
+			final int c = 2, h = 3, w = 2;
+			final NDArray x = m.arange(4f * c * h * w).reshape(1, 4 * c, h, w);
+			final float[] y = PixelShuffle.depthToSpace(x).toFloatArray();
+			final float[] xs = x.toFloatArray();
+			for (int o = 0; o < c; o++)
+				for (int i = 0; i < 2 * h; i++)
+					for (int j = 0; j < 2 * w; j++) {
+						final int in = ((o * 4 + (i % 2) * 2 + j % 2) * h + i / 2) * w + j / 2;
+						assertEquals(xs[in], y[(o * 2 * h + i) * 2 * w + j], 0f);
+					}
+			final float[] n = PixelShuffle.nearest2x(x).toFloatArray();
+			assertEquals(xs[1], n[2], 0f); // row 0, col 2 of channel 0 is input (0, 1)
+			assertEquals(xs[w], n[2 * (2 * w)], 0f); // row 2 is input row 1
+		}
+	}
+
+	@Test
+	void convPlusShuffleEqualsTransposedConv() {
+		EngineSetup.engine();
+		final int cin = 3, cout = 2, h = 4, w = 5;
+		final Random r = new Random(11);
+		final float[] x = new float[cin * h * w], wt = new float[cin * cout * 16];
+		for (int i = 0; i < x.length; i++)
+			x[i] = (float) r.nextGaussian();
+		for (int i = 0; i < wt.length; i++)
+			wt[i] = (float) r.nextGaussian();
+		// reference: transposed convolution, kernel 4, stride 2, padding 1: out[2y-1+ky, 2x-1+kx] += in[y, x] W[ky, kx]
+		final int oh = 2 * h, ow = 2 * w;
+		final double[] ref = new double[cout * oh * ow];
+		for (int c = 0; c < cin; c++)
+			for (int o = 0; o < cout; o++)
+				for (int y = 0; y < h; y++)
+					for (int xx = 0; xx < w; xx++)
+						for (int ky = 0; ky < 4; ky++)
+							for (int kx = 0; kx < 4; kx++) {
+								final int Y = 2 * y - 1 + ky, X = 2 * xx - 1 + kx;
+								if (Y < 0 || Y >= oh || X < 0 || X >= ow) continue;
+								ref[(o * oh + Y) * ow + X] += x[(c * h + y) * w + xx] * wt[((c * cout + o) * 4 + ky) * 4 + kx];
+							}
+		// phase a = 0 uses kernel rows ky = 3 (input row i-1) and 1 (row i); a = 1 uses 2 (row i) and 0 (row i+1)
+		final int[][] tap = { { 3, 1, -1 }, { -1, 2, 0 } };
+		final float[] k = new float[4 * cout * cin * 9];
+		for (int o = 0; o < cout; o++)
+			for (int a = 0; a < 2; a++)
+				for (int b = 0; b < 2; b++)
+					for (int c = 0; c < cin; c++)
+						for (int dy = 0; dy < 3; dy++)
+							for (int dx = 0; dx < 3; dx++) {
+								final int ky = tap[a][dy], kx = tap[b][dx];
+								if (ky < 0 || kx < 0) continue;
+								k[(((o * 4 + a * 2 + b) * cin + c) * 3 + dy) * 3 + dx] = wt[((c * cout + o) * 4 + ky) * 4 + kx];
+							}
+		try (NDManager m = NDManager.newBaseManager()) {
+			final NDArray conv = Conv2d.conv2d(m.create(x, new Shape(1, cin, h, w)), m.create(k, new Shape(4 * cout, cin,
+				3, 3)), null, new Shape(1, 1), new Shape(1, 1)).head();
+			final float[] got = PixelShuffle.depthToSpace(conv).toFloatArray();
+			final float[] expected = new float[ref.length];
+			for (int i = 0; i < ref.length; i++)
+				expected[i] = (float) ref[i];
+			assertArrayEquals(expected, got, 1e-4f);
+
+			// the same with a 2×2 convolution on the padded input (the SUBPIXEL decoder): rows (3, 1) and (2, 0)
+			final int[][] tap2 = { { 3, 1 }, { 2, 0 } };
+			final float[] k2 = new float[4 * cout * cin * 4];
+			for (int o = 0; o < cout; o++)
+				for (int a = 0; a < 2; a++)
+					for (int b = 0; b < 2; b++)
+						for (int c = 0; c < cin; c++)
+							for (int dy = 0; dy < 2; dy++)
+								for (int dx = 0; dx < 2; dx++)
+									k2[(((o * 4 + a * 2 + b) * cin + c) * 2 + dy) * 2 + dx] = wt[((c * cout + o) * 4 + tap2[a][dy]) * 4 +
+										tap2[b][dx]];
+			final NDArray padded = m.create(x, new Shape(1, cin, h, w)).pad(new Shape(1, 1, 1, 1), 0);
+			final NDArray conv2 = Conv2d.conv2d(padded, m.create(k2, new Shape(4 * cout, cin, 2, 2))).head();
+			assertArrayEquals(expected, PixelShuffle.subpixel(conv2).toFloatArray(), 1e-4f);
+		}
+	}
+}
