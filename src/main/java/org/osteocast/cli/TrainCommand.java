@@ -3,7 +3,6 @@ package org.osteocast.cli;
 import ai.djl.Device;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,9 +13,8 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.TvaeConfig;
-import org.osteocast.train.ModelArchive;
-import org.osteocast.train.SequenceSet;
 import org.osteocast.train.TrainConfig;
+import org.osteocast.train.Training;
 import org.osteocast.train.TvaeTrainer;
 
 import picocli.CommandLine.Command;
@@ -125,11 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
 		out.println(String.format(Locale.ROOT, "device %s, PyTorch intra-op threads %d, inter-op %s", dev, EngineSetup
 			.intraOpThreads(), System.getProperty("ai.djl.pytorch.num_interop_threads", "?")));
 		final Cancellation cancel = new Cancellation();
-		final SequenceSet train = SequenceSet.load(ds, SliceDataset.Split.TRAIN, cfg.imageSize, cfg.nPast + 1, cancel);
-		final SequenceSet val = SequenceSet.load(ds, SliceDataset.Split.VAL, cfg.imageSize, cfg.nPast + 1, cancel);
-		if (val.count() == 0) out.println("warning: no mice with split=val: no early stopping, the last epoch is kept");
-		final Path ckpt = model.resolveSibling(model.getFileName() + ".ckpt");
-		if (!resume && Files.exists(ckpt)) out.println("starting afresh; overwriting " + ckpt + " (use --resume to continue)");
+		final Path ckpt = Training.checkpoint(model);
 		final CountDownLatch finished = new CountDownLatch(1);
 		final Thread hook = new Thread(() -> {
 			cancel.cancel("interrupted (Ctrl-C); the checkpoint " + ckpt + " holds the last complete epoch: run again with --resume");
@@ -142,9 +136,8 @@ public final class TrainCommand implements Callable<Integer> {
 		}, "osteocast-train-cancel");
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
-			final TvaeTrainer.Result r = TvaeTrainer.train(train, val, cfg, tc, dev, ckpt, resume, new ConsoleProgress(
-				System.err), cancel, null, out);
-			ModelArchive.write(model, cfg, r.bestWeights, r.summary, r.log);
+			final TvaeTrainer.Result r = Training.run(ds, model, cfg, tc, dev, resume, new ConsoleProgress(System.err),
+				cancel, null, out);
 			out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 				r.bestEpoch, r.epochsRun, model, ckpt));
 			return 0;
@@ -160,12 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
 		}
 	}
 
-	/** The slice size of the data set's first mouse (the model's input size). */
 	private int imageSize() throws Exception {
-		final SliceDataset ds = SliceDataset.open(data);
-		final var h = ds.entries().get(0).read();
-		if (h.width() != h.height()) throw new IllegalArgumentException(ds.entries().get(0).image + ": slices are " + h
-			.width() + " x " + h.height() + "; the T-VAE needs square slices");
-		return h.width();
+		return Training.imageSize(SliceDataset.open(data));
 	}
 }

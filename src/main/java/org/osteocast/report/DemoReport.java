@@ -130,7 +130,7 @@ public final class DemoReport {
 			final List<List<String>> all = csvRows(eval, Integer.MAX_VALUE);
 			final List<List<String>> means = new ArrayList<>();
 			for (final List<String> row : all)
-				if (!row.isEmpty() && row.get(0).equalsIgnoreCase("mean")) means.add(row);
+				if (!row.isEmpty() && row.get(0).equals(org.osteocast.metrics.CohortEvaluation.MEAN)) means.add(row);
 			r.paragraph("Mean over the test mice. 'persistence' copies week 3, 'linear' extrapolates weeks 2–3; PSNR " +
 				"and SSIM use a data range of 1; 'changed MSE' is the error on the pixels that truly change between " +
 				"weeks 3 and 4; Dice scores the predicted bone loss against the true lesion. LPIPS was not computed " +

@@ -1,0 +1,60 @@
+package org.osteocast.fiji;
+
+import ij.measure.ResultsTable;
+
+import java.io.File;
+import java.io.IOException;
+
+import org.osteocast.io.SliceDataset;
+import org.osteocast.metrics.CohortEvaluation;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * "Evaluate Forecast": PSNR, SSIM, changed-pixel error, lesion Dice, BV/TV and
+ * cortical perforation of the forecasts against the true week, beside the
+ * persistence and linear baselines, into the "Results" table (and optionally
+ * a CSV).
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Evaluate Forecast", label = "Evaluate Forecast")
+public final class EvaluateCommand extends OsteoCastCommand {
+
+	@Parameter(label = "Predictions folder", style = "directory", description = "Folder with <mouse>_pred.tif.")
+	File predictions;
+
+	@Parameter(label = "Slice data set", style = "directory", description = "Folder with cohort.csv and the truth week.")
+	File data;
+
+	@Parameter(label = "Split", choices = { "test", "val", "train", "all" })
+	String split = "test";
+
+	@Parameter(label = "CSV file", style = "save", required = false, description = "Also write the table here.")
+	File csv;
+
+	@Override
+	protected void execute() throws IOException {
+		if (predictions == null || data == null) throw new IllegalArgumentException(Messages.NO_INPUT);
+		progress().status("Evaluating forecasts in " + predictions);
+		final CohortEvaluation e = CohortEvaluation.run(SliceDataset.open(data.toPath()), split, predictions.toPath(),
+			null, null);
+		if (csv != null) e.writeCsv(csv.toPath());
+		// the system "Results" table: macros read it with getResult() and saveAs("Results", ...)
+		final ResultsTable rt = ResultsTable.getResultsTable();
+		rt.reset();
+		for (final String[] row : e.rows) {
+			rt.incrementCounter();
+			for (int c = 0; c < row.length; c++) {
+				final String col = CohortEvaluation.COLUMNS.get(c);
+				try {
+					rt.addValue(col, Double.parseDouble(row[c]));
+				}
+				catch (final NumberFormatException ex) {
+					rt.addValue(col, row[c]);
+				}
+			}
+		}
+		rt.show("Results");
+		if (log != null) log.info("Evaluate Forecast: " + (e.rows.size()) + " rows (LPIPS not computed: no network given)");
+	}
+}

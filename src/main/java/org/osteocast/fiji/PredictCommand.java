@@ -1,0 +1,101 @@
+package org.osteocast.fiji;
+
+import ai.djl.ndarray.NDManager;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+import org.osteocast.io.Hyperstack;
+import org.osteocast.io.SliceDataset;
+import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.Tvae;
+import org.osteocast.predict.Predictor;
+import org.osteocast.train.ModelArchive;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * "Predict Next Scan": the forecast of the next week from the observed weeks,
+ * K samples from the learned prior. On an open slice hyperstack (frames =
+ * weeks, at least as many as the model observes): the forecast is appended as
+ * a new frame and the uncertainty map (bone probability, spread) is opened.
+ * On a data set folder: the prediction contract's files for every mouse.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Predict Next Scan", label = "Predict Next Scan")
+public final class PredictCommand extends OsteoCastCommand {
+
+	@Parameter(label = "Model archive", style = "file", description = "A .zip written by Train T-VAE.")
+	File model;
+
+	@Parameter(label = "Slice data set", style = "directory", required = false,
+		description = "Folder with cohort.csv; empty to predict the open hyperstack.")
+	File data;
+
+	@Parameter(label = "Output folder", style = "directory", required = false, description = "Data set mode only.")
+	File out;
+
+	@Parameter(label = "Slice hyperstack", required = false, description = "Frames = weeks (open-image mode).")
+	ImagePlus image;
+
+	@Parameter(label = "Samples", min = "1")
+	int samples = 8;
+
+	@Parameter(label = "Seed")
+	long seed = 1;
+
+	@Parameter(label = "Weeks ahead", min = "1")
+	int horizon = 1;
+
+	@Parameter(label = "Split", choices = { "test", "all" }, description = "Data set mode: which mice.")
+	String split = "test";
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Observed + forecast")
+	ImagePlus forecast;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Uncertainty")
+	ImagePlus uncertainty;
+
+	@Override
+	protected void execute() throws IOException {
+		if (model == null) throw new IllegalArgumentException(Messages.required("model"));
+		final ModelArchive archive = ModelArchive.read(model.toPath());
+		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon);
+		if (data != null && !data.getPath().isEmpty()) {
+			if (out == null) throw new IllegalArgumentException(Messages.NO_OUTPUT);
+			final List<String> mice = Predictor.run(archive, SliceDataset.open(data.toPath()), "all".equals(split) ? List
+				.of() : List.of(SliceDataset.Split.TEST), out.toPath(), o, EngineSetup.device("auto"), progress(),
+				cancellation(), null);
+			if (log != null) log.info("Predict Next Scan: " + mice.size() + " mice -> " + out);
+			return;
+		}
+		if (image == null) throw new IllegalArgumentException(Messages.NO_IMAGE);
+		final Hyperstack observed = Hyperstack.fromImagePlus(image, null);
+		archive.checkInputSize(observed.width() == observed.height() ? observed.width() : -1, null);
+		final Predictor.Forecast f;
+		try (NDManager manager = NDManager.newBaseManager(EngineSetup.device("auto"))) {
+			final Tvae net = archive.load(manager);
+			f = Predictor.predict(net, manager, observed, o, seed, cancellation());
+		}
+		final int n = archive.config().nPast;
+		final ImageStack s = new ImageStack(observed.width(), observed.height());
+		for (int t = 0; t < n; t++)
+			for (int z = 0; z < observed.slices(); z++)
+				s.addSlice("week " + (t + 1), observed.plane(z, t).clone());
+		for (int t = 0; t < f.pred.frames(); t++)
+			for (int z = 0; z < observed.slices(); z++)
+				s.addSlice("forecast week " + (n + t + 1), f.pred.plane(z, t));
+		forecast = new ImagePlus(image.getTitle() + " + forecast", s);
+		forecast.setDimensions(1, observed.slices(), n + f.pred.frames());
+		forecast.setOpenAsHyperStack(true);
+		forecast.setCalibration(image.getCalibration());
+		forecast.setDisplayRange(0, 1);
+		uncertainty = f.uncertainty.toImagePlus();
+		uncertainty.setTitle(image.getTitle() + " uncertainty (P(bone), SD)");
+	}
+}

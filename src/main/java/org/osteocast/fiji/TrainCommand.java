@@ -1,0 +1,113 @@
+package org.osteocast.fiji;
+
+import ij.ImagePlus;
+import ij.gui.Plot;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osteocast.io.SliceDataset;
+import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.TvaeConfig;
+import org.osteocast.train.TrainConfig;
+import org.osteocast.train.Training;
+import org.osteocast.train.TvaeTrainer;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * "Train T-VAE": trains the temporal VAE on a slice data set with progress on
+ * the status bar, a loss plot that grows epoch by epoch, cancel (Esc) that
+ * keeps the last complete epoch in the checkpoint, and resume.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Train T-VAE", label = "Train T-VAE")
+public final class TrainCommand extends OsteoCastCommand {
+
+	@Parameter(label = "Slice data set", style = "directory", description = "Folder with cohort.csv (split train/val).")
+	File data;
+
+	@Parameter(label = "Model archive", style = "save", description = "The .zip to write.")
+	File model;
+
+	@Parameter(label = "Epochs", min = "1")
+	int epochs = 200;
+
+	@Parameter(label = "Time budget (minutes)", min = "0", description = "0: no limit.")
+	double minutes = 0;
+
+	@Parameter(label = "Batch", min = "1")
+	int batch = 48;
+
+	@Parameter(label = "Base width nf", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
+	int nf = 64;
+
+	@Parameter(label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
+	double lambda = 1.0;
+
+	@Parameter(label = "Edge blur sigma (px)", min = "0.1")
+	double sigma = 2.0;
+
+	@Parameter(label = "KL weight beta", min = "0")
+	double beta = 1e-4;
+
+	@Parameter(label = "Residual output", description = "Predict the change from the last observed week.")
+	boolean residual = false;
+
+	@Parameter(label = "Seed")
+	long seed = 1;
+
+	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
+	String device = "auto";
+
+	@Parameter(label = "Resume from the checkpoint")
+	boolean resume = false;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Loss plot")
+	ImagePlus loss_plot;
+
+	@Override
+	protected void execute() throws IOException {
+		if (data == null || model == null) throw new IllegalArgumentException(Messages.NO_INPUT);
+		final SliceDataset ds = SliceDataset.open(data.toPath());
+		final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optLambda(lambda).optSigma(sigma).optBeta(beta).optOutput(
+			residual ? TvaeConfig.Output.RESIDUAL_LOGIT : TvaeConfig.Output.SIGMOID).optImageSize(Training.imageSize(ds))
+			.build();
+		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(batch).optSeed(seed).optMinutes(minutes)
+			.build();
+		final List<double[]> rows = new ArrayList<>();
+		final Plot[] plot = { null };
+		final TvaeTrainer.EpochListener live = row -> {
+			rows.add(new double[] { row.epoch, row.recon, row.valMse });
+			plot[0] = plot(rows);
+			if (!java.awt.GraphicsEnvironment.isHeadless()) plot[0].show();
+		};
+		progress().status("Training T-VAE on " + ds.entries().size() + " mice");
+		final TvaeTrainer.Result r = Training.run(ds, model.toPath(), cfg, tc, EngineSetup.device(device), resume,
+			progress(), cancellation(), live, null);
+		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
+			"; wrote " + model);
+		loss_plot = plot[0] != null ? plot[0].getImagePlus() : null;
+	}
+
+	private static Plot plot(final List<double[]> rows) {
+		final double[] x = new double[rows.size()], recon = new double[rows.size()], val = new double[rows.size()];
+		for (int i = 0; i < x.length; i++) {
+			x[i] = rows.get(i)[0];
+			recon[i] = rows.get(i)[1];
+			val[i] = rows.get(i)[2];
+		}
+		final Plot p = new Plot("T-VAE training", "epoch", "loss");
+		p.setColor(java.awt.Color.BLUE);
+		p.addPoints(x, recon, Plot.LINE);
+		p.setColor(java.awt.Color.RED);
+		p.addPoints(x, val, Plot.LINE);
+		p.addLegend("training reconstruction\tvalidation MSE");
+		p.setLimitsToFit(false);
+		return p;
+	}
+
+}
