@@ -75,6 +75,11 @@ public final class ConvDecoder extends AbstractBlock {
 			ups.get(i).initialize(manager, dataType, new Shape(1, inC, sIn, sIn));
 			if (l > 1) norms.get(i).initialize(manager, dataType, new Shape(1, cfg.channels(l - 1), 2 * s, 2 * s));
 		}
+		// a residual output starts as persistence: the last layer's weights and bias start at zero (Δ = 0), so the
+		// model begins at "copy the last week" and training only moves it where the data say bone changes
+		if (cfg.output != TvaeConfig.Output.SIGMOID) for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> prm : ups
+			.get(ups.size() - 1).getParameters())
+			prm.getValue().getArray().muli(0f);
 	}
 
 	@Override
