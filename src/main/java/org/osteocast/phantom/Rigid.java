@@ -1,5 +1,7 @@
 package org.osteocast.phantom;
 
+import org.osteocast.core.Affine;
+
 /**
  * Small 4 × 4 homogeneous-matrix helpers for rigid and affine maps between
  * voxel grids (rows = output coordinates x, y, z, 1). Kept here rather than
@@ -12,10 +14,7 @@ public final class Rigid {
 
 	/** The 4 × 4 identity. */
 	public static double[][] identity() {
-		final double[][] m = new double[4][4];
-		for (int i = 0; i < 4; i++)
-			m[i][i] = 1;
-		return m;
+		return Affine.identity();
 	}
 
 	/**
@@ -56,15 +55,7 @@ public final class Rigid {
 
 	/** The product a · b (apply b first). */
 	public static double[][] multiply(final double[][] a, final double[][] b) {
-		final double[][] c = new double[4][4];
-		for (int i = 0; i < 4; i++)
-			for (int j = 0; j < 4; j++) {
-				double s = 0;
-				for (int k = 0; k < 4; k++)
-					s += a[i][k] * b[k][j];
-				c[i][j] = s;
-			}
-		return c;
+		return Affine.multiply(a, b);
 	}
 
 	/**
@@ -73,24 +64,7 @@ public final class Rigid {
 	 * @throws IllegalArgumentException if the linear part is singular
 	 */
 	public static double[][] invert(final double[][] m) {
-		final double a = m[0][0], b = m[0][1], c = m[0][2], d = m[1][0], e = m[1][1], f = m[1][2], g = m[2][0],
-				h = m[2][1], k = m[2][2];
-		final double det = a * (e * k - f * h) - b * (d * k - f * g) + c * (d * h - e * g);
-		if (!(Math.abs(det) > 1e-12)) throw new IllegalArgumentException("singular transform (det " + det + ")");
-		final double[][] r = new double[4][4];
-		r[0][0] = (e * k - f * h) / det;
-		r[0][1] = (c * h - b * k) / det;
-		r[0][2] = (b * f - c * e) / det;
-		r[1][0] = (f * g - d * k) / det;
-		r[1][1] = (a * k - c * g) / det;
-		r[1][2] = (c * d - a * f) / det;
-		r[2][0] = (d * h - e * g) / det;
-		r[2][1] = (b * g - a * h) / det;
-		r[2][2] = (a * e - b * d) / det;
-		for (int i = 0; i < 3; i++)
-			r[i][3] = -(r[i][0] * m[0][3] + r[i][1] * m[1][3] + r[i][2] * m[2][3]);
-		r[3][3] = 1;
-		return r;
+		return Affine.invert(m);
 	}
 
 	/** m · (x, y, z, 1), the first three components. */

@@ -2,7 +2,6 @@ package org.osteocast.register;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -18,6 +17,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
+import org.osteocast.core.Parallel;
 import org.osteocast.io.Volume;
 
 /**
@@ -229,19 +229,6 @@ final class FloatGrid {
 	}
 
 	static void join(final List<Future<?>> fs) {
-		try {
-			for (final Future<?> f : fs)
-				f.get();
-		}
-		catch (final InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", e);
-		}
-		catch (final ExecutionException e) {
-			final Throwable c = e.getCause();
-			if (c instanceof RuntimeException) throw (RuntimeException) c;
-			if (c instanceof Error) throw (Error) c;
-			throw new IllegalStateException(c);
-		}
+		Parallel.join(fs);
 	}
 }
