@@ -56,13 +56,34 @@ public final class ConvDecoder extends AbstractBlock {
 		firstNorm = addChildBlock("first_bn", BatchNorm.builder().build());
 		final int k = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? 1 : 4;
 		for (int l = top; l >= 1; l--) {
-			final int outC = l > 1 ? cfg.channels(l - 1) : 1;
+			final int filters = filters(l);
 			ups.add(addChildBlock("up" + l, cfg.upsample == TvaeConfig.Upsample.SUBPIXEL ? Conv2d.builder().setKernelShape(
-				new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(k * outC).build() : Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(
-					new Shape(1, 1)).setFilters(k * outC).build()));
+				new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(filters).build() : Conv2d.builder().setKernelShape(
+					new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build()));
 			if (l > 1) norms.add(addChildBlock("up" + l + "_bn", BatchNorm.builder().build()));
 		}
 	}
+
+	/** Channels the block's convolution produces that are used. */
+	private int used(final int level) {
+		return (cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? 1 : 4) * (level > 1 ? cfg.channels(level - 1) : 1);
+	}
+
+	/**
+	 * Filters of level {@code level}'s convolution: the used channels, but at
+	 * least {@link #MIN_FILTERS} when there are 2 to 8 of them. Why: libtorch
+	 * 2.7.1's CPU convolution backward (as bundled with DJL 0.36, on AVX-512)
+	 * returns non-finite input gradients in about 2 % of calls when a 3×3
+	 * convolution has 4 or 8 output channels (measured 4/200 and 1/200; 0/200
+	 * at 1, 12 or 16), which is exactly the decoder's last layer; the extra
+	 * filters are computed and dropped (their weights get no gradient).
+	 */
+	private int filters(final int level) {
+		final int u = used(level);
+		return u >= 2 && u < MIN_FILTERS ? MIN_FILTERS : u;
+	}
+
+	static final int MIN_FILTERS = 16;
 
 	@Override
 	protected void initializeChildBlocks(final NDManager manager, final DataType dataType, final Shape... inputShapes) {
@@ -91,16 +112,19 @@ public final class ConvDecoder extends AbstractBlock {
 		int i = 0;
 		for (int l = top; l >= 1; l--, i++) {
 			if (cfg.skip(l)) x = x.concat(in.get(l), 1);
+			final NDArray in0 = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? PixelShuffle.nearest2x(x) : x;
+			NDArray y = ups.get(i).forward(ps, new NDList(in0), training).head();
+			if (filters(l) != used(l)) y = y.get(":, 0:{}", used(l));
 			switch (cfg.upsample) {
 				case PIXEL_SHUFFLE:
-					x = PixelShuffle.depthToSpace(ups.get(i).forward(ps, new NDList(x), training).head());
+					x = PixelShuffle.depthToSpace(y);
 					break;
 				case SUBPIXEL:
-					x = PixelShuffle.subpixel(ups.get(i).forward(ps, new NDList(x), training).head());
+					x = PixelShuffle.subpixel(y);
 					break;
 				case RESIZE_CONV:
 				default:
-					x = ups.get(i).forward(ps, new NDList(PixelShuffle.nearest2x(x)), training).head();
+					x = y;
 			}
 			if (l > 1) x = Activation.leakyRelu(norms.get(i).forward(ps, new NDList(x), training).head(), 0.2f);
 		}
