@@ -87,14 +87,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	/** Runs the peer script at 1..threads threads and returns its best line. */
+	/** Runs the peer script at 1..max(threads, cores) threads and returns its best line. */
 	private String peer(final int nf, final int th) {
 		final List<String> ts = new ArrayList<>();
-		for (int t = 1; t <= th; t++)
+		for (int t = 1; t <= Math.max(th, Runtime.getRuntime().availableProcessors()); t++)
 			ts.add(Integer.toString(t));
 		try {
 			final Process p = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch", Integer
-				.toString(batch), "--steps", Integer.toString(steps), "--threads", String.join(",", ts)).redirectErrorStream(
+				.toString(batch), "--steps", Integer.toString(steps), "--warmup", "1", "--threads", String.join(",", ts)).redirectErrorStream(
 					true).start();
 			String last = "";
 			try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),

@@ -32,9 +32,11 @@ import java.util.List;
  * convolution + depth-to-space) can represent the same maps at 9/4 of the
  * multiply-adds; {@code resize_conv} (nearest ×2 + 3×3 convolution) has the
  * same multiply-adds as pixel_shuffle but runs at the output resolution.
- * Measured on 1 CPU thread, nf 16, batch 48, 4 weeks of 64 × 64
- * ({@code osteocast bench train --nf 16 --upsample subpixel,pixel_shuffle,resize_conv}):
- * 1.9 s, 2.6 s and 8.4 s per step: subpixel is the default.
+ * Measured on 1 CPU thread, batch 48, 4 weeks of 64 × 64
+ * ({@code osteocast bench train --nf 16,32,64 --upsample subpixel,pixel_shuffle --threads 1}),
+ * ms per step subpixel / pixel_shuffle: nf 16 603 / 512 (noise at this size),
+ * nf 32 2725 / 3019, nf 64 13309 / 15669; resize_conv was 3-4× slower than
+ * pixel_shuffle at nf 16. Subpixel is the default.
  * <p>
  * Input {@code NDList(g (B, g_dim), f_1, …, f_L, x_last (B, 1, S, S))};
  * output {@code NDList(x̂ (B, 1, S, S))}.
@@ -54,13 +56,34 @@ public final class ConvDecoder extends AbstractBlock {
 		firstNorm = addChildBlock("first_bn", BatchNorm.builder().build());
 		final int k = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? 1 : 4;
 		for (int l = top; l >= 1; l--) {
-			final int outC = l > 1 ? cfg.channels(l - 1) : 1;
+			final int filters = filters(l);
 			ups.add(addChildBlock("up" + l, cfg.upsample == TvaeConfig.Upsample.SUBPIXEL ? Conv2d.builder().setKernelShape(
-				new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(k * outC).build() : Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(
-					new Shape(1, 1)).setFilters(k * outC).build()));
+				new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(filters).build() : Conv2d.builder().setKernelShape(
+					new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build()));
 			if (l > 1) norms.add(addChildBlock("up" + l + "_bn", BatchNorm.builder().build()));
 		}
 	}
+
+	/** Channels the block's convolution produces that are used. */
+	private int used(final int level) {
+		return (cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? 1 : 4) * (level > 1 ? cfg.channels(level - 1) : 1);
+	}
+
+	/**
+	 * Filters of level {@code level}'s convolution: the used channels, but at
+	 * least {@link #MIN_FILTERS} when there are 2 to 8 of them. Why: libtorch
+	 * 2.7.1's CPU convolution backward (as bundled with DJL 0.36, on AVX-512)
+	 * returns non-finite input gradients in about 2 % of calls when a 3×3
+	 * convolution has 4 or 8 output channels (measured 4/200 and 1/200; 0/200
+	 * at 1, 12 or 16), which is exactly the decoder's last layer; the extra
+	 * filters are computed and dropped (their weights get no gradient).
+	 */
+	private int filters(final int level) {
+		final int u = used(level);
+		return u >= 2 && u < MIN_FILTERS ? MIN_FILTERS : u;
+	}
+
+	static final int MIN_FILTERS = 16;
 
 	@Override
 	protected void initializeChildBlocks(final NDManager manager, final DataType dataType, final Shape... inputShapes) {
@@ -94,16 +117,19 @@ public final class ConvDecoder extends AbstractBlock {
 		int i = 0;
 		for (int l = top; l >= 1; l--, i++) {
 			if (cfg.skip(l)) x = x.concat(in.get(l), 1);
+			final NDArray in0 = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? PixelShuffle.nearest2x(x) : x;
+			NDArray y = ups.get(i).forward(ps, new NDList(in0), training).head();
+			if (filters(l) != used(l)) y = y.get(":, 0:{}", used(l));
 			switch (cfg.upsample) {
 				case PIXEL_SHUFFLE:
-					x = PixelShuffle.depthToSpace(ups.get(i).forward(ps, new NDList(x), training).head());
+					x = PixelShuffle.depthToSpace(y);
 					break;
 				case SUBPIXEL:
-					x = PixelShuffle.subpixel(ups.get(i).forward(ps, new NDList(x), training).head());
+					x = PixelShuffle.subpixel(y);
 					break;
 				case RESIZE_CONV:
 				default:
-					x = ups.get(i).forward(ps, new NDList(PixelShuffle.nearest2x(x)), training).head();
+					x = y;
 			}
 			if (l > 1) x = Activation.leakyRelu(norms.get(i).forward(ps, new NDList(x), training).head(), 0.2f);
 		}

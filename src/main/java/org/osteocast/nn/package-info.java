@@ -14,6 +14,10 @@
  * in grad mode.</li>
  * <li>The backward pass of DJL's {@code NDArray.pad} produced sporadic NaN
  * gradients; padding is done inside the convolution instead.</li>
+ * <li>The CPU convolution backward returns non-finite input gradients in
+ * about 2 % of calls for 4 or 8 output channels (the decoder's last layer):
+ * that layer computes 16 filters and drops the extra ones; the optimiser also
+ * skips any step with a non-finite gradient.</li>
  * <li>{@code NDScope} closes arrays that batch norm and parameter loading hand
  * back to the model's manager: steps use sub-managers instead.</li>
  * <li>{@code Block.loadParameters} accepts parameters of any shape and returns
