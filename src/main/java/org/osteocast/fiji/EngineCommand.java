@@ -29,15 +29,15 @@ public final class EngineCommand extends OsteoCastCommand {
 	public static final String RESET = "Reset to bundled CPU library";
 	public static final String RESTART = "Saved; restart Fiji for the engine change to take effect.";
 
-	@Parameter(label = "Action", choices = { SHOW, USE_LOCAL, ALLOW_DOWNLOAD, RESET },
+	@Parameter(persist = false, label = "Action", choices = { SHOW, USE_LOCAL, ALLOW_DOWNLOAD, RESET },
 		description = "Show the engine, or change which PyTorch library it uses.")
 	String action = SHOW;
 
-	@Parameter(label = "libtorch folder", style = "directory", required = false,
+	@Parameter(persist = false, label = "libtorch folder", style = "directory", required = false,
 		description = "A local libtorch build (e.g. CUDA) for 'Use local libtorch'.")
 	File libtorch_path;
 
-	@Parameter(label = "Flavour to download", required = false,
+	@Parameter(persist = false, label = "Flavour to download", required = false,
 		description = "e.g. cu128 or cpu, for 'Download matching build when online'.")
 	String flavor = "cu128";
 

@@ -20,16 +20,16 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Evaluate Forecast", label = "Evaluate Forecast")
 public final class EvaluateCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Predictions folder", style = "directory", description = "Folder with <mouse>_pred.tif.")
+	@Parameter(persist = false, label = "Predictions folder", style = "directory", description = "Folder with <mouse>_pred.tif.")
 	File predictions;
 
-	@Parameter(label = "Slice data set", style = "directory", description = "Folder with cohort.csv and the truth week.")
+	@Parameter(persist = false, label = "Slice data set", style = "directory", description = "Folder with cohort.csv and the truth week.")
 	File data;
 
-	@Parameter(label = "Split", choices = { "test", "val", "train", "all" })
+	@Parameter(persist = false, label = "Split", choices = { "test", "val", "train", "all" })
 	String split = "test";
 
-	@Parameter(label = "CSV file", style = "save", required = false, description = "Also write the table here.")
+	@Parameter(persist = false, label = "CSV file", style = "save", required = false, description = "Also write the table here.")
 	File csv;
 
 	@Override

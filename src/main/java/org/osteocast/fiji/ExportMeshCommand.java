@@ -22,14 +22,14 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Export Surface Mesh", label = "Export Surface Mesh")
 public final class ExportMeshCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Image", description = "A scan, forecast or label volume.")
+	@Parameter(persist = false, label = "Image", description = "A scan, forecast or label volume.")
 	ImagePlus image;
 
-	@Parameter(label = "Iso-level", required = false,
+	@Parameter(persist = false, label = "Iso-level", required = false,
 		description = "Surface level in grey values; NaN or empty for Otsu's threshold (bone).")
 	double level = Double.NaN;
 
-	@Parameter(label = "STL file", style = "save", description = "Where to write the mesh (.stl).")
+	@Parameter(persist = false, label = "STL file", style = "save", description = "Where to write the mesh (.stl).")
 	File stl_file;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Triangles")

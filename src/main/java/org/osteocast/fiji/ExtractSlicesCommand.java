@@ -28,40 +28,40 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Extract VOI Slices", label = "Extract VOI Slices")
 public final class ExtractSlicesCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Registered cohort", style = "both", required = false,
+	@Parameter(persist = false, label = "Registered cohort", style = "both", required = false,
 		description = "cohort.csv or folder of a registered cohort; empty to use the open hyperstack.")
 	File cohort;
 
-	@Parameter(label = "Output folder", style = "directory", required = false,
+	@Parameter(persist = false, label = "Output folder", style = "directory", required = false,
 		description = "New folder for the data set (cohort mode).")
 	File out;
 
-	@Parameter(label = "Registered hyperstack", required = false,
+	@Parameter(persist = false, label = "Registered hyperstack", required = false,
 		description = "Frames = weeks, already registered (used when no cohort is given).")
 	ImagePlus image;
 
-	@Parameter(label = "Slices", min = "2")
+	@Parameter(persist = false, label = "Slices", min = "2")
 	int slices = 48;
 
-	@Parameter(label = "Size (px)", min = "8")
+	@Parameter(persist = false, label = "Size (px)", min = "8")
 	int size = 64;
 
-	@Parameter(label = "VOI thickness (mm)")
+	@Parameter(persist = false, label = "VOI thickness (mm)")
 	double voi_mm = 2.1;
 
-	@Parameter(label = "VOI start", description = "auto (below the detected growth plate) or a slice index.")
+	@Parameter(persist = false, label = "VOI start", description = "auto (below the detected growth plate) or a slice index.")
 	String voi_start = "auto";
 
-	@Parameter(label = "Offset (mm)", description = "Shift of the VOI start away from the growth plate.")
+	@Parameter(persist = false, label = "Offset (mm)", description = "Shift of the VOI start away from the growth plate.")
 	double offset_mm = 0;
 
-	@Parameter(label = "Training fraction", description = "Fraction of mice for training+validation; the rest is test.")
+	@Parameter(persist = false, label = "Training fraction", description = "Fraction of mice for training+validation; the rest is test.")
 	double split = 0.8;
 
-	@Parameter(label = "Seed")
+	@Parameter(persist = false, label = "Seed")
 	long seed = 42;
 
-	@Parameter(label = "Weeks", min = "2", description = "Weeks per mouse, from week 1.")
+	@Parameter(persist = false, label = "Weeks", min = "2", description = "Weeks per mouse, from week 1.")
 	int weeks = 4;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Slices")

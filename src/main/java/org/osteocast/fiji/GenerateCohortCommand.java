@@ -19,34 +19,34 @@ import org.scijava.plugin.Plugin;
 	label = "Generate Synthetic Cohort")
 public final class GenerateCohortCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Output folder", style = "directory", description = "New folder for the cohort.")
+	@Parameter(persist = false, label = "Output folder", style = "directory", description = "New folder for the cohort.")
 	File out;
 
-	@Parameter(label = "Mice", min = "1")
+	@Parameter(persist = false, label = "Mice", min = "1")
 	int mice = 8;
 
-	@Parameter(label = "Weeks", min = "2", max = "12")
+	@Parameter(persist = false, label = "Weeks", min = "2", max = "12")
 	int weeks = 4;
 
-	@Parameter(label = "Seed", description = "The same seed gives the same files, byte for byte.")
+	@Parameter(persist = false, label = "Seed", description = "The same seed gives the same files, byte for byte.")
 	long seed = 1;
 
-	@Parameter(label = "Format", choices = { "tiff", "skyscan" },
+	@Parameter(persist = false, label = "Format", choices = { "tiff", "skyscan" },
 		description = "TIFF stacks, or SkyScan NRecon folders (slices + .log).")
 	String format = "tiff";
 
-	@Parameter(label = "Voxel size (um)", min = "1")
+	@Parameter(persist = false, label = "Voxel size (um)", min = "1")
 	double voxel_um = 20;
 
-	@Parameter(label = "Tumour fraction", min = "0", max = "1",
+	@Parameter(persist = false, label = "Tumour fraction", min = "0", max = "1",
 		description = "Fraction of mice with an intratibial tumour; the rest are saline controls.")
 	double tumour_fraction = 0.75;
 
-	@Parameter(label = "Missing-week probability", min = "0", max = "1",
+	@Parameter(persist = false, label = "Missing-week probability", min = "0", max = "1",
 		description = "Probability that a mouse misses a weekly scan, as in real studies.")
 	double missing_week_prob = 0.1;
 
-	@Parameter(label = "Overwrite an earlier cohort")
+	@Parameter(persist = false, label = "Overwrite an earlier cohort")
 	boolean overwrite = false;
 
 	@Override

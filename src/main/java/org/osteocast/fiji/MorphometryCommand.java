@@ -22,10 +22,10 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Bone Morphometry", label = "Bone Morphometry")
 public final class MorphometryCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Image", description = "A scan or forecast volume (8-, 16- or 32-bit stack).")
+	@Parameter(persist = false, label = "Image", description = "A scan or forecast volume (8-, 16- or 32-bit stack).")
 	ImagePlus image;
 
-	@Parameter(label = "Bone threshold", required = false,
+	@Parameter(persist = false, label = "Bone threshold", required = false,
 		description = "Grey value above which a voxel is bone; NaN or empty for Otsu's threshold.")
 	double threshold = Double.NaN;
 

@@ -21,11 +21,11 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Open Scan", label = "Open Scan")
 public final class OpenScanCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Scan", style = "both",
+	@Parameter(persist = false, label = "Scan", style = "both",
 		description = "A SkyScan reconstruction folder, a folder of TIFF slices, a TIFF stack, or a .nii/.nii.gz file.")
 	File scan;
 
-	@Parameter(label = "Voxel size (um)", required = false,
+	@Parameter(persist = false, label = "Voxel size (um)", required = false,
 		description = "Override the voxel size (0 keeps the file's own).")
 	double voxel_um = 0;
 

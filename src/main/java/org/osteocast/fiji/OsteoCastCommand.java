@@ -17,6 +17,10 @@ import org.scijava.plugin.Parameter;
  * bridges cancellation (the command's own cancel, and ImageJ's Esc key) into
  * the core's {@link Cancellation}, and turns bad input into a clean cancel with
  * a message — never a modal dialog that would hang a headless macro.
+ * <p>
+ * Every input of an OsteoCast command is declared {@code persist = false}: a
+ * macro line then means the same thing every time it runs, instead of silently
+ * taking a value left over from an earlier dialog (an old cohort folder, say).
  */
 public abstract class OsteoCastCommand extends ContextCommand {
 

@@ -30,29 +30,29 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Predict Next Scan", label = "Predict Next Scan")
 public final class PredictCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Model archive", style = "file", description = "A .zip written by Train T-VAE.")
+	@Parameter(persist = false, label = "Model archive", style = "file", description = "A .zip written by Train T-VAE.")
 	File model;
 
-	@Parameter(label = "Slice data set", style = "directory", required = false,
+	@Parameter(persist = false, label = "Slice data set", style = "directory", required = false,
 		description = "Folder with cohort.csv; empty to predict the open hyperstack.")
 	File data;
 
-	@Parameter(label = "Output folder", style = "directory", required = false, description = "Data set mode only.")
+	@Parameter(persist = false, label = "Output folder", style = "directory", required = false, description = "Data set mode only.")
 	File out;
 
-	@Parameter(label = "Slice hyperstack", required = false, description = "Frames = weeks (open-image mode).")
+	@Parameter(persist = false, label = "Slice hyperstack", required = false, description = "Frames = weeks (open-image mode).")
 	ImagePlus image;
 
-	@Parameter(label = "Samples", min = "1")
+	@Parameter(persist = false, label = "Samples", min = "1")
 	int samples = 8;
 
-	@Parameter(label = "Seed")
+	@Parameter(persist = false, label = "Seed")
 	long seed = 1;
 
-	@Parameter(label = "Weeks ahead", min = "1")
+	@Parameter(persist = false, label = "Weeks ahead", min = "1")
 	int horizon = 1;
 
-	@Parameter(label = "Split", choices = { "test", "all" }, description = "Data set mode: which mice.")
+	@Parameter(persist = false, label = "Split", choices = { "test", "all" }, description = "Data set mode: which mice.")
 	String split = "test";
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Observed + forecast")

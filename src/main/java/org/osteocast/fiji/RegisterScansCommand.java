@@ -26,22 +26,22 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Register Scans", label = "Register Scans")
 public final class RegisterScansCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Cohort", style = "both", required = false,
+	@Parameter(persist = false, label = "Cohort", style = "both", required = false,
 		description = "cohort.csv or a folder <mouse>/week<k>...; empty to register two open images.")
 	File cohort;
 
-	@Parameter(label = "Output folder", style = "directory", required = false,
+	@Parameter(persist = false, label = "Output folder", style = "directory", required = false,
 		description = "New folder for the registered cohort (cohort mode).")
 	File out;
 
-	@Parameter(label = "Reference tibia", style = "file", required = false,
+	@Parameter(persist = false, label = "Reference tibia", style = "file", required = false,
 		description = "Optional scan that every mouse's week 1 is registered to.")
 	File reference;
 
-	@Parameter(label = "Fixed image", required = false, description = "Two-image mode: the fixed scan (week 1).")
+	@Parameter(persist = false, label = "Fixed image", required = false, description = "Two-image mode: the fixed scan (week 1).")
 	ImagePlus fixed;
 
-	@Parameter(label = "Moving image", required = false, description = "Two-image mode: the scan to move.")
+	@Parameter(persist = false, label = "Moving image", required = false, description = "Two-image mode: the scan to move.")
 	ImagePlus moving;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Registered")

@@ -30,13 +30,13 @@ public final class Show3DCommand extends OsteoCastCommand {
 	public static final String VIEWER = "3D Viewer";
 	public static final String PROJECTION = "3D projection";
 
-	@Parameter(label = "Slice data", style = "file", description = "The mouse's slice hyperstack (.tif).")
+	@Parameter(persist = false, label = "Slice data", style = "file", description = "The mouse's slice hyperstack (.tif).")
 	File data;
 
-	@Parameter(label = "Forecast", style = "file", description = "The mouse's <mouse>_pred.tif.")
+	@Parameter(persist = false, label = "Forecast", style = "file", description = "The mouse's <mouse>_pred.tif.")
 	File forecast;
 
-	@Parameter(label = "Renderer", choices = { "auto", VIEWER, PROJECTION },
+	@Parameter(persist = false, label = "Renderer", choices = { "auto", VIEWER, PROJECTION },
 		description = "auto: the 3D Viewer when installed, else ImageJ's projection.")
 	String renderer = "auto";
 

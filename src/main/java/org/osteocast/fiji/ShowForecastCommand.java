@@ -27,27 +27,27 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Show Forecast", label = "Show Forecast")
 public final class ShowForecastCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Slice data", style = "both",
+	@Parameter(persist = false, label = "Slice data", style = "both",
 		description = "The mouse's slice hyperstack (.tif), or the data set folder (then give the mouse).")
 	File data;
 
-	@Parameter(label = "Predictions folder", style = "directory",
+	@Parameter(persist = false, label = "Predictions folder", style = "directory",
 		description = "The folder with <mouse>_pred.tif and <mouse>_uncertainty.tif.")
 	File predictions;
 
-	@Parameter(label = "Mouse", required = false, description = "Mouse name (default: the data file's name).")
+	@Parameter(persist = false, label = "Mouse", required = false, description = "Mouse name (default: the data file's name).")
 	String mouse = "";
 
-	@Parameter(label = "Observed weeks", min = "1", description = "Weeks given to the model (the paper: 3).")
+	@Parameter(persist = false, label = "Observed weeks", min = "1", description = "Weeks given to the model (the paper: 3).")
 	int observed = 3;
 
-	@Parameter(label = "Slice", min = "0", description = "1-based slice; 0 for the middle slice.")
+	@Parameter(persist = false, label = "Slice", min = "0", description = "1-based slice; 0 for the middle slice.")
 	int slice = 0;
 
-	@Parameter(label = "All slices as a stack", description = "Render every slice into an RGB stack.")
+	@Parameter(persist = false, label = "All slices as a stack", description = "Render every slice into an RGB stack.")
 	boolean all_slices = false;
 
-	@Parameter(label = "Zoom", min = "1", max = "8")
+	@Parameter(persist = false, label = "Zoom", min = "1", max = "8")
 	int zoom = 3;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Forecast montage")

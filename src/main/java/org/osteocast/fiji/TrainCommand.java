@@ -27,43 +27,43 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Train T-VAE", label = "Train T-VAE")
 public final class TrainCommand extends OsteoCastCommand {
 
-	@Parameter(label = "Slice data set", style = "directory", description = "Folder with cohort.csv (split train/val).")
+	@Parameter(persist = false, label = "Slice data set", style = "directory", description = "Folder with cohort.csv (split train/val).")
 	File data;
 
-	@Parameter(label = "Model archive", style = "save", description = "The .zip to write.")
+	@Parameter(persist = false, label = "Model archive", style = "save", description = "The .zip to write.")
 	File model;
 
-	@Parameter(label = "Epochs", min = "1")
+	@Parameter(persist = false, label = "Epochs", min = "1")
 	int epochs = 200;
 
-	@Parameter(label = "Time budget (minutes)", min = "0", description = "0: no limit.")
+	@Parameter(persist = false, label = "Time budget (minutes)", min = "0", description = "0: no limit.")
 	double minutes = 0;
 
-	@Parameter(label = "Batch", min = "1")
+	@Parameter(persist = false, label = "Batch", min = "1")
 	int batch = 48;
 
-	@Parameter(label = "Base width nf", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
+	@Parameter(persist = false, label = "Base width nf", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
 	int nf = 64;
 
-	@Parameter(label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
+	@Parameter(persist = false, label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
 	double lambda = 1.0;
 
-	@Parameter(label = "Edge blur sigma (px)", min = "0.1")
+	@Parameter(persist = false, label = "Edge blur sigma (px)", min = "0.1")
 	double sigma = 2.0;
 
-	@Parameter(label = "KL weight beta", min = "0")
+	@Parameter(persist = false, label = "KL weight beta", min = "0")
 	double beta = 1e-4;
 
-	@Parameter(label = "Residual output", description = "Predict the change from the last observed week.")
+	@Parameter(persist = false, label = "Residual output", description = "Predict the change from the last observed week.")
 	boolean residual = false;
 
-	@Parameter(label = "Seed")
+	@Parameter(persist = false, label = "Seed")
 	long seed = 1;
 
-	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
+	@Parameter(persist = false, label = "Device", choices = { "auto", "cpu", "gpu" })
 	String device = "auto";
 
-	@Parameter(label = "Resume from the checkpoint")
+	@Parameter(persist = false, label = "Resume from the checkpoint")
 	boolean resume = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Loss plot")

@@ -75,9 +75,11 @@ public class CommandContractTest {
 			assertTrue(m.find(), "plugins.config lists " + leaf + " -> " + c.getClassName());
 			final Set<String> keys = new HashSet<>();
 			for (final ModuleItem<?> in : c.inputs()) {
-				if (org.scijava.service.Service.class.isAssignableFrom(in.getType())) continue;
+				if (org.scijava.service.Service.class.isAssignableFrom(in.getType()) || in.getType() == Context.class) continue;
 				assertTrue(in.getName().matches("[a-z][a-z0-9_]*"), c.getClassName() + ": key " + in.getName());
 				assertNotNull(in.getLabel(), in.getName());
+				assertFalse(in.isPersisted(), c.getClassName() + ": '" + in.getName() +
+					"' must not persist (a macro line must mean the same every time)");
 				keys.add(in.getName());
 			}
 			for (final String a : keys)
