@@ -100,9 +100,18 @@ public final class ConvDecoder extends AbstractBlock {
 		}
 		// a residual output starts as persistence: the last layer's weights and bias start at zero (Δ = 0), so the
 		// model begins at "copy the last week" and training only moves it where the data say bone changes
-		if (cfg.output != TvaeConfig.Output.SIGMOID) for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> prm : ups
-			.get(ups.size() - 1).getParameters())
-			prm.getValue().getArray().muli(0f);
+		if (cfg.output != TvaeConfig.Output.SIGMOID) {
+			// in-place on parameters that require gradients is only allowed outside autograd (grad mode is per thread)
+			final boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+			ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+			try {
+				for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> prm : ups.get(ups.size() - 1).getParameters())
+					prm.getValue().getArray().muli(0f);
+			}
+			finally {
+				ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+			}
+		}
 	}
 
 	@Override

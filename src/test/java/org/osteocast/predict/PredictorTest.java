@@ -102,4 +102,35 @@ class PredictorTest {
 		final double t = Otsu.threshold(List.of(a));
 		assertTrue(t > 0.1 && t < 0.8, "threshold " + t);
 	}
+
+	@Test
+	void residualModelStartsAsPersistenceOnAFreshThread(@TempDir final Path dir) throws Exception {
+		// grad mode is per thread: initialising on a new thread (as a Fiji command does) must work too
+		final TvaeConfig residual = CFG.toBuilder().optOutput(TvaeConfig.Output.RESIDUAL_LOGIT).build();
+		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 5, 16, 4, 4, 0, 3);
+		final Throwable[] failure = { null };
+		final Thread t = new Thread(() -> {
+			try (NDManager m = NDManager.newBaseManager()) {
+				final Tvae model = new Tvae(residual);
+				model.initialize(m);
+				final Path f = dir.resolve("residual.zip");
+				ModelArchive.write(f, residual, ModelArchive.parameters(model), new JsonObject(), null);
+				final Hyperstack h = data.entries(SliceDataset.Split.TEST).get(0).read();
+				try (NDManager pm = NDManager.newBaseManager()) {
+					final Predictor.Forecast fc = Predictor.predict(ModelArchive.read(f).load(pm), pm, h, new Predictor.Options()
+						.samples(2), 1, Cancellation.NEVER);
+					// an untrained residual model forecasts "no change": the last observed week
+					final float[] last = h.plane(2, residual.nPast - 1), pred = fc.pred.plane(2, 0);
+					for (int i = 0; i < last.length; i++)
+						assertEquals(Math.min(Math.max(last[i], 1e-4f), 1 - 1e-4f), pred[i], 1e-4f);
+				}
+			}
+			catch (final Throwable e) {
+				failure[0] = e;
+			}
+		});
+		t.start();
+		t.join();
+		if (failure[0] != null) throw new AssertionError(failure[0]);
+	}
 }
