@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.osteocast.io.SliceDataset;
 import org.osteocast.metrics.CohortEvaluation;
+import org.osteocast.metrics.Lpips;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,13 +58,21 @@ public final class EvaluateCommand implements Callable<Integer> {
 	/** CSV columns (the first row of the written file). */
 	public static final List<String> CSV_COLUMNS = List.of(COLUMNS);
 
+	@Option(names = "--lpips", paramLabel = "FILE.pt",
+		description = "An LPIPS network exported to TorchScript (the lpips package's AlexNet or VGG variant).")
+	Path lpips;
+
 	@Override
 	public Integer call() throws Exception {
-		final CohortEvaluation e = CohortEvaluation.run(SliceDataset.open(data), split, pred, observed, changeThreshold);
+		final CohortEvaluation e;
+		if (lpips == null) e = CohortEvaluation.run(SliceDataset.open(data), split, pred, observed, changeThreshold);
+		else try (Lpips net = Lpips.load(lpips)) {
+			e = CohortEvaluation.run(SliceDataset.open(data), split, pred, observed, changeThreshold, net);
+		}
 		if (out != null) e.writeCsv(out);
 		final PrintWriter w = spec.commandLine().getOut();
 		printTable(w, e.rows);
-		w.println(NO_LPIPS);
+		if (lpips == null) w.println(NO_LPIPS);
 		if (out != null) w.println("wrote " + out);
 		w.flush();
 		return 0;

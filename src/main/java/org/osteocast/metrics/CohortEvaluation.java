@@ -34,7 +34,7 @@ public final class CohortEvaluation {
 	/** Column names (the CSV header). */
 	public static final List<String> COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
 		"changed_pixels", "lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
-		"perforated_slices_truth", "perforation_agrees");
+		"perforated_slices_truth", "perforation_agrees", "lpips");
 
 	/** The scores, as text cells in {@link #COLUMNS} order. */
 	public final List<String[]> rows;
@@ -53,6 +53,16 @@ public final class CohortEvaluation {
 	 */
 	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
 		final Integer observed, final Double changeThreshold) throws IOException
+	{
+		return run(ds, split, pred, observed, changeThreshold, null);
+	}
+
+	/**
+	 * As {@link #run(SliceDataset, String, Path, Integer, Double)}, with LPIPS
+	 * (mean over slices) from the given network; {@code nan} without one.
+	 */
+	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
+		final Integer observed, final Double changeThreshold, final Lpips lpips) throws IOException
 	{
 		final Path data = ds.root();
 		final CohortEvaluation self = new CohortEvaluation(pred, new ArrayList<>());
@@ -74,6 +84,7 @@ public final class CohortEvaluation {
 			if (!Files.isRegularFile(self.predFile(e.mouse))) missing.add(self.predFile(e.mouse).getFileName().toString());
 		if (!missing.isEmpty()) throw new VolumeIOException(pred, "missing forecast(s): " + String.join(", ", missing));
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
+		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();
 			final int n = observed != null ? observed : h.frames() - 1;
@@ -90,12 +101,29 @@ public final class CohortEvaluation {
 			for (final Map.Entry<String, float[][]> m : methods.entrySet()) {
 				final ForecastEvaluation.Scores s = ref.score(m.getValue());
 				byMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(s);
-				rows.add(row(e.mouse, m.getKey(), s));
+				final double lp = lpips == null ? Double.NaN : mean(toDouble(lpips.distance(m.getValue(), truth, h.width(), h
+					.height())));
+				lpipsByMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(lp);
+				rows.add(append(row(e.mouse, m.getKey(), s), f(lp, 4)));
 			}
 		}
 		for (final Map.Entry<String, List<ForecastEvaluation.Scores>> m : byMethod.entrySet())
-			rows.add(meanRow(m.getKey(), m.getValue()));
+			rows.add(append(meanRow(m.getKey(), m.getValue()), f(mean(lpipsByMethod.get(m.getKey()).stream().mapToDouble(
+				Double::doubleValue).toArray()), 4)));
 		return self;
+	}
+
+	private static String[] append(final String[] row, final String cell) {
+		final String[] r = java.util.Arrays.copyOf(row, row.length + 1);
+		r[row.length] = cell;
+		return r;
+	}
+
+	private static double[] toDouble(final float[] v) {
+		final double[] d = new double[v.length];
+		for (int i = 0; i < v.length; i++)
+			d[i] = v[i];
+		return d;
 	}
 
 	/** Writes the table as CSV, atomically. */

@@ -91,7 +91,27 @@ public final class DemoReport {
 		if (qc != null) r.image(qc, "Registration check for " + registered.relativize(qc) +
 			": fixed week 1 (magenta) over the registered week (green) in three orientations; grey where they agree.");
 		final Path summary = registered.resolve("registration_summary.csv");
-		if (Files.isRegularFile(summary)) r.table(csvHeader(summary), csvRows(summary, 12));
+		if (Files.isRegularFile(summary)) {
+			final List<String> cols = List.of("mouse", "week", "rotation_deg", "translation_um", "dice", "reliable",
+				"reason");
+			final List<List<String>> rows = new ArrayList<>();
+			int pairs = 0, flagged = 0;
+			for (final Csv.Row row : Csv.read(summary).rows) {
+				if ("self".equals(row.get("fixed"))) continue;
+				pairs++;
+				final boolean reliable = !"false".equals(row.get("reliable"));
+				if (!reliable) flagged++;
+				if (rows.size() < 8 || !reliable) {
+					final List<String> cells = new ArrayList<>();
+					for (final String c : cols)
+						cells.add(row.get(c) == null ? "" : round(row.get(c)));
+					rows.add(cells);
+				}
+			}
+			r.paragraph(pairs + " weeks registered to their week 1; " + flagged + " flagged for a look (the first 8 and " +
+				"every flagged one are listed; a large lesion can make a correct registration look unusual).");
+			r.table(cols, rows);
+		}
 
 		r.heading("3. Training");
 		final Path model = out.resolve("model.zip");
