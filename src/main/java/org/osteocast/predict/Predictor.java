@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.osteocast.core.Cancellation;
+import org.osteocast.core.Otsu;
 import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Hyperstack;
@@ -189,7 +190,7 @@ public final class Predictor {
 		for (int w = 0; w < n; w++)
 			for (int z = 0; z < zs; z++)
 				obsPlanes.add(observed.plane(z, w));
-		final double thr = Otsu.threshold(obsPlanes);
+		final double thr = Otsu.threshold(obsPlanes.toArray(new float[0][]));
 		final double[] vox = observed.voxelSizeUm();
 		final String name = observed.name();
 		final Hyperstack pred = new Hyperstack(s, s, zs, hz, vox, name + " forecast");

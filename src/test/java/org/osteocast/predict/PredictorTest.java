@@ -95,15 +95,6 @@ class PredictorTest {
 	}
 
 	@Test
-	void otsuSeparatesTwoModes() {
-		final float[] a = new float[1000];
-		for (int i = 0; i < a.length; i++)
-			a[i] = i % 3 == 0 ? 0.8f : 0.1f;
-		final double t = Otsu.threshold(List.of(a));
-		assertTrue(t > 0.1 && t < 0.8, "threshold " + t);
-	}
-
-	@Test
 	void residualModelStartsAsPersistenceOnAFreshThread(@TempDir final Path dir) throws Exception {
 		// grad mode is per thread: initialising on a new thread (as a Fiji command does) must work too
 		final TvaeConfig residual = CFG.toBuilder().optOutput(TvaeConfig.Output.RESIDUAL_LOGIT).build();
