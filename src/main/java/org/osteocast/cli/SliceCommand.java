@@ -116,20 +116,8 @@ public final class SliceCommand implements Callable<Integer> {
 		final PrintWriter w = spec.commandLine().getOut();
 		final PrintStream console = System.err;
 		final Cancellation cancel = new Cancellation();
-		final Thread hook = new Thread(() -> cancel.cancel("interrupted"));
-		Runtime.getRuntime().addShutdownHook(hook);
-		final CohortSlicer.Report r;
-		try {
-			r = CohortSlicer.run(c, o, out, new ConsoleProgress(console), cancel);
-		}
-		finally {
-			try {
-				Runtime.getRuntime().removeShutdownHook(hook);
-			}
-			catch (final IllegalStateException e) {
-				// already shutting down
-			}
-		}
+		final CohortSlicer.Report r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C)", () -> CohortSlicer.run(c, o,
+			out, new ConsoleProgress(console), cancel));
 		w.printf(Locale.ROOT, "%-12s %-6s %-8s %8s %9s %10s %11s%n", "mouse", "split", "start", "plate", "voi_start",
 			"crop_um", "axis_deg");
 		for (final SliceDataset.Entry e : r.dataset.entries()) {

@@ -6,8 +6,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.io.SliceDataset;
@@ -124,33 +122,12 @@ public final class TrainCommand implements Callable<Integer> {
 			.intraOpThreads(), System.getProperty("ai.djl.pytorch.num_interop_threads", "?")));
 		final Cancellation cancel = new Cancellation();
 		final Path ckpt = Training.checkpoint(model);
-		final CountDownLatch finished = new CountDownLatch(1);
-		final Thread hook = new Thread(() -> {
-			cancel.cancel("interrupted (Ctrl-C); the checkpoint " + ckpt + " holds the last complete epoch: run again with --resume");
-			try {
-				finished.await(5, TimeUnit.MINUTES);
-			}
-			catch (final InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
-		}, "osteocast-train-cancel");
-		Runtime.getRuntime().addShutdownHook(hook);
-		try {
-			final TvaeTrainer.Result r = Training.run(ds, model, cfg, tc, dev, resume, new ConsoleProgress(System.err),
-				cancel, null, out);
-			out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
-				r.bestEpoch, r.epochsRun, model, ckpt));
-			return 0;
-		}
-		finally {
-			finished.countDown();
-			try {
-				Runtime.getRuntime().removeShutdownHook(hook);
-			}
-			catch (final IllegalStateException e) {
-				// already shutting down (Ctrl-C)
-			}
-		}
+		final TvaeTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
+			" holds the last complete epoch: run again with --resume", () -> Training.run(ds, model, cfg, tc, dev, resume,
+				new ConsoleProgress(System.err), cancel, null, out));
+		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
+			r.bestEpoch, r.epochsRun, model, ckpt));
+		return 0;
 	}
 
 	private int imageSize() throws Exception {

@@ -56,10 +56,7 @@ public final class Show3DCommand extends OsteoCastCommand {
 		final ImageStack rgb = new ImageStack(hs.width(), hs.height());
 		final ImageStack boneMask = new ImageStack(hs.width(), hs.height());
 		final ImageStack lesionMask = new ImageStack(hs.width(), hs.height());
-		final float[][] week1 = new float[hs.slices()][];
-		for (int z = 0; z < hs.slices(); z++)
-			week1[z] = hs.plane(z, 0);
-		final double t = Otsu.threshold(week1);
+		final double t = Otsu.threshold(hs.planes(0));
 		for (int z = 0; z < hs.slices(); z++) {
 			final float[] a = hs.plane(z, 0), f = pred.plane(z, 0);
 			final int[] px = new int[a.length];

@@ -88,6 +88,14 @@ public final class Hyperstack {
 		return planes[t * slices + z];
 	}
 
+	/** The slice arrays of frame {@code t} (0-based; shared, index = slice). */
+	public float[][] planes(final int t) {
+		final float[][] p = new float[slices][];
+		for (int z = 0; z < slices; z++)
+			p[z] = plane(z, t);
+		return p;
+	}
+
 	/** One frame (week) as a 3-D volume sharing the arrays. */
 	public Volume<FloatType> frame(final int t) {
 		final PlanarImg<FloatType, FloatArray> img = new PlanarImg<>(new long[] { width, height, slices },

@@ -91,13 +91,13 @@ public final class CohortEvaluation {
 			if (n < 1 || n >= h.frames()) throw new VolumeIOException(e.image, "has " + h.frames() + " frames: cannot use " +
 				n + " observed weeks and score week " + (n + 1));
 			final float[][] forecast = readForecast(self.predFile(e.mouse), h);
-			final float[][] week1 = frame(h, 0), last = frame(h, n - 1), truth = frame(h, n);
+			final float[][] week1 = h.planes(0), last = h.planes(n - 1), truth = h.planes(n);
 			final ForecastEvaluation.Reference ref = new ForecastEvaluation.Reference(week1, last, truth, h.width(), h
 				.height(), Psnr.DEFAULT_RANGE, changeThreshold == null ? Double.NaN : changeThreshold);
 			final Map<String, float[][]> methods = new LinkedHashMap<>();
 			methods.put("forecast", forecast);
 			methods.put("persistence", ForecastEvaluation.persistence(last));
-			if (n >= 2) methods.put("linear", ForecastEvaluation.linear(frame(h, n - 2), last, 0, 1));
+			if (n >= 2) methods.put("linear", ForecastEvaluation.linear(h.planes(n - 2), last, 0, 1));
 			for (final Map.Entry<String, float[][]> m : methods.entrySet()) {
 				final ForecastEvaluation.Scores s = ref.score(m.getValue());
 				byMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(s);
@@ -136,13 +136,6 @@ public final class CohortEvaluation {
 
 	private Path predFile(final String mouse) {
 		return pred.resolve(mouse.replaceAll("[^A-Za-z0-9._-]", "_") + "_pred.tif");
-	}
-
-	public static float[][] frame(final Hyperstack h, final int t) {
-		final float[][] p = new float[h.slices()][];
-		for (int z = 0; z < p.length; z++)
-			p[z] = h.plane(z, t);
-		return p;
 	}
 
 	public static float[][] readForecast(final Path file, final Hyperstack truth) throws VolumeIOException {

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
@@ -146,8 +145,8 @@ public final class DemoReport {
 		r.heading("5. How good is it?");
 		final Path eval = out.resolve("evaluation.csv");
 		if (Files.isRegularFile(eval)) {
-			final List<String> header = csvHeader(eval);
-			final List<List<String>> all = csvRows(eval, Integer.MAX_VALUE);
+			final Csv.Table table = Csv.read(eval);
+			final List<List<String>> all = cells(table);
 			final List<List<String>> means = new ArrayList<>();
 			for (final List<String> row : all)
 				if (!row.isEmpty() && row.get(0).equals(org.osteocast.metrics.CohortEvaluation.MEAN)) means.add(row);
@@ -155,7 +154,7 @@ public final class DemoReport {
 				"and SSIM use a data range of 1; 'changed MSE' is the error on the pixels that truly change between " +
 				"weeks 3 and 4; Dice scores the predicted bone loss against the true lesion. LPIPS was not computed " +
 				"(it needs a perceptual network: osteocast evaluate --lpips FILE).");
-			r.table(header, means.isEmpty() ? all : means);
+			r.table(table.header, means.isEmpty() ? all : means);
 		}
 
 		r.heading("6. Do it on your own scans");
@@ -224,16 +223,10 @@ public final class DemoReport {
 		return best;
 	}
 
-	private static List<String> csvHeader(final Path csv) throws IOException {
-		final String first = Files.readAllLines(csv).get(0);
-		return Arrays.asList(first.split(",", -1));
-	}
-
-	private static List<List<String>> csvRows(final Path csv, final int max) throws IOException {
+	/** The table's cells, numbers rounded for display. */
+	private static List<List<String>> cells(final Csv.Table t) {
 		final List<List<String>> rows = new ArrayList<>();
-		final Csv.Table t = Csv.read(csv);
 		for (final Csv.Row row : t.rows) {
-			if (rows.size() >= max) break;
 			final List<String> cells = new ArrayList<>();
 			for (final String h : t.header) {
 				final String v = row.get(h);
