@@ -7,8 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+
+import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +35,7 @@ import java.util.List;
  * the caller draws them from its own seeded generator, so training is
  * reproducible and resumable independently of the engine's random state.
  */
-public final class Tvae extends AbstractBlock {
+public final class Tvae extends AbstractBlock implements ForecastNet {
 
 	private final TvaeConfig cfg;
 	private final ConvEncoder encoder;
@@ -52,6 +56,84 @@ public final class Tvae extends AbstractBlock {
 
 	public TvaeConfig config() {
 		return cfg;
+	}
+
+	@Override
+	public String architecture() {
+		return TvaeConfig.ARCHITECTURE;
+	}
+
+	@Override
+	public JsonObject hyperParameters() {
+		return cfg.toJson();
+	}
+
+	@Override
+	public int imageSize() {
+		return cfg.imageSize;
+	}
+
+	@Override
+	public int nPast() {
+		return cfg.nPast;
+	}
+
+	@Override
+	public int spatialDims() {
+		return 2;
+	}
+
+	@Override
+	public boolean stochastic() {
+		return true;
+	}
+
+	@Override
+	public Block block() {
+		return this;
+	}
+
+	@Override
+	public List<PairList<String, Parameter>> parameterGroups() {
+		return List.of(getParameters());
+	}
+
+	/** One latent per step: {@code nPast × z}, laid out step-major. */
+	@Override
+	public int trainNoise() {
+		return cfg.nPast * cfg.zDim;
+	}
+
+	/** Posterior noise for weeks 2..nPast, then prior noise per predicted week, step-major. */
+	@Override
+	public int forecastNoise(final int horizon) {
+		return (cfg.nPast - 1 + horizon) * cfg.zDim;
+	}
+
+	/** The edge-aware reconstruction plus β·KL ({@link TvaeLoss}) under teacher forcing. */
+	@Override
+	public Loss loss(final int phase, final ParameterStore ps, final NDArray seq, final NDArray noise,
+		final double beta)
+	{
+		final long b = seq.getShape().get(0);
+		final NDArray eps = noise.reshape(b, cfg.nPast, cfg.zDim).transpose(1, 0, 2);
+		final NDArray weights = TvaeLoss.edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
+		final NDList outs = forward(ps, new NDList(seq, eps), true);
+		final TvaeLoss.Parts p = TvaeLoss.compute(outs.get(0), seq.get(":, 1:"), weights, outs.get(1), outs.get(2),
+			outs.get(3), outs.get(4), beta, cfg.freeBits);
+		return new Loss(p.total, p.recon, p.kl, p.klPerDim, outs.get(1));
+	}
+
+	@Override
+	public NDArray forecast(final ParameterStore ps, final NDArray observed, final NDArray noise, final int horizon,
+		final boolean training)
+	{
+		final long b = observed.getShape().get(0);
+		final int z = cfg.zDim, post = (cfg.nPast - 1) * z;
+		final NDArray e = noise != null ? noise : observed.getManager().zeros(new Shape(b, forecastNoise(horizon)));
+		final NDArray epsPost = e.get(":, :{}", post).reshape(b, cfg.nPast - 1, z).transpose(1, 0, 2);
+		final NDArray epsPrior = e.get(":, {}:", post).reshape(b, horizon, z).transpose(1, 0, 2);
+		return generate(ps, observed, epsPost, epsPrior, training);
 	}
 
 	/** Initialises all parameters (uses the engine's random generator: seed it first). */

@@ -1,0 +1,111 @@
+package org.osteocast.nn;
+
+import com.google.gson.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every {@link ForecastNet} by name: the architectures that {@code model.json}
+ * records, and the presets that {@code osteocast train --arch} and the
+ * benchmark offer (an architecture plus hyper-parameters, e.g.
+ * {@code tvae2d-mse} = {@code tvae2d} with λ = 0).
+ */
+public final class ForecastNets {
+
+	private ForecastNets() {}
+
+	private static final Map<String, Function<JsonObject, ForecastNet>> ARCHITECTURES = new LinkedHashMap<>();
+	private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
+
+	/** A named configuration: an architecture and the hyper-parameters that define it. */
+	public static final class Preset {
+		public final String name, architecture, description;
+		private final JsonObject hyper;
+
+		Preset(final String name, final String architecture, final JsonObject hyper, final String description) {
+			this.name = name;
+			this.architecture = architecture;
+			this.hyper = hyper;
+			this.description = description;
+		}
+
+		/** The preset's own hyper-parameters (a copy). */
+		public JsonObject hyperParameters() {
+			return hyper.deepCopy();
+		}
+
+		/**
+		 * Creates the model: {@code common} (image size, n_past, depth and
+		 * whatever the user set) overlaid by the preset's defining keys.
+		 */
+		public ForecastNet create(final JsonObject common) {
+			final JsonObject h = common == null ? new JsonObject() : common.deepCopy();
+			for (final String k : hyper.keySet())
+				h.add(k, hyper.get(k));
+			return ForecastNets.create(architecture, h);
+		}
+	}
+
+	static {
+		architecture(TvaeConfig.ARCHITECTURE, h -> new Tvae(TvaeConfig.fromJson(h)));
+		architecture(ReferenceForecast.PERSISTENCE, h -> new ReferenceForecast(ReferenceForecast.PERSISTENCE, h));
+		architecture(ReferenceForecast.LINEAR, h -> new ReferenceForecast(ReferenceForecast.LINEAR, h));
+		preset("tvae2d", TvaeConfig.ARCHITECTURE, json(), "T-VAE 2-D, edge-aware loss (the paper's model)");
+		preset("tvae2d-mse", TvaeConfig.ARCHITECTURE, json("lambda", 0), "T-VAE 2-D, plain MSE loss");
+		preset("persistence", ReferenceForecast.PERSISTENCE, json(), "copy the last observed week");
+		preset("linear", ReferenceForecast.LINEAR, json(), "linear extrapolation of the last two weeks");
+	}
+
+	/** Registers an architecture (its factory reads the keys it knows, defaults for the others). */
+	static void architecture(final String name, final Function<JsonObject, ForecastNet> factory) {
+		ARCHITECTURES.put(name, factory);
+	}
+
+	static void preset(final String name, final String architecture, final JsonObject hyper,
+		final String description)
+	{
+		PRESETS.put(name, new Preset(name, architecture, hyper, description));
+	}
+
+	/** A small JSON object from key, value pairs. */
+	static JsonObject json(final Object... kv) {
+		final JsonObject o = new JsonObject();
+		for (int i = 0; i < kv.length; i += 2) {
+			final Object v = kv[i + 1];
+			if (v instanceof Number) o.addProperty((String) kv[i], (Number) v);
+			else if (v instanceof Boolean) o.addProperty((String) kv[i], (Boolean) v);
+			else o.addProperty((String) kv[i], String.valueOf(v));
+		}
+		return o;
+	}
+
+	/** Builds an architecture from {@code model.json}'s hyper-parameters. */
+	public static ForecastNet create(final String architecture, final JsonObject hyper) {
+		final Function<JsonObject, ForecastNet> f = ARCHITECTURES.get(architecture);
+		if (f == null) throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + String
+			.join(", ", ARCHITECTURES.keySet()) + ")");
+		return f.apply(hyper == null ? new JsonObject() : hyper);
+	}
+
+	public static List<String> architectures() {
+		return Collections.unmodifiableList(new ArrayList<>(ARCHITECTURES.keySet()));
+	}
+
+	/** The presets, in the order the benchmark lists them. */
+	public static List<Preset> presets() {
+		return Collections.unmodifiableList(new ArrayList<>(PRESETS.values()));
+	}
+
+	public static Preset preset(final String name) {
+		final Preset p = PRESETS.get(name.trim().toLowerCase(Locale.ROOT));
+		if (p == null) throw new IllegalArgumentException("unknown model '" + name + "' (choose one of: " + String.join(
+			", ", PRESETS.keySet()) + ")");
+		return p;
+	}
+}
