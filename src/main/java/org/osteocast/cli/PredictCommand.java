@@ -73,7 +73,7 @@ public final class PredictCommand implements Callable<Integer> {
 		final SliceDataset ds = SliceDataset.open(data);
 		final Device dev = EngineSetup.device(device);
 		System.out.println(String.format(Locale.ROOT, "device %s, PyTorch intra-op threads %d; model %s", dev, EngineSetup
-			.intraOpThreads(), archive.config()));
+			.intraOpThreads(), archive.architecture() + " " + archive.hyperParameters()));
 		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon).median(median)
 			.batch(batch).batchStatistics(bn.equals("batch"));
 		final List<String> mice = Predictor.run(archive, ds, splits, out, o, dev, new ConsoleProgress(System.err),

@@ -2,6 +2,9 @@ package org.osteocast.cli;
 
 import ai.djl.Device;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -10,23 +13,28 @@ import java.util.concurrent.Callable;
 import org.osteocast.core.Cancellation;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNets;
 import org.osteocast.train.TrainConfig;
 import org.osteocast.train.Training;
-import org.osteocast.train.TvaeTrainer;
+import org.osteocast.train.ForecastTrainer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code osteocast train}: trains the 2-D T-VAE on a slice-sequence data set
- * and writes a model archive. A checkpoint {@code <model>.ckpt} is written
+ * {@code osteocast train}: trains a forecaster (the 2-D T-VAE by default, or
+ * any preset of {@link ForecastNets}) on a slice-sequence data set and writes a
+ * model archive. Model options left out take the chosen model's defaults. A checkpoint {@code <model>.ckpt} is written
  * after every epoch; Ctrl-C stops between batches (the checkpoint holds the
  * last complete epoch) and {@code --resume} continues from it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-	description = "Train the T-VAE (2-D) on a slice-sequence data set (cohort.csv with split train/val) and write a model archive.")
+	description = "Train the T-VAE (or a baseline: --arch) on a slice-sequence data set (cohort.csv with split train/val) and write a model archive.")
 public final class TrainCommand implements Callable<Integer> {
+
+	@Option(names = "--arch", defaultValue = "tvae2d", description = "Model preset: tvae2d (the paper's), tvae2d-mse, persistence, linear and the baselines (`osteocast benchmark --list`; default ${DEFAULT-VALUE}).")
+	String arch;
 
 	@Option(names = "--data", required = true, description = "Slice-sequence data set folder (with cohort.csv) or a cohort.csv.")
 	Path data;
@@ -37,8 +45,8 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--epochs", defaultValue = "200", description = "Maximum epochs (default ${DEFAULT-VALUE}).")
 	int epochs;
 
-	@Option(names = "--batch", defaultValue = "48", description = "Batch size in sequences (default ${DEFAULT-VALUE}).")
-	int batch;
+	@Option(names = "--batch", description = "Batch size: sequences for 2-D models (default 48), volumes for 3-D ones (default 4).")
+	Integer batch;
 
 	@Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
 	double lr;
@@ -46,17 +54,17 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--patience", defaultValue = "20", description = "Early stopping: epochs without validation improvement (default ${DEFAULT-VALUE}).")
 	int patience;
 
-	@Option(names = "--lambda", defaultValue = "1.0", description = "Edge-aware loss weight λ; 0 = plain MSE (default ${DEFAULT-VALUE}).")
-	double lambda;
+	@Option(names = "--lambda", description = "Edge-aware loss weight λ; 0 = plain MSE (default: the model's; T-VAE 1.0, ConvLSTM/PredRNN 0).")
+	Double lambda;
 
-	@Option(names = "--sigma", defaultValue = "2.0", description = "Gaussian σ (pixels) of the edge weight (default ${DEFAULT-VALUE}).")
-	double sigma;
+	@Option(names = "--sigma", description = "Gaussian σ (pixels) of the edge weight (default: the model's, 2.0).")
+	Double sigma;
 
-	@Option(names = "--beta", defaultValue = "1e-4", description = "KL weight β (default ${DEFAULT-VALUE}).")
-	double beta;
+	@Option(names = "--beta", description = "KL weight β of the T-VAE (default: the model's, 1e-4).")
+	Double beta;
 
-	@Option(names = { "--free-bits", "--free_bits" }, defaultValue = "0", description = "Free bits per latent dimension and step, nats (default 0 = off).")
-	double freeBits;
+	@Option(names = { "--free-bits", "--free_bits" }, description = "Free bits per latent dimension and step, nats (default: the model's, 0 = off).")
+	Double freeBits;
 
 	@Option(names = { "--kl-anneal", "--kl_anneal" }, defaultValue = "0", description = "Epochs of linear KL annealing from 0 to β (default 0 = off).")
 	int klAnneal;
@@ -70,25 +78,25 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--resume", description = "Continue from <model>.ckpt if it exists.")
 	boolean resume;
 
-	@Option(names = "--nf", defaultValue = "64", description = "Encoder base width nf (channels nf, 2nf, 4nf, 8nf; default ${DEFAULT-VALUE}).")
-	int nf;
+	@Option(names = "--nf", description = "Encoder base width nf: channels nf, 2nf, 4nf, 8nf (default: the model's; T-VAE 2-D 64, 3-D models 16).")
+	Integer nf;
 
-	@Option(names = { "--g-dim", "--g_dim" }, defaultValue = "128", description = "Frame embedding size (default ${DEFAULT-VALUE}).")
-	int gDim;
+	@Option(names = { "--g-dim", "--g_dim" }, description = "Frame embedding size of the T-VAE (default 128).")
+	Integer gDim;
 
-	@Option(names = { "--z-dim", "--z_dim" }, defaultValue = "10", description = "Latent size (default ${DEFAULT-VALUE}).")
-	int zDim;
+	@Option(names = { "--z-dim", "--z_dim" }, description = "Latent size of the T-VAE (default 10).")
+	Integer zDim;
 
-	@Option(names = { "--rnn-size", "--rnn_size" }, defaultValue = "256", description = "LSTM units (default ${DEFAULT-VALUE}).")
-	int rnnSize;
+	@Option(names = { "--rnn-size", "--rnn_size" }, description = "LSTM units of the T-VAE (default 256).")
+	Integer rnnSize;
 
-	@Option(names = { "--n-past", "--n_past" }, defaultValue = "3", description = "Observed weeks (default ${DEFAULT-VALUE}).")
-	int nPast;
+	@Option(names = { "--n-past", "--n_past" }, description = "Observed weeks (default 3).")
+	Integer nPast;
 
 	@Option(names = { "--skip-levels", "--skip_levels" }, split = ",", description = "Encoder levels (1 = finest) with skip connections (default: all).")
 	int[] skipLevels;
 
-	@Option(names = "--upsample", defaultValue = "subpixel", description = "subpixel, pixel_shuffle or resize_conv (default ${DEFAULT-VALUE}).")
+	@Option(names = "--upsample", description = "T-VAE 2-D up-sampling: subpixel, pixel_shuffle or resize_conv (default subpixel).")
 	String upsample;
 
 	@Option(names = "--residual", description = "Predict the change from the last observed week: sigmoid(logit(x_last) + Δ).")
@@ -109,28 +117,47 @@ public final class TrainCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		final PrintStream out = System.out;
-		final TvaeConfig.Output outMode = output != null ? TvaeConfig.Output.parse(output) : residual
-			? TvaeConfig.Output.RESIDUAL_LOGIT : TvaeConfig.Output.SIGMOID;
-		final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optGDim(gDim).optZDim(zDim).optRnnSize(rnnSize).optNPast(
-			nPast).optSkipLevels(skipLevels).optUpsample(TvaeConfig.Upsample.parse(upsample)).optOutput(outMode).optLambda(
-				lambda).optSigma(sigma).optBeta(beta).optFreeBits(freeBits).optImageSize(imageSize()).build();
-		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(batch).optLr(lr).optPatience(patience)
-			.optSeed(seed).optMinCrop(minCrop).optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).build();
 		final SliceDataset ds = SliceDataset.open(data);
+		final ForecastNets.Preset preset = ForecastNets.preset(arch);
+		final JsonObject h = new JsonObject();
+		h.addProperty("image_size", Training.imageSize(ds));
+		h.addProperty("depth", Training.depth(ds));
+		put(h, "n_past", nPast);
+		put(h, "nf", nf);
+		put(h, "g_dim", gDim);
+		put(h, "z_dim", zDim);
+		put(h, "rnn_size", rnnSize);
+		put(h, "lambda", lambda);
+		put(h, "sigma", sigma);
+		put(h, "beta", beta);
+		put(h, "free_bits", freeBits);
+		if (upsample != null) h.addProperty("upsample", upsample);
+		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_logit");
+		if (skipLevels != null) {
+			final JsonArray a = new JsonArray();
+			for (final int l : skipLevels)
+				a.add(l);
+			h.add("skip_levels", a);
+		}
+		final ForecastNet net = preset.create(h);
+		final int b = batch != null ? batch : net.spatialDims() == 3 ? 4 : 48;
+		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(b).optLr(lr).optPatience(patience)
+			.optSeed(seed).optMinCrop(minCrop).optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).build();
+		out.println(preset.name + " (" + preset.description + "): " + net.architecture() + " " + net.hyperParameters());
 		final Device dev = EngineSetup.device(device);
 		out.println(String.format(Locale.ROOT, "device %s, PyTorch intra-op threads %d, inter-op %s", dev, EngineSetup
 			.intraOpThreads(), System.getProperty("ai.djl.pytorch.num_interop_threads", "?")));
 		final Cancellation cancel = new Cancellation();
 		final Path ckpt = Training.checkpoint(model);
-		final TvaeTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
-			" holds the last complete epoch: run again with --resume", () -> Training.run(ds, model, cfg, tc, dev, resume,
+		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
+			" holds the last complete epoch: run again with --resume", () -> Training.run(ds, model, net, tc, dev, resume,
 				new ConsoleProgress(System.err), cancel, null, out));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;
 	}
 
-	private int imageSize() throws Exception {
-		return Training.imageSize(SliceDataset.open(data));
+	private static void put(final JsonObject h, final String key, final Number v) {
+		if (v != null) h.addProperty(key, v);
 	}
 }

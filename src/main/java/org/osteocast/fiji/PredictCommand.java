@@ -12,7 +12,7 @@ import java.util.List;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.Tvae;
+import org.osteocast.nn.ForecastNet;
 import org.osteocast.predict.Predictor;
 import org.osteocast.train.ModelArchive;
 import org.scijava.ItemIO;
@@ -79,10 +79,10 @@ public final class PredictCommand extends OsteoCastCommand {
 		archive.checkInputSize(observed.width() == observed.height() ? observed.width() : -1, null);
 		final Predictor.Forecast f;
 		try (NDManager manager = NDManager.newBaseManager(EngineSetup.device("auto"))) {
-			final Tvae net = archive.load(manager);
+			final ForecastNet net = archive.load(manager);
 			f = Predictor.predict(net, manager, observed, o, seed, cancellation());
 		}
-		final int n = archive.config().nPast;
+		final int n = archive.nPast();
 		final ImageStack s = new ImageStack(observed.width(), observed.height());
 		for (int t = 0; t < n; t++)
 			for (int z = 0; z < observed.slices(); z++)

@@ -3,6 +3,8 @@ package org.osteocast.fiji;
 import ij.ImagePlus;
 import ij.gui.Plot;
 
+import com.google.gson.JsonObject;
+
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,10 +12,12 @@ import java.util.List;
 
 import org.osteocast.io.SliceDataset;
 import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNets;
 import org.osteocast.nn.TvaeConfig;
 import org.osteocast.train.TrainConfig;
 import org.osteocast.train.Training;
-import org.osteocast.train.TvaeTrainer;
+import org.osteocast.train.ForecastTrainer;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -33,16 +37,20 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Model archive", style = "save", description = "The .zip to write.")
 	File model;
 
+	@Parameter(persist = false, label = "Model", choices = { "tvae2d", "tvae2d-mse", "tvae3d-dcgan", "tvae3d-unet",
+		"convlstm", "predrnn", "gan3d", "persistence", "linear" }, description = "tvae2d is the paper's model; the others are its baselines and variants.")
+	String model_type = "tvae2d";
+
 	@Parameter(persist = false, label = "Epochs", min = "1")
 	int epochs = 200;
 
 	@Parameter(persist = false, label = "Time budget (minutes)", min = "0", description = "0: no limit.")
 	double minutes = 0;
 
-	@Parameter(persist = false, label = "Batch", min = "1")
+	@Parameter(persist = false, label = "Batch (2-D models; 3-D ones use 4)", min = "1")
 	int batch = 48;
 
-	@Parameter(persist = false, label = "Base width nf", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
+	@Parameter(persist = false, label = "Base width nf (T-VAE 2-D)", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
 	int nf = 64;
 
 	@Parameter(persist = false, label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
@@ -73,20 +81,31 @@ public final class TrainCommand extends OsteoCastCommand {
 	protected void execute() throws IOException {
 		if (data == null || model == null) throw new IllegalArgumentException(Messages.NO_INPUT);
 		final SliceDataset ds = SliceDataset.open(data.toPath());
-		final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optLambda(lambda).optSigma(sigma).optBeta(beta).optOutput(
-			residual ? TvaeConfig.Output.RESIDUAL_LOGIT : TvaeConfig.Output.SIGMOID).optImageSize(Training.imageSize(ds))
-			.build();
-		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(batch).optSeed(seed).optMinutes(minutes)
-			.build();
+		final ForecastNets.Preset preset = ForecastNets.preset(model_type);
+		final JsonObject h = new JsonObject();
+		h.addProperty("image_size", Training.imageSize(ds));
+		h.addProperty("depth", Training.depth(ds));
+		if (TvaeConfig.ARCHITECTURE.equals(preset.architecture)) {
+			// the dialog's width, loss and output settings are the 2-D T-VAE's; the other models keep their own
+			h.addProperty("nf", nf);
+			h.addProperty("lambda", lambda);
+			h.addProperty("sigma", sigma);
+			h.addProperty("beta", beta);
+			h.addProperty("output", residual ? TvaeConfig.Output.RESIDUAL_LOGIT.label() : TvaeConfig.Output.SIGMOID
+				.label());
+		}
+		final ForecastNet cfg = preset.create(h);
+		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(cfg.spatialDims() == 3 ? 4 : batch)
+			.optSeed(seed).optMinutes(minutes).build();
 		final List<double[]> rows = new ArrayList<>();
 		final Plot[] plot = { null };
-		final TvaeTrainer.EpochListener live = row -> {
+		final ForecastTrainer.EpochListener live = row -> {
 			rows.add(new double[] { row.epoch, row.recon, row.valMse });
 			plot[0] = plot(rows);
 			if (!java.awt.GraphicsEnvironment.isHeadless()) plot[0].show();
 		};
-		progress().status("Training T-VAE on " + ds.entries().size() + " mice");
-		final TvaeTrainer.Result r = Training.run(ds, model.toPath(), cfg, tc, EngineSetup.device(device), resume,
+		progress().status("Training " + preset.name + " on " + ds.entries().size() + " mice");
+		final ForecastTrainer.Result r = Training.run(ds, model.toPath(), cfg, tc, EngineSetup.device(device), resume,
 			progress(), cancellation(), live, null);
 		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
 			"; wrote " + model);

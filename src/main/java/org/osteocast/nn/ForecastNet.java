@@ -80,9 +80,10 @@ public interface ForecastNet {
 	 *
 	 * @param seq {@code (B, nPast+1, 1, [D,] S, S)}
 	 * @param noise {@code (B, trainNoise())}, or {@code null} when that is 0
-	 * @param beta the KL weight of this epoch (annealing); models without a KL ignore it
+	 * @param klScale the KL annealing factor of this epoch in [0, 1], multiplying the
+	 *          model's own β; models without a KL ignore it
 	 */
-	Loss loss(int phase, ParameterStore ps, NDArray seq, NDArray noise, double beta);
+	Loss loss(int phase, ParameterStore ps, NDArray seq, NDArray noise, double klScale);
 
 	/**
 	 * Forecasts {@code horizon} weeks after the observed ones.

@@ -100,7 +100,7 @@ public final class ReferenceForecast implements ForecastNet {
 
 	@Override
 	public Loss loss(final int phase, final ParameterStore ps, final NDArray seq, final NDArray noise,
-		final double beta)
+		final double klScale)
 	{
 		throw new UnsupportedOperationException(kind + " has nothing to train");
 	}

@@ -113,14 +113,14 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	/** The edge-aware reconstruction plus β·KL ({@link TvaeLoss}) under teacher forcing. */
 	@Override
 	public Loss loss(final int phase, final ParameterStore ps, final NDArray seq, final NDArray noise,
-		final double beta)
+		final double klScale)
 	{
 		final long b = seq.getShape().get(0);
 		final NDArray eps = noise.reshape(b, cfg.nPast, cfg.zDim).transpose(1, 0, 2);
 		final NDArray weights = TvaeLoss.edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
 		final NDList outs = forward(ps, new NDList(seq, eps), true);
 		final TvaeLoss.Parts p = TvaeLoss.compute(outs.get(0), seq.get(":, 1:"), weights, outs.get(1), outs.get(2),
-			outs.get(3), outs.get(4), beta, cfg.freeBits);
+			outs.get(3), outs.get(4), klScale * cfg.beta, cfg.freeBits);
 		return new Loss(p.total, p.recon, p.kl, p.klPerDim, outs.get(1));
 	}
 

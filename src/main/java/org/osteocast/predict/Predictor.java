@@ -29,10 +29,9 @@ import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.Tvae;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.ForecastNet;
 import org.osteocast.train.ModelArchive;
-import org.osteocast.train.TvaeTrainer;
+import org.osteocast.train.ForecastTrainer;
 
 /**
  * Forecasts week {@code n_past + 1} (and optionally further weeks) from
@@ -140,47 +139,61 @@ public final class Predictor {
 	 * @param observed a hyperstack with at least {@code n_past} frames (the first {@code n_past} are used)
 	 * @param mouseSeed seed for this mouse's noise
 	 */
-	public static Forecast predict(final Tvae model, final NDManager manager, final Hyperstack observed,
+	public static Forecast predict(final ForecastNet model, final NDManager manager, final Hyperstack observed,
 		final Options o, final long mouseSeed, final Cancellation cancel)
 	{
 		o.check();
-		final TvaeConfig cfg = model.config();
-		final int s = cfg.imageSize, n = cfg.nPast, px = s * s, zs = observed.slices(), k = o.samples, hz = o.horizon;
+		final int s = model.imageSize(), n = model.nPast(), px = s * s, zs = observed.slices(), hz = o.horizon;
+		// a deterministic model's samples would all be equal: one is enough
+		final int k = model.stochastic() ? o.samples : 1;
 		if (observed.width() != s || observed.height() != s) throw new IllegalArgumentException("slices are " + observed
 			.width() + " x " + observed.height() + ", the model expects " + s + " x " + s);
 		if (observed.frames() < n) throw new IllegalArgumentException("the model needs " + n + " observed weeks, got " +
 			observed.frames());
-		final int rows = zs * k;
-		final float[][][] out = new float[hz][rows][]; // [week][slice * K + sample]
-		// noise per row (slice, sample), drawn up front: results do not depend on the batch size
+		final boolean volume = model.spatialDims() == 3;
+		if (volume && zs != model.depth()) throw new IllegalArgumentException("the volume has " + zs +
+			" slices; the 3-D model takes " + model.depth());
+		// a row is one (slice, sample) sequence, or for a 3-D model one sample of the whole volume
+		final int d = volume ? zs : 1, rows = (volume ? 1 : zs) * k;
+		final float[][][] out = new float[hz][zs * k][]; // [week][slice * K + sample]
+		// noise per row, drawn up front: results do not depend on the batch size
 		final SplittableRandom rnd = new SplittableRandom(mouseSeed);
+		final int nn = model.forecastNoise(hz);
 		final float[][] noise = new float[rows][];
 		for (int r = 0; r < rows; r++)
-			noise[r] = TvaeTrainer.gaussian(rnd, (n - 1 + hz) * cfg.zDim);
+			noise[r] = ForecastTrainer.gaussian(rnd, nn);
+		final int batch = volume ? Math.min(o.batch, 2) : o.batch;
 		final ParameterStore ps = new ParameterStore(manager, false);
 		final boolean grad = JniUtils.isGradMode();
 		JniUtils.setGradMode(false);
 		try {
-			for (int from = 0; from < rows; from += o.batch) {
+			for (int from = 0; from < rows; from += batch) {
 				cancel.check();
-				final int b = Math.min(o.batch, rows - from);
-				final float[] obs = new float[b * n * px];
+				final int b = Math.min(batch, rows - from);
+				final float[] obs = new float[b * n * d * px];
+				final float[] eps = new float[b * nn];
 				for (int i = 0; i < b; i++) {
-					final int z = (from + i) / k;
+					final int r = from + i;
 					for (int w = 0; w < n; w++)
-						System.arraycopy(observed.plane(z, w), 0, obs, (i * n + w) * px, px);
+						for (int zz = 0; zz < d; zz++)
+							System.arraycopy(observed.plane(volume ? zz : r / k, w), 0, obs, ((i * n + w) * d + zz) * px, px);
+					System.arraycopy(noise[r], 0, eps, i * nn, nn);
 				}
-				final float[] epsPost = layout(noise, from, b, 0, n - 1, cfg.zDim);
-				final float[] epsPrior = layout(noise, from, b, n - 1, hz, cfg.zDim);
 				final float[] pred;
 				try (NDManager sub = manager.newSubManager()) {
-					final NDArray x = sub.create(obs, new Shape(b, n, 1, s, s));
-					pred = model.generate(ps, x, sub.create(epsPost, new Shape(n - 1, b, cfg.zDim)), sub.create(epsPrior,
-						new Shape(hz, b, cfg.zDim)), o.batchStatistics).toFloatArray();
+					final NDArray x = sub.create(obs, volume ? new Shape(b, n, 1, d, s, s) : new Shape(b, n, 1, s, s));
+					final NDArray e = nn > 0 ? sub.create(eps, new Shape(b, nn)) : null;
+					pred = model.forecast(ps, x, e, hz, o.batchStatistics).toFloatArray();
 				}
-				for (int i = 0; i < b; i++)
+				for (int i = 0; i < b; i++) {
+					final int r = from + i;
 					for (int h = 0; h < hz; h++)
-						out[h][from + i] = Arrays.copyOfRange(pred, (i * hz + h) * px, (i * hz + h + 1) * px);
+						for (int zz = 0; zz < d; zz++) {
+							final int slot = volume ? zz * k + r : r;
+							final int off = ((i * hz + h) * d + zz) * px;
+							out[h][slot] = Arrays.copyOfRange(pred, off, off + px);
+						}
+				}
 			}
 		}
 		finally {
@@ -221,17 +234,6 @@ public final class Predictor {
 		return new Forecast(pred, samples, unc, thr);
 	}
 
-	/** Rows {@code from..from+b} of steps {@code s0..s0+steps} as a {@code (steps, b, z)} array. */
-	private static float[] layout(final float[][] noise, final int from, final int b, final int s0, final int steps,
-		final int z)
-	{
-		final float[] e = new float[steps * b * z];
-		for (int t = 0; t < steps; t++)
-			for (int i = 0; i < b; i++)
-				System.arraycopy(noise[from + i], (s0 + t) * z, e, (t * b + i) * z, z);
-		return e;
-	}
-
 	private static float median(final float[] v) {
 		final float[] c = v.clone();
 		Arrays.sort(c);
@@ -266,19 +268,22 @@ public final class Predictor {
 		summary.addProperty("model", archive.file().toAbsolutePath().toString());
 		summary.add("settings", o.toJson());
 		summary.addProperty("device", device.toString());
+		summary.addProperty("architecture", archive.architecture());
+		if (!archive.stochastic()) summary.addProperty("note", archive.architecture() +
+			" is deterministic: one sample per slice, P(bone) is 0 or 1 and the standard deviation 0");
 		final JsonArray arr = new JsonArray();
 		final List<String> done = new ArrayList<>();
 		Files.createDirectories(outDir);
 		try (NDManager manager = NDManager.newBaseManager(device)) {
-			final Tvae model = archive.load(manager);
+			final ForecastNet model = archive.load(manager);
 			int i = 0;
 			for (final SliceDataset.Entry e : mice) {
 				cancel.check();
 				progress.status("predicting " + e.mouse);
 				final Hyperstack h = e.read();
 				archive.checkInputSize(h.width() == h.height() ? h.width() : -1, e.image);
-				if (h.frames() < archive.config().nPast) throw new VolumeIOException(e.image, "has " + h.frames() +
-					" weeks; the model conditions on " + archive.config().nPast);
+				if (h.frames() < archive.nPast()) throw new VolumeIOException(e.image, "has " + h.frames() +
+					" weeks; the model conditions on " + archive.nPast());
 				final Forecast f = predict(model, manager, h, o, o.seed * 0x9E3779B97F4A7C15L + e.mouse.hashCode(), cancel);
 				f.pred.write(outDir.resolve(e.mouse + "_pred.tif"));
 				f.samples.write(outDir.resolve(e.mouse + "_samples.tif"));
@@ -287,12 +292,13 @@ public final class Predictor {
 				m.addProperty("mouse", e.mouse);
 				m.addProperty("input", e.image.toString());
 				m.addProperty("split", e.split.label());
-				m.addProperty("observed_weeks", archive.config().nPast);
+				m.addProperty("observed_weeks", archive.nPast());
 				m.addProperty("bone_threshold_otsu", f.boneThreshold);
 				arr.add(m);
 				done.add(e.mouse);
+				m.addProperty("samples", f.samples.frames() / o.horizon);
 				if (log != null) log.println(String.format(Locale.ROOT, "%s: %d slices, %d samples, bone threshold %.4f",
-					e.mouse, h.slices(), o.samples, f.boneThreshold));
+					e.mouse, h.slices(), f.samples.frames() / o.horizon, f.boneThreshold));
 				progress.progress(++i, mice.size());
 			}
 		}

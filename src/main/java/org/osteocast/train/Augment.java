@@ -22,9 +22,24 @@ public final class Augment {
 		final SplittableRandom rnd,
 		final float[][] out)
 	{
+		apply(frames, size, draw(size, minCrop, flips, rnd), out);
+	}
+
+	/**
+	 * Draws one augmentation: {crop side, x0, y0, flip (0/1)}. A volume's
+	 * slices share one draw, so the whole volume is cropped and flipped alike.
+	 */
+	public static double[] draw(final int size, final double minCrop, final boolean flips, final SplittableRandom rnd) {
 		final double side = size * (minCrop + (1 - minCrop) * rnd.nextDouble());
 		final double x0 = (size - side) * rnd.nextDouble(), y0 = (size - side) * rnd.nextDouble();
 		final boolean flip = rnd.nextBoolean() && flips;
+		return new double[] { side, x0, y0, flip ? 1 : 0 };
+	}
+
+	/** Applies a {@link #draw} to every frame. */
+	public static void apply(final float[][] frames, final int size, final double[] draw, final float[][] out) {
+		final double side = draw[0], x0 = draw[1], y0 = draw[2];
+		final boolean flip = draw[3] != 0;
 		final double scale = side / size;
 		for (int t = 0; t < frames.length; t++) {
 			final float[] src = frames[t], dst = out[t];

@@ -31,8 +31,8 @@ import java.util.zip.ZipOutputStream;
 import org.osteocast.OsteoCast;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.VolumeIOException;
-import org.osteocast.nn.Tvae;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNets;
 
 /**
  * The model archive contract: a {@code .zip} holding {@code model.json}
@@ -60,16 +60,16 @@ public final class ModelArchive {
 
 	private final Path file;
 	private final JsonObject json;
-	private final TvaeConfig config;
+	private final ForecastNet net;
 	private final byte[] weights;
 	private final String log;
 
-	private ModelArchive(final Path file, final JsonObject json, final TvaeConfig config, final byte[] weights,
+	private ModelArchive(final Path file, final JsonObject json, final ForecastNet net, final byte[] weights,
 		final String log)
 	{
 		this.file = file;
 		this.json = json;
-		this.config = config;
+		this.net = net;
 		this.weights = weights;
 		this.log = log;
 	}
@@ -83,8 +83,39 @@ public final class ModelArchive {
 		return json.deepCopy();
 	}
 
-	public TvaeConfig config() {
-		return config;
+	/** {@code model.json}'s architecture name. */
+	public String architecture() {
+		return net.architecture();
+	}
+
+	/** The model's hyper-parameters (a copy). */
+	public JsonObject hyperParameters() {
+		return net.hyperParameters();
+	}
+
+	/** Slice side the model takes. */
+	public int imageSize() {
+		return net.imageSize();
+	}
+
+	/** Observed weeks the model conditions on. */
+	public int nPast() {
+		return net.nPast();
+	}
+
+	/** 2 for slice-wise models, 3 for whole-volume ones. */
+	public int spatialDims() {
+		return net.spatialDims();
+	}
+
+	/** Slices per volume of a 3-D model (0 for 2-D ones). */
+	public int depth() {
+		return net.depth();
+	}
+
+	/** Whether the model's samples differ (a latent variable model). */
+	public boolean stochastic() {
+		return net.stochastic();
 	}
 
 	/** The training log CSV, or "" when the archive has none. */
@@ -93,14 +124,14 @@ public final class ModelArchive {
 	}
 
 	/** Builds the model and loads the weights into it, in {@code manager}. */
-	public Tvae load(final NDManager manager) throws VolumeIOException {
-		final Tvae model = new Tvae(config);
+	public ForecastNet load(final NDManager manager) throws VolumeIOException {
+		final ForecastNet model = ForecastNets.create(net.architecture(), net.hyperParameters());
 		model.initialize(manager);
 		final java.util.Map<String, ai.djl.ndarray.types.Shape> shapes = new java.util.HashMap<>();
-		for (final var p : model.getParameters())
+		for (final var p : model.block().getParameters())
 			shapes.put(p.getKey(), p.getValue().getArray().getShape());
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-			model.loadParameters(manager, in);
+			model.block().loadParameters(manager, in);
 			if (in.read() != -1) throw new IOException("trailing bytes after the last parameter");
 		}
 		catch (final IOException | MalformedModelException | RuntimeException e) {
@@ -108,7 +139,7 @@ public final class ModelArchive {
 				.getMessage() + ")", e);
 		}
 		// DJL loads whatever shapes the file holds: check them against the architecture
-		for (final var p : model.getParameters()) {
+		for (final var p : model.block().getParameters()) {
 			final ai.djl.ndarray.types.Shape want = shapes.get(p.getKey()), got = p.getValue().getArray().getShape();
 			if (!want.equals(got)) throw new VolumeIOException(file,
 				"the weights do not fit the architecture described in model.json: parameter " + p.getKey() + " is " + got +
@@ -119,16 +150,16 @@ public final class ModelArchive {
 
 	/** Fails unless the model takes {@code size × size} slices. */
 	public void checkInputSize(final int size, final Path data) throws VolumeIOException {
-		if (size != config.imageSize) throw new VolumeIOException(data, "slices are " + size + " x " + size +
-			", but model " + file.getFileName() + " was trained on " + config.imageSize + " x " + config.imageSize);
+		if (size != net.imageSize()) throw new VolumeIOException(data, "slices are " + size + " x " + size +
+			", but model " + file.getFileName() + " was trained on " + net.imageSize() + " x " + net.imageSize());
 	}
 
 	/** The bytes of a model's parameters (DJL format). */
-	public static byte[] parameters(final Tvae model) {
+	public static byte[] parameters(final ForecastNet model) {
 		try {
 			final ByteArrayOutputStream b = new ByteArrayOutputStream();
 			try (DataOutputStream out = new DataOutputStream(b)) {
-				model.saveParameters(out);
+				model.block().saveParameters(out);
 			}
 			return b.toByteArray();
 		}
@@ -142,18 +173,19 @@ public final class ModelArchive {
 	 *
 	 * @param training the training settings and summary (free-form JSON recorded under "training")
 	 */
-	public static void write(final Path file, final TvaeConfig config, final byte[] weights, final JsonObject training,
+	public static void write(final Path file, final ForecastNet net, final byte[] weights, final JsonObject training,
 		final TrainingLog log) throws IOException
 	{
 		final JsonObject j = new JsonObject();
 		j.addProperty("format_version", FORMAT_VERSION);
-		j.addProperty("architecture", TvaeConfig.ARCHITECTURE);
-		j.add("hyper_parameters", config.toJson());
+		j.addProperty("architecture", net.architecture());
+		j.add("hyper_parameters", net.hyperParameters());
 		final JsonObject input = new JsonObject();
-		input.addProperty("width", config.imageSize);
-		input.addProperty("height", config.imageSize);
+		input.addProperty("width", net.imageSize());
+		input.addProperty("height", net.imageSize());
+		if (net.spatialDims() == 3) input.addProperty("depth", net.depth());
 		input.addProperty("channels", 1);
-		input.addProperty("n_input_weeks", config.nPast);
+		input.addProperty("n_input_weeks", net.nPast());
 		input.addProperty("normalisation", NORMALISATION);
 		input.addProperty("value_range", "[0, 1]");
 		j.add("input", input);
@@ -208,20 +240,21 @@ public final class ModelArchive {
 				version + " is not supported: this OsteoCast (" + OsteoCast.VERSION + ") reads versions 1.." +
 				FORMAT_VERSION);
 			final String arch = j.has("architecture") ? j.get("architecture").getAsString() : "(none)";
-			if (!TvaeConfig.ARCHITECTURE.equals(arch)) throw new VolumeIOException(file, "architecture '" + arch +
-				"' is not supported here (expected '" + TvaeConfig.ARCHITECTURE + "')");
-			final TvaeConfig cfg;
+			if (!ForecastNets.architectures().contains(arch)) throw new VolumeIOException(file, "architecture '" + arch +
+				"' is not supported by this OsteoCast (" + OsteoCast.VERSION + "; it knows " + String.join(", ",
+					ForecastNets.architectures()) + ")");
+			final ForecastNet cfg;
 			try {
-				cfg = TvaeConfig.fromJson(j.getAsJsonObject("hyper_parameters"));
+				cfg = ForecastNets.create(arch, j.getAsJsonObject("hyper_parameters"));
 			}
 			catch (final RuntimeException e) {
 				throw new VolumeIOException(file, "bad hyper_parameters in " + MODEL_JSON + ": " + e.getMessage());
 			}
 			final JsonObject input = j.getAsJsonObject("input");
-			if (input == null || !input.has("width") || input.get("width").getAsInt() != cfg.imageSize || input.get(
-				"height").getAsInt() != cfg.imageSize) throw new VolumeIOException(file, "input size in " + MODEL_JSON +
-					" does not match the architecture's image size " + cfg.imageSize);
-			if (input.has("n_input_weeks") && input.get("n_input_weeks").getAsInt() != cfg.nPast)
+			if (input == null || !input.has("width") || input.get("width").getAsInt() != cfg.imageSize() || input.get(
+				"height").getAsInt() != cfg.imageSize()) throw new VolumeIOException(file, "input size in " + MODEL_JSON +
+					" does not match the architecture's image size " + cfg.imageSize());
+			if (input.has("n_input_weeks") && input.get("n_input_weeks").getAsInt() != cfg.nPast())
 				throw new VolumeIOException(file, "n_input_weeks disagrees with hyper_parameters.n_past");
 			final byte[] weights = entry(zip, WEIGHTS, file);
 			if (weights == null) throw new VolumeIOException(file, "has no " + WEIGHTS);

@@ -16,7 +16,7 @@ import org.osteocast.nn.TvaeConfig;
 
 /**
  * Speed of the training step, measured through the real training loop
- * ({@link TvaeTrainer}, augmentation and optimiser included) on random
+ * ({@link ForecastTrainer}, augmentation and optimiser included) on random
  * sequences, and the engine's matrix-multiply throughput on the same threads
  * as the reference for "achieved FLOP/s".
  */
@@ -43,9 +43,9 @@ public final class StepBenchmark {
 		}
 		final SequenceSet set = new SequenceSet(cfg.imageSize, t, seqs);
 		final SequenceSet none = new SequenceSet(cfg.imageSize, t, List.of());
-		TvaeTrainer.train(set, none, cfg, TrainConfig.builder().optBatch(batch).optEpochs(1).optMaxBatches(1).build(),
+		ForecastTrainer.train(set, none, new org.osteocast.nn.Tvae(cfg), TrainConfig.builder().optBatch(batch).optEpochs(1).optMaxBatches(1).build(),
 			device, null, false, Progress.NONE, Cancellation.NEVER, null, null);
-		final TvaeTrainer.Result res = TvaeTrainer.train(set, none, cfg, TrainConfig.builder().optBatch(batch).optEpochs(
+		final ForecastTrainer.Result res = ForecastTrainer.train(set, none, new org.osteocast.nn.Tvae(cfg), TrainConfig.builder().optBatch(batch).optEpochs(
 			epochs).optMaxBatches(steps).build(), device, null, false, Progress.NONE, Cancellation.NEVER, null, null);
 		final double[] s = res.log.rows().stream().mapToDouble(row -> row.seconds).sorted().toArray();
 		return 1000 * s[s.length / 2] / steps;

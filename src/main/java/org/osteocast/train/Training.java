@@ -11,7 +11,7 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.ForecastNet;
 
 /**
  * The headless facade of training, shared by {@code osteocast train} and the
@@ -36,27 +36,33 @@ public final class Training {
 		return h.width();
 	}
 
+	/** Slices per volume of the data set's first mouse (the depth a 3-D model takes). */
+	public static int depth(final SliceDataset ds) throws IOException {
+		return ds.entries().get(0).read().slices();
+	}
+
 	/**
 	 * Trains on {@code data} and writes {@code model} (atomically).
 	 *
-	 * @param cfg the model (its image size must match the data)
+	 * @param net a fresh model (its image size must match the data)
 	 * @param listener called after every epoch (a live loss plot), or null
 	 * @param out one line per epoch, or null
 	 */
-	public static TvaeTrainer.Result run(final SliceDataset ds, final Path model, final TvaeConfig cfg,
+	public static ForecastTrainer.Result run(final SliceDataset ds, final Path model, final ForecastNet net,
 		final TrainConfig tc, final Device device, final boolean resume, final Progress progress,
-		final Cancellation cancel, final TvaeTrainer.EpochListener listener, final PrintStream out) throws IOException
+		final Cancellation cancel, final ForecastTrainer.EpochListener listener, final PrintStream out) throws IOException
 	{
-		final SequenceSet train = SequenceSet.load(ds, SliceDataset.Split.TRAIN, cfg.imageSize, cfg.nPast + 1, cancel);
-		final SequenceSet val = SequenceSet.load(ds, SliceDataset.Split.VAL, cfg.imageSize, cfg.nPast + 1, cancel);
+		final SequenceSet train = SequenceSet.load(ds, SliceDataset.Split.TRAIN, net.imageSize(), net.nPast() + 1,
+			cancel);
+		final SequenceSet val = SequenceSet.load(ds, SliceDataset.Split.VAL, net.imageSize(), net.nPast() + 1, cancel);
 		if (val.count() == 0 && out != null) out.println(
 			"warning: no mice with split=val: no early stopping, the last epoch is kept");
 		final Path ckpt = checkpoint(model);
 		if (!resume && Files.exists(ckpt) && out != null) out.println("starting afresh; overwriting " + ckpt +
 			" (use --resume to continue)");
-		final TvaeTrainer.Result r = TvaeTrainer.train(train, val, cfg, tc, device, ckpt, resume, progress, cancel,
+		final ForecastTrainer.Result r = ForecastTrainer.train(train, val, net, tc, device, ckpt, resume, progress, cancel,
 			listener, out);
-		ModelArchive.write(model, cfg, r.bestWeights, r.summary, r.log);
+		ModelArchive.write(model, net, r.bestWeights, r.summary, r.log);
 		return r;
 	}
 }

@@ -1,5 +1,5 @@
 /**
- * Training of the T-VAE: the loop ({@link org.osteocast.train.TvaeTrainer}),
+ * Training of the T-VAE: the loop ({@link org.osteocast.train.ForecastTrainer}),
  * optimiser with checkpointable state ({@link org.osteocast.train.Adam}),
  * augmentation, the per-epoch log and loss curve, the model archive
  * ({@link org.osteocast.train.ModelArchive}) and the step benchmark.

@@ -35,8 +35,11 @@ class TrainPredictCommandTest {
 		assertEquals(0, Main.run("train", "--data", data.toString(), "--model", model.toString(), "--epochs", "2",
 			"--batch", "4", "--nf", "4", "--g-dim", "8", "--z-dim", "3", "--rnn-size", "8", "--device", "cpu", "--residual"));
 		final ModelArchive a = ModelArchive.read(model);
-		assertEquals(16, a.config().imageSize);
-		assertEquals("residual_logit", a.config().output.label());
+		assertEquals(16, a.imageSize());
+		assertEquals("tvae2d", a.architecture());
+		assertEquals("residual_logit", a.hyperParameters().get("output").getAsString());
+		assertEquals(4, a.hyperParameters().get("nf").getAsInt());
+		assertEquals(1.0, a.hyperParameters().get("lambda").getAsDouble(), 0, "untouched options keep the model's defaults");
 		assertEquals(2, TrainingLog.parse(a.trainingLog()).rows().size());
 		assertTrue(Files.isRegularFile(dir.resolve("tvae.zip.ckpt")));
 		// resume with more epochs continues from the checkpoint

@@ -45,7 +45,7 @@ class PredictorTest {
 			final Tvae t = new Tvae(CFG);
 			t.initialize(m);
 			final Path f = dir.resolve("model.zip");
-			ModelArchive.write(f, CFG, ModelArchive.parameters(t), new JsonObject(), null);
+			ModelArchive.write(f, t, ModelArchive.parameters(t), new JsonObject(), null);
 			return f;
 		}
 	}
@@ -105,7 +105,7 @@ class PredictorTest {
 				final Tvae model = new Tvae(residual);
 				model.initialize(m);
 				final Path f = dir.resolve("residual.zip");
-				ModelArchive.write(f, residual, ModelArchive.parameters(model), new JsonObject(), null);
+				ModelArchive.write(f, model, ModelArchive.parameters(model), new JsonObject(), null);
 				final Hyperstack h = data.entries(SliceDataset.Split.TEST).get(0).read();
 				try (NDManager pm = NDManager.newBaseManager()) {
 					final Predictor.Forecast fc = Predictor.predict(ModelArchive.read(f).load(pm), pm, h, new Predictor.Options()

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.Tvae;
 import org.osteocast.nn.TvaeConfig;
 
@@ -46,7 +47,7 @@ class ModelArchiveTest {
 			final JsonObject training = new JsonObject();
 			training.addProperty("epochs_run", 1);
 			final Path f = dir.resolve("m.zip");
-			ModelArchive.write(f, CFG, ModelArchive.parameters(model), training, log);
+			ModelArchive.write(f, model, ModelArchive.parameters(model), training, log);
 			return f;
 		}
 	}
@@ -55,14 +56,15 @@ class ModelArchiveTest {
 	void roundTripKeepsConfigWeightsAndLog(@TempDir final Path dir) throws Exception {
 		final Path f = write(dir);
 		final ModelArchive a = ModelArchive.read(f);
-		assertEquals(CFG.toJson(), a.config().toJson());
-		assertEquals(TvaeConfig.Output.RESIDUAL_LOGIT, a.config().output);
+		assertEquals(CFG.toJson(), a.hyperParameters());
+		assertEquals("tvae2d", a.architecture());
+		assertEquals(TvaeConfig.Output.RESIDUAL_LOGIT, TvaeConfig.fromJson(a.hyperParameters()).output);
 		assertEquals(3, a.json().getAsJsonObject("input").get("n_input_weeks").getAsInt());
 		assertTrue(a.json().getAsJsonObject("engine").get("engine_version").getAsString().length() > 0);
 		assertEquals(1, TrainingLog.parse(a.trainingLog()).rows().size());
 		assertEquals(0.5, TrainingLog.parse(a.trainingLog()).rows().get(0).recon, 1e-9);
 		try (NDManager m = NDManager.newBaseManager()) {
-			final Tvae loaded = a.load(m);
+			final ForecastNet loaded = a.load(m);
 			assertArrayEquals(ModelArchive.parameters(loaded), entry(f, ModelArchive.WEIGHTS));
 		}
 		try (ZipFile z = new ZipFile(f.toFile())) {

@@ -19,10 +19,11 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.Tvae;
 import org.osteocast.nn.TvaeConfig;
 
 /** The training loop on tiny models: it learns, it resumes exactly, it stops when cancelled. */
-class TvaeTrainerTest {
+class ForecastTrainerTest {
 
 	/** One intra-op thread: deterministic and fastest on a shared, oversubscribed test machine. */
 	@BeforeAll
@@ -42,7 +43,7 @@ class TvaeTrainerTest {
 		final SequenceSet train = new SequenceSet(16, 4, List.of(one.sequences().get(0), one.sequences().get(0)));
 		final TrainConfig tc = TrainConfig.builder().optEpochs(200).optBatch(2).optMinCrop(1).optFlips(false).optSeed(3)
 			.build();
-		final TvaeTrainer.Result r = TvaeTrainer.train(train, new SequenceSet(16, 4, List.of()), tiny(16), tc, Device
+		final ForecastTrainer.Result r = ForecastTrainer.train(train, new SequenceSet(16, 4, List.of()), new Tvae(tiny(16)), tc, Device
 			.cpu(), null, false, Progress.NONE, Cancellation.NEVER, null, null);
 		final double first = r.log.rows().get(0).recon, last = r.log.rows().get(r.log.rows().size() - 1).recon;
 		assertTrue(first / last > 10, "reconstruction loss " + first + " -> " + last);
@@ -59,18 +60,18 @@ class TvaeTrainerTest {
 		final TrainConfig tc = TrainConfig.builder().optEpochs(3).optBatch(4).optSeed(11).optPatience(10).build();
 		final TvaeConfig cfg = tiny(16);
 
-		final TvaeTrainer.Result full = TvaeTrainer.train(train, val, cfg, tc, Device.cpu(), dir.resolve("a.ckpt"), false,
+		final ForecastTrainer.Result full = ForecastTrainer.train(train, val, new Tvae(cfg), tc, Device.cpu(), dir.resolve("a.ckpt"), false,
 			Progress.NONE, Cancellation.NEVER, null, null);
 
 		final Path ckpt = dir.resolve("b.ckpt");
 		final Cancellation cancel = new Cancellation();
-		assertThrows(Cancellation.CancelledException.class, () -> TvaeTrainer.train(train, val, cfg, tc, Device.cpu(),
+		assertThrows(Cancellation.CancelledException.class, () -> ForecastTrainer.train(train, val, new Tvae(cfg), tc, Device.cpu(),
 			ckpt, false, Progress.NONE, cancel, row -> {
 				if (row.epoch == 1) cancel.cancel("test kill");
 			}, null));
 		assertTrue(Files.isRegularFile(ckpt));
 		final List<Integer> resumedEpochs = new ArrayList<>();
-		final TvaeTrainer.Result resumed = TvaeTrainer.train(train, val, cfg, tc, Device.cpu(), ckpt, true,
+		final ForecastTrainer.Result resumed = ForecastTrainer.train(train, val, new Tvae(cfg), tc, Device.cpu(), ckpt, true,
 			Progress.NONE, Cancellation.NEVER, row -> resumedEpochs.add(row.epoch), null);
 		assertEquals(List.of(2, 3), resumedEpochs);
 		assertEquals(3, resumed.log.rows().size());
@@ -83,8 +84,8 @@ class TvaeTrainerTest {
 		assertArrayEquals(full.bestWeights, resumed.bestWeights);
 		assertEquals(full.bestEpoch, resumed.bestEpoch);
 		// a checkpoint written for other settings is refused with a clear message
-		final Exception e = assertThrows(Exception.class, () -> TvaeTrainer.train(train, val, tiny(16).toBuilder()
-			.optZDim(5).build(), tc, Device.cpu(), ckpt, true, Progress.NONE, Cancellation.NEVER, null, null));
+		final Exception e = assertThrows(Exception.class, () -> ForecastTrainer.train(train, val, new Tvae(tiny(16).toBuilder()
+			.optZDim(5).build()), tc, Device.cpu(), ckpt, true, Progress.NONE, Cancellation.NEVER, null, null));
 		assertTrue(e.getMessage().contains("other model settings"), e.getMessage());
 	}
 }
