@@ -204,7 +204,7 @@ public final class TvaeConfig {
 				posteriorLayers = 1, priorLayers = 1, nPast = 3;
 		private int[] skipLevels;
 		private Upsample upsample = Upsample.SUBPIXEL;
-		private Output output = Output.SIGMOID;
+		private Output output = Output.RESIDUAL_LOGIT;
 		// λ and σ: see DEFAULTS.md note in the archive; chosen as moderate values (weight up to 2x on bright bone)
 		private double lambda = 1.0, sigma = 2.0, beta = 1e-4, freeBits = 0;
 

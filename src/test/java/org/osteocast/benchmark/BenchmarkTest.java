@@ -1,0 +1,95 @@
+package org.osteocast.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
+import org.osteocast.io.SliceDataset;
+import org.osteocast.nn.EngineSetup;
+import org.osteocast.train.SyntheticCohort;
+
+/** The benchmark on a tiny cohort: every model through the same commands, seeds aggregated, resumable. */
+class BenchmarkTest {
+
+	@BeforeAll
+	static void engine() {
+		EngineSetup.intraOpThreads(1);
+		EngineSetup.engine();
+	}
+
+	static Benchmark.Options tiny() {
+		final Benchmark.Options o = new Benchmark.Options();
+		o.seeds = 2;
+		o.epochs = 2;
+		o.samples = 3;
+		o.budgetMinutes = 1;
+		o.models = List.of("persistence", "linear", "tvae2d-mse", "tvae2d");
+		final JsonObject h = new JsonObject();
+		h.addProperty("nf", 4);
+		h.addProperty("g_dim", 8);
+		h.addProperty("z_dim", 3);
+		h.addProperty("rnn_size", 8);
+		o.hyper = h;
+		return o;
+	}
+
+	@Test
+	void tablesFiguresAndResume(@TempDir final Path dir) throws Exception {
+		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 6, 4, 16, 4, 3, 3, 3);
+		final Path out = dir.resolve("bench");
+		final List<Benchmark.Run> runs = Benchmark.run(data, out, tiny(), Progress.NONE, Cancellation.NEVER, null);
+		assertEquals(8, runs.size(), "4 models x 2 seeds");
+		// references do not depend on the seed; trained models do
+		assertEquals(runs.get(0).scores, runs.get(1).scores);
+		final Benchmark.Run t1 = runs.get(6), t2 = runs.get(7);
+		assertEquals("tvae2d", t1.model);
+		assertNotEquals(t1.scores.get("psnr_db"), t2.scores.get("psnr_db"), "another seed, another model");
+		assertTrue(t1.scores.get("psnr_db") > 5 && t1.scores.get("ssim") <= 1);
+		assertTrue(Files.isRegularFile(Benchmark.runDir(out, "tvae2d", 2).resolve("model.zip")));
+		BenchmarkReport.write(out, runs, data, "test");
+		final String md = Files.readString(out.resolve("tables.md"));
+		assertTrue(md.contains("| persistence |") && md.contains("| tvae2d-mse |"), md);
+		assertTrue(md.contains(" ± "), "mean ± sd over seeds");
+		assertTrue(md.contains("**"), "best value in bold");
+		final List<String> t1csv = Files.readAllLines(out.resolve("table1.csv"));
+		assertEquals(4, t1csv.size(), "header + persistence, linear, tvae2d");
+		for (final String f : new String[] { "fig1_models.png", "fig2_variants.png", "fig3_3d_section.png",
+			"fig4_samples.png", "fig7_edge_masks.png", "results.csv" })
+			assertTrue(Files.size(out.resolve(f)) > 500, f);
+		// a second run reuses every finished run (no training: same scores, model files untouched)
+		final long stamp = Files.getLastModifiedTime(Benchmark.runDir(out, "tvae2d", 1).resolve("model.zip")).toMillis();
+		final List<Benchmark.Run> again = Benchmark.run(data, out, tiny(), Progress.NONE, Cancellation.NEVER, null);
+		assertEquals(runs.get(7).scores, again.get(7).scores);
+		assertEquals(stamp, Files.getLastModifiedTime(Benchmark.runDir(out, "tvae2d", 1).resolve("model.zip"))
+			.toMillis());
+	}
+
+	@Test
+	void statsAndBadInput(@TempDir final Path dir) throws Exception {
+		final double[] s = BenchmarkReport.stats(List.of(run(1), run(3)), "psnr_db");
+		assertEquals(2, s[0], 1e-12);
+		assertEquals(Math.sqrt(2), s[1], 1e-12, "sample standard deviation");
+		final Benchmark.Options o = tiny();
+		o.models = List.of("no-such-model");
+		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 2, 16, 4, 3, 0, 3);
+		final Exception e = assertThrows(IllegalArgumentException.class, () -> Benchmark.run(data, dir.resolve("b"), o,
+			Progress.NONE, Cancellation.NEVER, null));
+		assertTrue(e.getMessage().contains("no-such-model") && e.getMessage().contains("tvae2d"), e.getMessage());
+	}
+
+	private static Benchmark.Run run(final double psnr) {
+		return new Benchmark.Run("x", 1, java.util.Map.of("psnr_db", psnr), 0, 0);
+	}
+}
