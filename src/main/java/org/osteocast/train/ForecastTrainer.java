@@ -185,12 +185,12 @@ public final class ForecastTrainer {
 					progress.progress((long) (epoch - 1) * nb + bi + 1, totalSteps);
 				}
 				final double[] v = valItems.length > 0 ? validate(net, ps, manager, val, valItems, batch, cancel)
-					: new double[] { Double.NaN, Double.NaN, Double.NaN };
+					: new double[] { Double.NaN, Double.NaN, Double.NaN, Double.NaN };
 				final double secs = (System.nanoTime() - t0) / 1e9;
 				slowestEpoch = Math.max(slowestEpoch, secs);
 				final TrainingLog.Row row = new TrainingLog.Row(epoch, acc.recon / acc.batches, acc.kl / acc.batches, beta *
 					betaMax,
-					v[0], v[1], v[2], acc.activeUnits(), acc.klPerDim(), secs, rssMb());
+					v[0], v[1], v[2], acc.activeUnits(), acc.klPerDim(), secs, rssMb(), v[3]);
 				st.log.add(row);
 				st.skipped += acc.skipped;
 				if (acc.skipped > 0 && out != null) out.println("warning: " + acc.skipped +
@@ -207,12 +207,22 @@ public final class ForecastTrainer {
 				else st.bad++;
 				if (checkpoint != null) writeCheckpoint(checkpoint, net, tc, adams, st);
 				final String msg = String.format(Locale.ROOT,
-					"epoch %d/%d recon %.5f kl %.3f val PSNR %.2f SSIM %.4f MSE %.6f AU %d/%d %.1fs RSS %.0f MB%s", epoch,
-					tc.epochs, row.recon, row.kl, row.valPsnr, row.valSsim, row.valMse, row.activeUnits, row.klPerDim.length,
-					secs, row.rssMb, improved && valItems.length > 0 ? " *" : "");
+					"epoch %d/%d recon %.5f kl %.3f val PSNR %.2f SSIM %.4f MSE %.6f%s AU %d/%d %.1fs RSS %.0f MB%s", epoch,
+					tc.epochs, row.recon, row.kl, row.valPsnr, row.valSsim, row.valMse, Double.isNaN(row.valSpread) ? ""
+						: String.format(Locale.ROOT, " spread %.4f", row.valSpread), row.activeUnits, row.klPerDim.length, secs,
+					row.rssMb, improved && valItems.length > 0 ? " *" : "");
 				progress.status(msg);
 				if (out != null) out.println(msg);
 				if (listener != null) listener.epochDone(row);
+				if (!st.warnedCollapse && epoch >= 3 && row.klPerDim.length > 0 && row.activeUnits == 0 && !(row.valSpread >
+					1e-3)) {
+					st.warnedCollapse = true;
+					final String w = String.format(Locale.ROOT,
+						"warning: the latent has collapsed (no active units, sample spread %.2g): samples will hardly differ and the uncertainty map carries little information; try --free-bits 0.1 or --kl-anneal 10",
+						row.valSpread);
+					progress.status(w);
+					if (out != null) out.println(w);
+				}
 				if (valItems.length > 0 && st.bad >= tc.patience) {
 					stop = "early stopping: no validation improvement for " + tc.patience + " epochs";
 					break;
@@ -281,6 +291,7 @@ public final class ForecastTrainer {
 	/** Mutable loop state that the checkpoint carries. */
 	static final class State {
 		int epochsDone, bestEpoch, bad, skipped;
+		boolean warnedCollapse;
 		double bestScore = Double.POSITIVE_INFINITY, seconds;
 		byte[] best;
 		TrainingLog log = new TrainingLog();
@@ -375,14 +386,22 @@ public final class ForecastTrainer {
 		}
 	}
 
-	/** Returns {PSNR, SSIM, MSE} means over the validation slices (forecast of week {@code n_past+1}). */
+	/**
+	 * Returns {PSNR, SSIM, MSE, spread} means over the validation slices
+	 * (forecast of week {@code n_past+1} with the latent at its mean; spread:
+	 * per-pixel standard deviation over latent samples, NaN for deterministic
+	 * models).
+	 */
 	static double[] validate(final ForecastNet net, final ParameterStore ps, final NDManager manager,
 		final SequenceSet val, final int[][] items, final int batch, final Cancellation cancel)
 	{
 		final int s = net.imageSize(), n = net.nPast(), px = s * s, d = items[0].length;
 		final int perBatch = Math.max(1, net.spatialDims() == 3 ? Math.min(batch, 2) : batch);
-		double psnr = 0, ssim = 0, mse = 0;
+		double psnr = 0, ssim = 0, mse = 0, spread = 0;
 		int count = 0;
+		final int nn = net.stochastic() ? net.forecastNoise(1) : 0;
+		// fixed noise: the spread is comparable from epoch to epoch
+		final SplittableRandom rnd = new SplittableRandom(0x5EEDL);
 		for (int from = 0; from < items.length; from += perBatch) {
 			cancel.check();
 			final int b = Math.min(perBatch, items.length - from);
@@ -392,10 +411,22 @@ public final class ForecastTrainer {
 					for (int w = 0; w < n; w++)
 						System.arraycopy(val.sequences().get(items[from + i][k]).frames[w], 0, obs, ((i * n + w) * d + k) * px,
 							px);
-			final float[] pred;
+			final float[] pred, s1, s2;
 			try (NDManager sub = manager.newSubManager()) {
 				final NDArray o = sub.create(obs, shape(net, b, n));
 				pred = net.forecast(ps, o, null, 1, false).toFloatArray();
+				if (nn > 0) {
+					s1 = net.forecast(ps, o, sub.create(gaussian(rnd, b * nn), new Shape(b, nn)), 1, false).toFloatArray();
+					s2 = net.forecast(ps, o, sub.create(gaussian(rnd, b * nn), new Shape(b, nn)), 1, false).toFloatArray();
+				}
+				else s1 = s2 = null;
+			}
+			if (s1 != null) {
+				double sum = 0;
+				for (int i = 0; i < s1.length; i++)
+					sum += Math.abs(s1[i] - s2[i]);
+				// E|a - b| = 2σ/√π for two normal samples: σ ≈ mean|a - b|·√π/2 (summed per slice here)
+				spread += sum * Math.sqrt(Math.PI) / 2 / px;
 			}
 			for (int i = 0; i < b; i++)
 				for (int k = 0; k < d; k++) {
@@ -408,7 +439,7 @@ public final class ForecastTrainer {
 					count++;
 				}
 		}
-		return new double[] { psnr / count, ssim / count, mse / count };
+		return new double[] { psnr / count, ssim / count, mse / count, nn > 0 ? spread / count : Double.NaN };
 	}
 
 	static int[] permutation(final int n, final SplittableRandom rnd) {

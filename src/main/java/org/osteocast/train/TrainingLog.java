@@ -28,11 +28,26 @@ public final class TrainingLog {
 		public final double recon, kl, beta, valPsnr, valSsim, valMse, seconds, rssMb;
 		public final int activeUnits;
 		public final double[] klPerDim;
+		/**
+		 * Spread of the forecast over latent samples on the validation slices
+		 * (mean per-pixel standard deviation, estimated from two samples); NaN
+		 * for deterministic models. Near 0 with no active units: the latent has
+		 * collapsed and the uncertainty map carries no information.
+		 */
+		public final double valSpread;
 
 		public Row(final int epoch, final double recon, final double kl, final double beta, final double valPsnr,
 			final double valSsim, final double valMse, final int activeUnits, final double[] klPerDim,
 			final double seconds, final double rssMb)
 		{
+			this(epoch, recon, kl, beta, valPsnr, valSsim, valMse, activeUnits, klPerDim, seconds, rssMb, Double.NaN);
+		}
+
+		public Row(final int epoch, final double recon, final double kl, final double beta, final double valPsnr,
+			final double valSsim, final double valMse, final int activeUnits, final double[] klPerDim,
+			final double seconds, final double rssMb, final double valSpread)
+		{
+			this.valSpread = valSpread;
 			this.epoch = epoch;
 			this.recon = recon;
 			this.kl = kl;
@@ -48,19 +63,22 @@ public final class TrainingLog {
 
 		String csv() {
 			final StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.3g,%.4f,%.5f,%.6g,%d,%.1f,%.0f",
-				epoch, recon, kl, beta, valPsnr, valSsim, valMse, activeUnits, seconds, rssMb));
+				epoch, recon, kl, beta, valPsnr, valSsim, valMse, activeUnits, seconds, rssMb)).append(String.format(
+					Locale.ROOT, ",%.4g", valSpread));
 			for (final double d : klPerDim)
 				b.append(String.format(Locale.ROOT, ",%.4g", d));
 			return b.toString();
 		}
 
-		static Row parse(final String line) {
+		/** @param spread whether the line has the val_spread column (logs before it had none) */
+		static Row parse(final String line, final boolean spread) {
 			final String[] f = line.split(",");
-			final double[] kd = new double[f.length - 10];
+			final int k0 = spread ? 11 : 10;
+			final double[] kd = new double[f.length - k0];
 			for (int i = 0; i < kd.length; i++)
-				kd[i] = Double.parseDouble(f[10 + i]);
+				kd[i] = Double.parseDouble(f[k0 + i]);
 			return new Row(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]), Integer.parseInt(
-				f[7]), kd, d(f[8]), d(f[9]));
+				f[7]), kd, d(f[8]), d(f[9]), spread ? d(f[10]) : Double.NaN);
 		}
 
 		private static double d(final String s) {
@@ -78,11 +96,11 @@ public final class TrainingLog {
 		return Collections.unmodifiableList(rows);
 	}
 
-	/** The CSV text: epoch, recon, kl, beta, val_psnr, val_ssim, val_mse, active_units, seconds, rss_mb, kl_d1… */
+	/** The CSV text: epoch, recon, kl, beta, val_psnr, val_ssim, val_mse, active_units, seconds, rss_mb, val_spread, kl_d1… */
 	public String csv() {
 		final int z = rows.isEmpty() ? 0 : rows.get(0).klPerDim.length;
 		final StringBuilder b = new StringBuilder(
-			"epoch,recon,kl,beta,val_psnr,val_ssim,val_mse,active_units,seconds,rss_mb");
+			"epoch,recon,kl,beta,val_psnr,val_ssim,val_mse,active_units,seconds,rss_mb,val_spread");
 		for (int i = 1; i <= z; i++)
 			b.append(",kl_d").append(i);
 		b.append('\n');
@@ -95,8 +113,10 @@ public final class TrainingLog {
 	public static TrainingLog parse(final String csv) {
 		final TrainingLog log = new TrainingLog();
 		final String[] lines = csv.split("\n");
+		final boolean spread = lines.length > 0 && java.util.Arrays.asList(lines[0].trim().split(",")).contains(
+			"val_spread");
 		for (int i = 1; i < lines.length; i++)
-			if (!lines[i].isBlank()) log.add(Row.parse(lines[i].trim()));
+			if (!lines[i].isBlank()) log.add(Row.parse(lines[i].trim(), spread));
 		return log;
 	}
 

@@ -74,6 +74,8 @@ class ForecastTrainerTest {
 		final ForecastTrainer.Result resumed = ForecastTrainer.train(train, val, new Tvae(cfg), tc, Device.cpu(), ckpt, true,
 			Progress.NONE, Cancellation.NEVER, row -> resumedEpochs.add(row.epoch), null);
 		assertEquals(List.of(2, 3), resumedEpochs);
+		for (final TrainingLog.Row row : full.log.rows())
+			assertTrue(row.valSpread > 0 && row.valSpread < 0.5, "sample spread on validation slices " + row.valSpread);
 		assertEquals(3, resumed.log.rows().size());
 		for (int i = 0; i < 3; i++) {
 			assertEquals(full.log.rows().get(i).recon, resumed.log.rows().get(i).recon, 1e-5 * full.log.rows().get(i).recon, // the log keeps 6 digits
