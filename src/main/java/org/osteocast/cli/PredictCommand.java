@@ -39,7 +39,7 @@ public final class PredictCommand implements Callable<Integer> {
 	@Option(names = "--horizon", defaultValue = "1", description = "Weeks to roll out (default ${DEFAULT-VALUE}).")
 	int horizon;
 
-	@Option(names = "--split", defaultValue = "test", description = "test or all (default ${DEFAULT-VALUE}; a single .tif is always predicted).")
+	@Option(names = "--split", defaultValue = "test", description = "test, val or all (default ${DEFAULT-VALUE}; a single .tif is always predicted).")
 	String split;
 
 	@Option(names = "--median", description = "Point forecast = per-pixel median of the samples (default: mean).")
@@ -61,11 +61,14 @@ public final class PredictCommand implements Callable<Integer> {
 			case "test":
 				splits = List.of(SliceDataset.Split.TEST);
 				break;
+			case "val":
+				splits = List.of(SliceDataset.Split.VAL);
+				break;
 			case "all":
 				splits = List.of();
 				break;
 			default:
-				throw new IllegalArgumentException("--split must be test or all, not '" + split + "'");
+				throw new IllegalArgumentException("--split must be test, val or all, not '" + split + "'");
 		}
 		if (!bn.equals("running") && !bn.equals("batch")) throw new IllegalArgumentException(
 			"--bn must be running or batch, not '" + bn + "'");
