@@ -139,13 +139,22 @@ public final class ReliabilityDiagram {
 		}
 		final String xl = "predicted P(bone)";
 		g.drawString(xl, x(0.5) - fm.stringWidth(xl) / 2, h - 8);
-		final String maxLabel = String.format(Locale.ROOT, "%,d", max);
+		final String maxLabel = compact(max);
 		g.drawString(maxLabel, x(0) - 6 - fm.stringWidth(maxLabel), base - HIST + fm.getAscent());
 		g.drawString("1", x(0) - 6 - fm.stringWidth("1"), base);
 		vertical(g, fm, "observed frequency of bone", 14, y(0.5));
 		vertical(g, fm, "pixels (log)", 14, base - HIST / 2);
 		g.dispose();
 		return img;
+	}
+
+	/** A count in at most 5 characters: 950, 12k, 122k, 9.8M. */
+	static String compact(final long n) {
+		if (n < 10_000) return Long.toString(n);
+		if (n < 1_000_000) return Math.round(n / 1e3) + "k";
+		if (n < 10_000_000) return String.format(Locale.ROOT, "%.1fM", n / 1e6);
+		if (n < 1_000_000_000) return Math.round(n / 1e6) + "M";
+		return String.format(Locale.ROOT, "%.1fG", n / 1e9);
 	}
 
 	private static void vertical(final Graphics2D g, final FontMetrics fm, final String s, final int x, final int cy) {
