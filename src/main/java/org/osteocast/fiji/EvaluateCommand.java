@@ -56,8 +56,9 @@ public final class EvaluateCommand extends OsteoCastCommand {
 			rt.incrementCounter();
 			for (int c = 0; c < row.length; c++) {
 				final String col = CohortEvaluation.COLUMNS.get(c);
-				try {
-					rt.addValue(col, Double.parseDouble(row[c]));
+				try { // the CSV's nan / inf as numbers, so the columns stay numeric for getResult()
+					rt.addValue(col, "nan".equals(row[c]) ? Double.NaN : "inf".equals(row[c]) ? Double.POSITIVE_INFINITY
+						: "-inf".equals(row[c]) ? Double.NEGATIVE_INFINITY : Double.parseDouble(row[c]));
 				}
 				catch (final NumberFormatException ex) {
 					rt.addValue(col, row[c]);
