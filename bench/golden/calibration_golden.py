@@ -9,7 +9,7 @@ Inputs are deterministic and replicated in Java: the 32-bit LCG of ssim_golden.p
 value is exactly a float32. Probabilities j/K are float32 divisions, as the predictor writes them.
 
 Binning (OsteoCast's rule): B equal-width bins [b/B, (b+1)/B), last closed at 1, bin =
-min(floor(p * B + 1e-6), B - 1), so j/K lands on its edge whatever its float rounding.
+min(floor((p + 1e-6) * B), B - 1), so j/K lands on its edge whatever its float rounding.
 scikit-learn's calibration_curve uses right-closed bins, so it is used as a cross-check only on
 a case with no value on an edge; Brier is sklearn's brier_score_loss; AUC is sklearn's
 roc_auc_score (ties count 1/2, as the Mann-Whitney statistic).
@@ -32,7 +32,7 @@ def lcg(seed, n):
 
 
 def reliability(p, y, bins=10):
-    b = np.minimum(np.floor(p * bins + EDGE_TOL).astype(int), bins - 1)
+    b = np.minimum(np.floor((p + EDGE_TOL) * bins).astype(int), bins - 1)
     count = np.bincount(b, minlength=bins)
     sp = np.bincount(b, weights=p, minlength=bins)
     sy = np.bincount(b, weights=y, minlength=bins)

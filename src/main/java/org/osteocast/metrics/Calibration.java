@@ -16,7 +16,7 @@ import java.util.Arrays;
  * written by the predictor are fractions j/K of samples stored as 32-bit
  * floats, which sit on or next to bin edges (0.7f is 0.69999999): a value
  * within {@value #EDGE_TOLERANCE} below an edge counts as on it, so j/K lands
- * in the same bin whatever its float rounding.
+ * in the same bin whatever its float rounding (which moves p by at most 6e-8).
  * <p>
  * Pooling is by accumulation ({@link Accumulator}): a cohort's table sums the
  * mice's bin counts and sums, so its ECE is the ECE of all pixels together,
@@ -38,14 +38,14 @@ public final class Calibration {
 
 	/**
 	 * The bin of probability {@code p} among {@code bins} equal-width bins of
-	 * [0, 1]: {@code floor(p · bins + }{@value #EDGE_TOLERANCE}{@code )}, the
+	 * [0, 1]: {@code floor((p + }{@value #EDGE_TOLERANCE}{@code ) · bins)}, the
 	 * last bin closed at 1.
 	 *
 	 * @throws IllegalArgumentException if p is NaN or outside [0, 1]
 	 */
 	public static int bin(final double p, final int bins) {
 		if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("probability " + p + " is not in [0, 1]");
-		final int b = (int) Math.floor(p * bins + EDGE_TOLERANCE);
+		final int b = (int) Math.floor((p + EDGE_TOLERANCE) * bins);
 		return Math.min(b, bins - 1);
 	}
 

@@ -19,6 +19,7 @@ class CalibrationTest {
 			for (int j = 0; j <= k; j++) {
 				final float p = j / (float) k;
 				assertEquals(Math.min(10 * j / k, 9), Calibration.bin(p, 10), j + "/" + k); // integer floor: the true bin
+				assertEquals(Math.min(100 * j / k, 99), Calibration.bin(p, 100), j + "/" + k + " in 100 bins");
 			}
 		assertEquals(7, Calibration.bin(0.7f, 10), "0.7f is 0.69999999 but belongs to [0.7, 0.8)");
 		assertThrows(IllegalArgumentException.class, () -> Calibration.bin(1.0001, 10));
