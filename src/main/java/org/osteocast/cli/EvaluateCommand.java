@@ -4,11 +4,15 @@ package org.osteocast.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.osteocast.io.SliceDataset;
+import org.osteocast.metrics.Calibration;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.metrics.Lpips;
+import org.osteocast.metrics.UncertaintyRanking;
+import org.osteocast.viz.ReliabilityDiagram;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,15 +23,27 @@ import picocli.CommandLine.Spec;
  * {@code osteocast evaluate}: scores {@code <mouse>_pred.tif} forecasts
  * against the data set's true target week, next to the persistence and linear
  * extrapolation baselines; per mouse and overall (mean over mice), as an
- * aligned table and optionally a CSV (written atomically).
+ * aligned table and optionally a CSV (written atomically). Where the
+ * prediction folder has {@code <mouse>_uncertainty.tif}, also the calibration
+ * of P(bone) (ECE, Brier) and how well the SD ranks changed pixels (AUC),
+ * pooled over the cohort, printed and drawn as a reliability diagram
+ * ({@value #RELIABILITY_PNG} beside the CSV, or {@code --reliability}).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Score forecasts (<mouse>_pred.tif: " +
 	"slices x 64 x 64, float) against the true week of a slice data set: PSNR, SSIM, changed-pixel MSE, lesion Dice, " +
-	"BV/TV error and cortical perforation, for the forecast and for the persistence and linear-extrapolation baselines.")
+	"BV/TV error and cortical perforation, for the forecast and for the persistence and linear-extrapolation baselines; " +
+	"with <mouse>_uncertainty.tif also the calibration of P(bone) (ECE, Brier, reliability diagram) and the AUC of " +
+	"the per-pixel SD for changed pixels.")
 public final class EvaluateCommand implements Callable<Integer> {
 
 	/** Printed because LPIPS needs a pretrained network that is not part of OsteoCast. */
 	public static final String NO_LPIPS = "LPIPS not computed: no network given";
+
+	/** File name of the cohort's reliability diagram, written beside the CSV. */
+	public static final String RELIABILITY_PNG = ReliabilityDiagram.FILE_NAME;
+
+	/** Printed when no scored mouse has an uncertainty file, so there is nothing to draw. */
+	public static final String NO_RELIABILITY = "no reliability diagram: no scored forecast has an uncertainty file";
 
 	@Spec
 	CommandSpec spec;
@@ -62,6 +78,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 		description = "An LPIPS network exported to TorchScript (the lpips package's AlexNet or VGG variant).")
 	Path lpips;
 
+	@Option(names = "--reliability", paramLabel = "FILE.png",
+		description = "Write the cohort's reliability diagram here (default: " + RELIABILITY_PNG + " beside --out; " +
+			"none without either).")
+	Path reliability;
+
 	@Override
 	public Integer call() throws Exception {
 		final CohortEvaluation e;
@@ -73,7 +94,25 @@ public final class EvaluateCommand implements Callable<Integer> {
 		final PrintWriter w = spec.commandLine().getOut();
 		printTable(w, e.rows);
 		if (lpips == null) w.println(NO_LPIPS);
+		for (final String note : e.notes())
+			w.println(note);
+		final Calibration.Reliability r = e.reliability();
+		final UncertaintyRanking.Result u = e.uncertaintyRanking();
+		if (r != null) w.println(String.format(Locale.ROOT,
+			"forecast uncertainty, pooled over %d of %d mice (%,d pixels): ECE %.4f, Brier %.4f; SD ranks changed " +
+				"pixels with AUC %.4f (mean SD %.4f changed, %.4f unchanged; %,d changed pixels)", e.uncertainMice(), e
+					.scoredMice(), r.n, r.ece, r.brier, u.auc, u.meanChanged, u.meanUnchanged, u.changed));
 		if (out != null) w.println("wrote " + out);
+		final Path png = reliability != null ? reliability : out != null ? out.toAbsolutePath().resolveSibling(
+			RELIABILITY_PNG) : null;
+		if (png != null) {
+			if (r == null) w.println(NO_RELIABILITY);
+			else {
+				ReliabilityDiagram.write(r, "Reliability of P(bone), " + e.uncertainMice() + " mice (split " + split + ")",
+					png);
+				w.println("wrote " + png);
+			}
+		}
 		w.flush();
 		return 0;
 	}

@@ -4,9 +4,12 @@ import ij.measure.ResultsTable;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.Locale;
 
 import org.osteocast.io.SliceDataset;
+import org.osteocast.metrics.Calibration;
 import org.osteocast.metrics.CohortEvaluation;
+import org.osteocast.viz.ReliabilityDiagram;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -15,7 +18,10 @@ import org.scijava.plugin.Plugin;
  * "Evaluate Forecast": PSNR, SSIM, changed-pixel error, lesion Dice, BV/TV and
  * cortical perforation of the forecasts against the true week, beside the
  * persistence and linear baselines, into the "Results" table (and optionally
- * a CSV).
+ * a CSV). With {@code <mouse>_uncertainty.tif} in the predictions folder the
+ * forecast rows also hold ECE, Brier, the SD's AUC for changed pixels and the
+ * mean SDs (pooled over the cohort in the mean row), and a reliability diagram
+ * is written beside the CSV, as {@code osteocast evaluate} does.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>OsteoCast>Evaluate Forecast", label = "Evaluate Forecast")
 public final class EvaluateCommand extends OsteoCastCommand {
@@ -39,6 +45,10 @@ public final class EvaluateCommand extends OsteoCastCommand {
 		final CohortEvaluation e = CohortEvaluation.run(SliceDataset.open(data.toPath()), split, predictions.toPath(),
 			null, null);
 		if (csv != null) e.writeCsv(csv.toPath());
+		final Calibration.Reliability r = e.reliability();
+		if (csv != null && r != null) ReliabilityDiagram.write(r, "Reliability of P(bone), " + e.uncertainMice() +
+			" mice (split " + split + ")", csv.toPath().toAbsolutePath().resolveSibling(
+				ReliabilityDiagram.FILE_NAME));
 		// the system "Results" table: macros read it with getResult() and saveAs("Results", ...)
 		final ResultsTable rt = ResultsTable.getResultsTable();
 		rt.reset();
@@ -46,8 +56,9 @@ public final class EvaluateCommand extends OsteoCastCommand {
 			rt.incrementCounter();
 			for (int c = 0; c < row.length; c++) {
 				final String col = CohortEvaluation.COLUMNS.get(c);
-				try {
-					rt.addValue(col, Double.parseDouble(row[c]));
+				try { // the CSV's nan / inf as numbers, so the columns stay numeric for getResult()
+					rt.addValue(col, "nan".equals(row[c]) ? Double.NaN : "inf".equals(row[c]) ? Double.POSITIVE_INFINITY
+						: "-inf".equals(row[c]) ? Double.NEGATIVE_INFINITY : Double.parseDouble(row[c]));
 				}
 				catch (final NumberFormatException ex) {
 					rt.addValue(col, row[c]);
@@ -55,6 +66,13 @@ public final class EvaluateCommand extends OsteoCastCommand {
 			}
 		}
 		rt.show("Results");
-		if (log != null) log.info("Evaluate Forecast: " + (e.rows.size()) + " rows (LPIPS not computed: no network given)");
+		if (log != null) {
+			log.info("Evaluate Forecast: " + (e.rows.size()) + " rows (LPIPS not computed: no network given)");
+			for (final String note : e.notes())
+				log.warn("Evaluate Forecast: " + note);
+			if (r != null) log.info(String.format(Locale.ROOT,
+				"Evaluate Forecast: P(bone) over %d of %d mice: ECE %.4f, Brier %.4f; SD's AUC for changed pixels %.4f", e
+					.uncertainMice(), e.scoredMice(), r.ece, r.brier, e.uncertaintyRanking().auc));
+		}
 	}
 }

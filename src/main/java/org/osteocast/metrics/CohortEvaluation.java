@@ -25,6 +25,20 @@ import org.osteocast.io.VolumeIOException;
  * baselines: one row per mouse and method, then the mean over mice per method
  * (mouse {@value #MEAN}). Shared by {@code osteocast evaluate}, the Fiji command
  * "Evaluate Forecast" and the demo.
+ * <p>
+ * The forecast's rows also score its uncertainty ({@code <mouse>_uncertainty.tif},
+ * see {@link PredictionUncertainty}): {@code ece} and {@code brier} of P(bone)
+ * against the truth's bone ({@link Calibration}; the truth is bone above the
+ * threshold the predictor used, from {@code prediction.json}, else Otsu's
+ * threshold of the observed weeks, the predictor's own rule), and
+ * {@code unc_auc}, {@code sd_changed}, {@code sd_unchanged}: how well the
+ * per-pixel SD ranks the changed pixels of the changed-pixel MSE
+ * ({@link UncertaintyRanking}). In the {@value #MEAN} row these five are
+ * <em>pooled</em> over every pixel of the scored mice (bin counts and ranks
+ * accumulated), not averaged over mice: an ECE or AUC averaged over mice is
+ * not the ECE or AUC of anything. The baselines have no probabilities, so
+ * their five cells are {@code nan}; so are the forecast's for a mouse without
+ * an uncertainty file, and {@link #notes()} says why.
  */
 public final class CohortEvaluation {
 
@@ -34,16 +48,56 @@ public final class CohortEvaluation {
 	/** Column names (the CSV header). */
 	public static final List<String> COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
 		"changed_pixels", "lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
-		"perforated_slices_truth", "perforation_agrees", "lpips");
+		"perforated_slices_truth", "perforation_agrees", "lpips", "ece", "brier", "unc_auc", "sd_changed",
+		"sd_unchanged");
+
+	/** Start of the note naming mice whose forecast has no uncertainty file. */
+	public static final String NO_UNCERTAINTY = "no uncertainty file";
+
+	/** The method label of the model's forecast (the other rows are baselines). */
+	public static final String FORECAST = "forecast";
 
 	/** The scores, as text cells in {@link #COLUMNS} order. */
 	public final List<String[]> rows;
 
 	private final Path pred;
+	private final Calibration.Accumulator calibration = new Calibration.Accumulator(Calibration.DEFAULT_BINS);
+	private final UncertaintyRanking.Accumulator ranking = new UncertaintyRanking.Accumulator();
+	private final List<String> notes = new ArrayList<>();
+	private int uncertainMice, scoredMice;
 
 	private CohortEvaluation(final Path pred, final List<String[]> rows) {
 		this.pred = pred;
 		this.rows = rows;
+	}
+
+	/**
+	 * The forecast's reliability table pooled over every pixel of the mice that
+	 * have an uncertainty file ({@link Calibration#DEFAULT_BINS} bins); null
+	 * when none has.
+	 */
+	public Calibration.Reliability reliability() {
+		return uncertainMice == 0 ? null : calibration.result();
+	}
+
+	/** The SD's ranking of changed pixels, pooled like {@link #reliability()}; null when no mouse has an uncertainty file. */
+	public UncertaintyRanking.Result uncertaintyRanking() {
+		return uncertainMice == 0 ? null : ranking.result();
+	}
+
+	/** Number of mice whose uncertainty was scored, of {@link #scoredMice()}. */
+	public int uncertainMice() {
+		return uncertainMice;
+	}
+
+	/** Number of mice scored. */
+	public int scoredMice() {
+		return scoredMice;
+	}
+
+	/** Why uncertainty columns are nan for some or all mice (empty when all were scored). */
+	public List<String> notes() {
+		return List.copyOf(notes);
 	}
 
 	/**
@@ -85,6 +139,8 @@ public final class CohortEvaluation {
 		if (!missing.isEmpty()) throw new VolumeIOException(pred, "missing forecast(s): " + String.join(", ", missing));
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
 		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
+		final Map<String, PredictionUncertainty.MouseInfo> info = PredictionUncertainty.mice(pred);
+		final List<String> noFile = new ArrayList<>();
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();
 			final int n = observed != null ? observed : h.frames() - 1;
@@ -95,7 +151,9 @@ public final class CohortEvaluation {
 			final ForecastEvaluation.Reference ref = new ForecastEvaluation.Reference(week1, last, truth, h.width(), h
 				.height(), Psnr.DEFAULT_RANGE, changeThreshold == null ? Double.NaN : changeThreshold);
 			final Map<String, float[][]> methods = new LinkedHashMap<>();
-			methods.put("forecast", forecast);
+			methods.put(FORECAST, forecast);
+			self.scoredMice++;
+			final String[] unc = self.scoreUncertainty(e, h, n, ref, info.get(e.mouse), noFile);
 			methods.put("persistence", ForecastEvaluation.persistence(last));
 			if (n >= 2) methods.put("linear", ForecastEvaluation.linear(h.planes(n - 2), last, 0, 1));
 			for (final Map.Entry<String, float[][]> m : methods.entrySet()) {
@@ -104,13 +162,62 @@ public final class CohortEvaluation {
 				final double lp = lpips == null ? Double.NaN : mean(toDouble(lpips.distance(m.getValue(), truth, h.width(), h
 					.height())));
 				lpipsByMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(lp);
-				rows.add(append(row(e.mouse, m.getKey(), s), f(lp, 4)));
+				rows.add(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey()) ? unc
+					: NAN_UNCERTAINTY));
 			}
 		}
+		if (!noFile.isEmpty()) self.notes.add(0, NO_UNCERTAINTY + " for " + String.join(", ", noFile) + " in " + pred +
+			": ece, brier, unc_auc, sd_changed and sd_unchanged are nan for " + (noFile.size() == 1 ? "it" : "them") +
+			" (predictions from an older version, or from a tool that writes only <mouse>_pred.tif)");
+		final String[] pooled = self.uncertainMice == 0 ? NAN_UNCERTAINTY : cells(self.calibration.result(), self.ranking
+			.result());
 		for (final Map.Entry<String, List<ForecastEvaluation.Scores>> m : byMethod.entrySet())
-			rows.add(append(meanRow(m.getKey(), m.getValue()), f(mean(lpipsByMethod.get(m.getKey()).stream().mapToDouble(
-				Double::doubleValue).toArray()), 4)));
+			rows.add(concat(append(meanRow(m.getKey(), m.getValue()), f(mean(lpipsByMethod.get(m.getKey()).stream()
+				.mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled : NAN_UNCERTAINTY));
 		return self;
+	}
+
+	private static final String[] NAN_UNCERTAINTY = { "nan", "nan", "nan", "nan", "nan" };
+
+	/**
+	 * Scores one mouse's uncertainty file (if any) and adds it to the cohort
+	 * accumulators; returns the five cells of its forecast row.
+	 */
+	private String[] scoreUncertainty(final SliceDataset.Entry e, final Hyperstack h, final int n,
+		final ForecastEvaluation.Reference ref, final PredictionUncertainty.MouseInfo info, final List<String> noFile)
+		throws VolumeIOException
+	{
+		final Path file = PredictionUncertainty.file(pred, e.mouse);
+		if (!Files.isRegularFile(file)) {
+			noFile.add(e.mouse);
+			return NAN_UNCERTAINTY;
+		}
+		if (info != null && info.observedWeeks > 0 && info.observedWeeks != n) {
+			notes.add(e.mouse + ": " + PredictionUncertainty.PREDICTION_JSON + " says the forecast conditioned on " +
+				info.observedWeeks + " weeks, but week " + (n + 1) + " is scored: its uncertainty is for another week, " +
+				"so its uncertainty columns are nan");
+			return NAN_UNCERTAINTY;
+		}
+		final PredictionUncertainty.Planes u = PredictionUncertainty.read(file, h.width(), h.height(), h.slices());
+		final double threshold = info != null && Double.isFinite(info.boneThreshold) ? info.boneThreshold
+			: PredictionUncertainty.otsuOfObserved(h, n);
+		final Calibration.Accumulator c = new Calibration.Accumulator(Calibration.DEFAULT_BINS).add(u.boneProbability, ref
+			.truthBone(threshold));
+		final UncertaintyRanking.Accumulator r = new UncertaintyRanking.Accumulator().add(u.sd, ref.changed);
+		calibration.add(c);
+		ranking.add(r);
+		uncertainMice++;
+		return cells(c.result(), r.result());
+	}
+
+	private static String[] cells(final Calibration.Reliability c, final UncertaintyRanking.Result r) {
+		return new String[] { f(c.ece, 5), f(c.brier, 5), f(r.auc, 4), f(r.meanChanged, 5), f(r.meanUnchanged, 5) };
+	}
+
+	private static String[] concat(final String[] a, final String[] b) {
+		final String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, r, a.length, b.length);
+		return r;
 	}
 
 	private static String[] append(final String[] row, final String cell) {

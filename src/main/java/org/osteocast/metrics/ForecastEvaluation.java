@@ -91,6 +91,31 @@ public final class ForecastEvaluation {
 			return changeThreshold;
 		}
 
+		/**
+		 * A copy of the changed-pixel mask ({@code |truth − last| > }{@link #changeThreshold()}):
+		 * the pixels of the changed-pixel MSE, and the positives of {@link UncertaintyRanking}.
+		 */
+		public boolean[][] changedMask() {
+			final boolean[][] c = new boolean[changed.length][];
+			for (int z = 0; z < c.length; z++)
+				c[z] = changed[z].clone();
+			return c;
+		}
+
+		/**
+		 * The truth's bone mask at a given threshold (value above it). Calibration
+		 * passes the threshold the forecaster used for its P(bone), which need
+		 * not be {@link #boneThreshold()}.
+		 */
+		public boolean[][] truthBone(final double threshold) {
+			return LesionMetrics.bone(truth, threshold);
+		}
+
+		/** Number of slices. */
+		public int slices() {
+			return truth.length;
+		}
+
 		/** Otsu's threshold of week 1 (the bone threshold for every week). */
 		public double boneThreshold() {
 			return boneThreshold;

@@ -21,6 +21,7 @@ import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.phantom.PhantomMontage;
 import org.osteocast.viz.ForecastMontage;
+import org.osteocast.viz.ReliabilityDiagram;
 
 /**
  * The demo's report: what OsteoCast did to the synthetic cohort, step by step,
@@ -156,6 +157,12 @@ public final class DemoReport {
 				"(it needs a perceptual network: osteocast evaluate --lpips FILE).");
 			r.table(table.header, means.isEmpty() ? all : means);
 		}
+		final Path reliability = out.resolve(ReliabilityDiagram.FILE_NAME);
+		if (Files.isRegularFile(reliability)) r.image(reliability, "Is the forecast's uncertainty honest? Reliability " +
+			"of the per-pixel probability of bone (the fraction of samples above the bone threshold) over every pixel " +
+			"of the test mice: among pixels given probability p, a fraction p should truly be bone (dashed diagonal). " +
+			"ECE is the pixel-weighted gap to the diagonal; the table's unc_auc says how well the samples' spread " +
+			"points at the pixels that truly change (0.5: no better than chance).");
 
 		r.heading("6. Do it on your own scans");
 		final StringBuilder cmds = new StringBuilder();

@@ -89,6 +89,61 @@ class EvaluateCommandTest {
 		}
 	}
 
+	/**
+	 * With uncertainty files (P(bone) = forecast above Otsu of weeks 1-3, SD =
+	 * |forecast - week 3|): the new columns are filled on the forecast rows,
+	 * ECE and AUC are printed and the reliability diagram lies beside the CSV.
+	 */
+	@Test
+	void uncertaintyIsScoredPrintedAndDrawn() throws Exception {
+		for (final String mouse : new String[] { "m1", "m2" }) {
+			final Hyperstack h = Hyperstack.read(data.resolve(mouse + ".tif"));
+			final Hyperstack f = Hyperstack.read(pred.resolve(mouse + "_pred.tif"));
+			final double t = PredictionUncertainty.otsuOfObserved(h, 3);
+			final Hyperstack u = new Hyperstack(64, 64, RingPhantom.SLICES, 2, new double[] { 15, 15, 44 }, mouse);
+			for (int z = 0; z < RingPhantom.SLICES; z++)
+				for (int i = 0; i < 64 * 64; i++) {
+					u.plane(z, 0)[i] = f.plane(z, 0)[i] > t ? 1 : 0;
+					u.plane(z, 1)[i] = Math.abs(f.plane(z, 0)[i] - h.plane(z, 2)[i]);
+				}
+			u.write(pred.resolve(mouse + "_uncertainty.tif"));
+		}
+		final StringWriter out = new StringWriter(), err = new StringWriter();
+		final Path csv = tmp.resolve("scores.csv");
+		assertEquals(0, run(out, err, "evaluate", "--pred", pred.toString(), "--data", data.toString(), "--out", csv
+			.toString()), err.toString());
+		final List<String> lines = Files.readAllLines(csv);
+		final List<String> header = List.of(lines.get(0).split(","));
+		final String[] m1 = lines.stream().filter(l -> l.startsWith("m1,forecast,")).findFirst().orElseThrow().split(",");
+		final String[] m2 = lines.stream().filter(l -> l.startsWith("m2,forecast,")).findFirst().orElseThrow().split(",");
+		final String[] m2p = lines.stream().filter(l -> l.startsWith("m2,persistence,")).findFirst().orElseThrow().split(
+			",");
+		// m1's forecast is the truth: P(bone) is the truth's bone at the same threshold
+		assertEquals("0.00000", m1[header.indexOf("ece")]);
+		assertEquals("0.00000", m1[header.indexOf("brier")]);
+		// m1's SD is |truth - week 3|, which is what "changed" thresholds: a perfect ranking
+		assertEquals("1.0000", m1[header.indexOf("unc_auc")]);
+		// m2's SD is 0 everywhere (its forecast is week 3): ties, AUC 0.5; its P(bone) is week 3's bone, so ECE > 0
+		assertEquals("0.5000", m2[header.indexOf("unc_auc")]);
+		assertTrue(Double.parseDouble(m2[header.indexOf("ece")]) > 0, m2[header.indexOf("ece")]);
+		assertEquals("nan", m2p[header.indexOf("ece")]);
+		final String text = out.toString();
+		assertTrue(text.contains("pooled over 2 of 2 mice") && text.contains("ECE ") && text.contains("AUC "), text);
+		final Path png = tmp.resolve(org.osteocast.cli.EvaluateCommand.RELIABILITY_PNG);
+		assertTrue(text.contains("wrote " + png.toAbsolutePath()), text);
+		assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() > 100);
+	}
+
+	@Test
+	void withoutUncertaintyTheNoteSaysWhyAndNoDiagramIsWritten() throws Exception {
+		final StringWriter out = new StringWriter(), err = new StringWriter();
+		assertEquals(0, run(out, err, "evaluate", "--pred", pred.toString(), "--data", data.toString(), "--reliability",
+			tmp.resolve("r.png").toString()), err.toString());
+		assertTrue(out.toString().contains(CohortEvaluation.NO_UNCERTAINTY + " for m1, m2"), out.toString());
+		assertTrue(out.toString().contains(org.osteocast.cli.EvaluateCommand.NO_RELIABILITY), out.toString());
+		assertTrue(Files.notExists(tmp.resolve("r.png")));
+	}
+
 	@Test
 	void missingOrMisshapenForecastIsAClearError() throws Exception {
 		Files.delete(pred.resolve("m2_pred.tif"));
