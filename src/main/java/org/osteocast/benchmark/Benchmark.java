@@ -187,6 +187,8 @@ public final class Benchmark {
 		else try (Lpips net = Lpips.load(o.lpips)) {
 			e = CohortEvaluation.run(data, "test", pred, null, null, net);
 		}
+		if (e.reliability() != null) org.osteocast.viz.ReliabilityDiagram.write(e.reliability(), preset.name + " seed " +
+			seed + ": P(bone) on the test mice", dir.resolve(org.osteocast.viz.ReliabilityDiagram.FILE_NAME));
 		e.writeCsv(eval);
 		return read(preset.name, seed, eval, model);
 	}

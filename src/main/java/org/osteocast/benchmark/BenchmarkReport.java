@@ -210,6 +210,11 @@ public final class BenchmarkReport {
 			fig++;
 		}
 		section3d(out, ran, e, h, n);
+		for (final String m : List.of("tvae2d", "tvae2d-svglp")) {
+			final Path r = Benchmark.runDir(out, m, 1).resolve(org.osteocast.viz.ReliabilityDiagram.FILE_NAME);
+			if (Files.isRegularFile(r)) AtomicFiles.writeBytes(out.resolve("reliability_" + m + ".png"), Files.readAllBytes(
+				r));
+		}
 		samples(out, e, h, z, n);
 		edgeMasks(out, h, z);
 	}

@@ -66,7 +66,7 @@ class BenchmarkTest {
 		final List<String> t1csv = Files.readAllLines(out.resolve("table1.csv"));
 		assertEquals(4, t1csv.size(), "header + persistence, linear, tvae2d");
 		for (final String f : new String[] { "fig1_models.png", "fig2_variants.png", "fig3_3d_section.png",
-			"fig4_samples.png", "fig7_edge_masks.png", "results.csv" })
+			"fig4_samples.png", "fig7_edge_masks.png", "results.csv", "reliability_tvae2d.png" })
 			assertTrue(Files.size(out.resolve(f)) > 500, f);
 		// a second run reuses every finished run (no training: same scores, model files untouched)
 		final long stamp = Files.getLastModifiedTime(Benchmark.runDir(out, "tvae2d", 1).resolve("model.zip")).toMillis();
