@@ -15,10 +15,12 @@ import ai.djl.util.PairList;
  * in the reference implementation ({@code thuml/predrnn-pytorch},
  * {@code SpatioTemporalLSTMCell}, without its optional layer norm):
  * <pre>
- * [i, f, g, i', f', g', o]_x = conv_k(x)  (7H)    [i, f, g, o]_h = conv_k(h)  (4H)    [i', f', g']_m = conv_k(m)  (3H)
- * i = σ(i_x + i_h), f = σ(f_x + f_h + 1), g = tanh(g_x + g_h)       c' = f ⊙ c + i ⊙ g      (temporal memory)
- * i' = σ(i'_x + i'_m), f' = σ(f'_x + f'_m + 1), g' = tanh(g'_x + g'_m)   m' = f' ⊙ m + i' ⊙ g'  (spatio-temporal memory)
- * o = σ(o_x + o_h + conv_k([c', m']))      h' = o ⊙ tanh(conv_1×1([c', m']))
+ * [i, f, g, i', f', g', o]_x = conv_k(x) (7H),  [i, f, g, o]_h = conv_k(h) (4H),  [i', f', g']_m = conv_k(m) (3H)
+ * i = σ(i_x + i_h),  f = σ(f_x + f_h + 1),  g = tanh(g_x + g_h)
+ * c' = f ⊙ c + i ⊙ g                                     (temporal memory, per layer)
+ * i' = σ(i'_x + i'_m),  f' = σ(f'_x + f'_m + 1),  g' = tanh(g'_x + g'_m)
+ * m' = f' ⊙ m + i' ⊙ g'                                  (spatio-temporal memory)
+ * o = σ(o_x + o_h + conv_k([c', m'])),  h' = o ⊙ tanh(conv_1×1([c', m']))
  * </pre>
  * The two memories are combined by a 1×1 convolution before the output gate
  * multiplies them. The constant +1 on both forget gates is the reference's
