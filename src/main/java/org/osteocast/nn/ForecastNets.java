@@ -56,11 +56,16 @@ public final class ForecastNets {
 		architecture(TvaeConfig.ARCHITECTURE, h -> new Tvae(TvaeConfig.fromJson(h)));
 		architecture(ReferenceForecast.PERSISTENCE, h -> new ReferenceForecast(ReferenceForecast.PERSISTENCE, h));
 		architecture(ReferenceForecast.LINEAR, h -> new ReferenceForecast(ReferenceForecast.LINEAR, h));
+		architecture(ConvLstm.ARCHITECTURE, ConvLstm::fromJson);
+		architecture(PredRnn.ARCHITECTURE, PredRnn::fromJson);
 		preset("tvae2d", TvaeConfig.ARCHITECTURE, json(),
 			"T-VAE 2-D, edge-aware loss (the paper's model, OsteoCast's defaults: residual output)");
 		preset("tvae2d-mse", TvaeConfig.ARCHITECTURE, json("lambda", 0), "T-VAE 2-D, plain MSE loss");
 		preset("tvae2d-svglp", TvaeConfig.ARCHITECTURE, json("output", "sigmoid", "free_bits", 0),
 			"T-VAE 2-D by the book (SVG-LP): sigmoid output, no free bits");
+		preset("convlstm", ConvLstm.ARCHITECTURE, json("lambda", 0), "ConvLSTM (Shi et al. 2015), 2 layers, MSE loss");
+		preset("predrnn", PredRnn.ARCHITECTURE, json("lambda", 0),
+			"PredRNN (Wang et al. 2017), 4 ST-LSTM layers, MSE loss");
 		preset("persistence", ReferenceForecast.PERSISTENCE, json(), "copy the last observed week");
 		preset("linear", ReferenceForecast.LINEAR, json(), "linear extrapolation of the last two weeks");
 	}
