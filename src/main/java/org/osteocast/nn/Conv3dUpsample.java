@@ -1,0 +1,78 @@
+package org.osteocast.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv3d;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+/**
+ * A learned ×2 up-sampling of volumes equal to a 4×4×4, stride-2, padding-1
+ * transposed convolution: a 2×2×2 convolution with padding 1 to 8× the output
+ * channels, assembled by {@link VolumePixelShuffle#subpixel}.
+ * {@code (N, Cin, D, H, W) → (N, C, 2D, 2H, 2W)}.
+ * <p>
+ * As in the 2-D {@link ConvDecoder}, a convolution with 2 to 15 used filters
+ * computes {@link ConvDecoder#MIN_FILTERS} and drops the extra ones: the CPU
+ * convolution backward of the bundled libtorch returned non-finite input
+ * gradients for 4 or 8 output channels (the 1-channel output layer here uses
+ * 8); the dropped filters get no gradient.
+ */
+public final class Conv3dUpsample extends AbstractBlock {
+
+	private final int outChannels, filters;
+	private final Conv3d conv;
+
+	/** @param outChannels channels after up-sampling */
+	public Conv3dUpsample(final int outChannels) {
+		this.outChannels = outChannels;
+		final int used = 8 * outChannels;
+		filters = used < ConvDecoder.MIN_FILTERS ? ConvDecoder.MIN_FILTERS : used;
+		conv = addChildBlock("conv", Conv3d.builder().setKernelShape(new Shape(2, 2, 2)).optPadding(new Shape(1, 1, 1))
+			.setFilters(filters).build());
+	}
+
+	@Override
+	protected void initializeChildBlocks(final NDManager manager, final DataType dataType, final Shape... inputShapes) {
+		conv.initialize(manager, dataType, inputShapes[0]);
+	}
+
+	/**
+	 * Sets every weight and bias to zero (outside autograd), so that the block
+	 * starts by outputting zeros: a residual output layer then starts as
+	 * persistence, as in {@link ConvDecoder}.
+	 */
+	public void zeroParameters() {
+		final boolean grad = JniUtils.isGradMode();
+		JniUtils.setGradMode(false);
+		try {
+			for (final Pair<String, Parameter> p : getParameters())
+				p.getValue().getArray().muli(0f);
+		}
+		finally {
+			JniUtils.setGradMode(grad);
+		}
+	}
+
+	@Override
+	protected NDList forwardInternal(final ParameterStore ps, final NDList in, final boolean training,
+		final PairList<String, Object> params)
+	{
+		NDArray y = conv.forward(ps, new NDList(in.head()), training).head();
+		if (filters != 8 * outChannels) y = y.get(":, 0:{}", 8 * outChannels);
+		return new NDList(VolumePixelShuffle.subpixel(y));
+	}
+
+	@Override
+	public Shape[] getOutputShapes(final Shape[] inputShapes) {
+		final Shape s = inputShapes[0];
+		return new Shape[] { new Shape(s.get(0), outChannels, 2 * s.get(2), 2 * s.get(3), 2 * s.get(4)) };
+	}
+}
