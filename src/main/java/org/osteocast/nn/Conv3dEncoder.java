@@ -22,7 +22,9 @@ import java.util.List;
  * padding 1) + batch norm + LeakyReLU(0.2) with nf, 2nf, 4nf, 8nf channels,
  * then a valid convolution over the whole coarsest map
  * ({@code coarseDepth × 4 × 4}, e.g. 3 × 4 × 4 for 48 slices) to
- * {@code g_dim} + batch norm + tanh.
+ * {@code g_dim} + batch norm + tanh (that convolution computes
+ * {@link Conv3dUpsample#safeFilters}{@code (g_dim)} filters and uses the first
+ * {@code g_dim}).
  * <p>
  * Input {@code (N, 1, Dp, S, S)} with {@code Dp} = {@link Tvae3dConfig#paddedDepth()};
  * output {@code NDList(h (N, g_dim), f_1, …, f_L)} where {@code f_l} is level
@@ -32,7 +34,8 @@ public final class Conv3dEncoder extends AbstractBlock {
 
 	private final Tvae3dConfig cfg;
 	private final List<SequentialBlock> levels = new ArrayList<>();
-	private final SequentialBlock last;
+	private final Conv3d last;
+	private final BatchNorm lastNorm;
 
 	public Conv3dEncoder(final Tvae3dConfig cfg) {
 		this.cfg = cfg;
@@ -42,10 +45,10 @@ public final class Conv3dEncoder extends AbstractBlock {
 					1, 1, 1)).setFilters(cfg.channels(l)).build())
 				.add(BatchNorm.builder().build())
 				.add(Activation.leakyReluBlock(0.2f))));
-		last = addChildBlock("c" + (cfg.levels() + 1), new SequentialBlock()
-			.add(Conv3d.builder().setKernelShape(new Shape(cfg.coarseDepth(), 4, 4)).setFilters(cfg.gDim).build())
-			.add(BatchNorm.builder().build())
-			.add(Activation.tanhBlock()));
+		// a stride-1 convolution whose input gradient is needed: safe filter count, extras dropped
+		last = addChildBlock("c" + (cfg.levels() + 1), Conv3d.builder().setKernelShape(new Shape(cfg.coarseDepth(), 4, 4))
+			.setFilters(Conv3dUpsample.safeFilters(cfg.gDim)).build());
+		lastNorm = addChildBlock("c" + (cfg.levels() + 1) + "_bn", BatchNorm.builder().build());
 	}
 
 	@Override
@@ -56,6 +59,7 @@ public final class Conv3dEncoder extends AbstractBlock {
 			s = b.getOutputShapes(new Shape[] { s })[0];
 		}
 		last.initialize(manager, dataType, s);
+		lastNorm.initialize(manager, dataType, new Shape(1, cfg.gDim));
 	}
 
 	@Override
@@ -68,8 +72,9 @@ public final class Conv3dEncoder extends AbstractBlock {
 			x = b.forward(ps, new NDList(x), training).head();
 			skips.add(x);
 		}
-		final NDArray h = last.forward(ps, new NDList(x), training).head();
-		final NDList out = new NDList(h.reshape(h.getShape().get(0), cfg.gDim));
+		final NDArray y = last.forward(ps, new NDList(x), training).head();
+		final NDArray h = y.reshape(y.getShape().get(0), y.getShape().get(1)).get(":, :{}", cfg.gDim);
+		final NDList out = new NDList(lastNorm.forward(ps, new NDList(h), training).head().tanh());
 		out.addAll(skips);
 		return out;
 	}

@@ -20,8 +20,10 @@ import java.util.List;
  * weeks and a real or forecast next week as channels, {@code k} =
  * {@link Gan3dConfig#discriminatorLevels()} blocks of 4×4×4 stride-2
  * convolution + batch norm (not on the first) + LeakyReLU(0.2) with nf, 2nf,
- * 4nf channels, a 3×3×3 convolution with batch norm and LeakyReLU, and a
- * 3×3×3 convolution to one logit per patch. Judging patches rather than the
+ * 4nf channels, a 3×3×3 convolution (8nf channels, rounded up to
+ * {@link Conv3dUpsample#safeFilters}: a stride-1 layer whose input gradient
+ * is needed) with batch norm and LeakyReLU, and a 3×3×3 convolution to one
+ * logit per patch. Judging patches rather than the
  * whole volume keeps the adversary on local texture (bone edges, lesion
  * margins), which the voxel-wise reconstruction loss blurs.
  * <p>
@@ -44,7 +46,7 @@ public final class Gan3dDiscriminator extends AbstractBlock {
 			if (l > 1) norms.add(addChildBlock("c" + l + "_bn", BatchNorm.builder().build()));
 		}
 		convs.add(addChildBlock("c" + (k + 1), Conv3d.builder().setKernelShape(new Shape(3, 3, 3)).optPadding(new Shape(1,
-			1, 1)).setFilters(cfg.channels(k + 1)).build()));
+			1, 1)).setFilters(Conv3dUpsample.safeFilters(cfg.channels(k + 1))).build()));
 		norms.add(addChildBlock("c" + (k + 1) + "_bn", BatchNorm.builder().build()));
 		out = addChildBlock("logit", Conv3d.builder().setKernelShape(new Shape(3, 3, 3)).optPadding(new Shape(1, 1, 1))
 			.setFilters(1).build());
