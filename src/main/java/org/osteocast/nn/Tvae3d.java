@@ -136,6 +136,9 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 		checkSequence(seq, cfg.nPast + 1);
 		final Shape s = seq.getShape();
 		final long b = s.get(0), d = s.get(3), h = s.get(4), w = s.get(5);
+		if (noise == null || noise.getShape().size() != b * trainNoise()) throw new IllegalArgumentException(
+			"the 3-D T-VAE needs (B, " + trainNoise() + ") standard normals, got " + (noise == null ? "none" : noise
+				.getShape()));
 		final NDArray eps = noise.reshape(b, cfg.nPast, cfg.zDim).transpose(1, 0, 2);
 		final NDArray weights = edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
 		final NDList outs = forward(ps, new NDList(seq, eps), true);
