@@ -119,6 +119,36 @@ class Gan3dTest {
 		}
 	}
 
+	@Test
+	void alternatingTrainingFitsOneSequence() {
+		Engine.getInstance().setRandomSeed(8);
+		try (NDManager m = NDManager.newBaseManager()) {
+			final Gan3d net = new Gan3d(tiny(6));
+			net.initialize(m);
+			final List<Adam> opt = new ArrayList<>();
+			for (final PairList<String, Parameter> g : net.parameterGroups())
+				opt.add(new Adam(g, m, 1e-2, 0.5, 0.999));
+			final ParameterStore ps = new ParameterStore(m, false);
+			final float[] data = Tvae3dTest.growingSphere(2, 4, 6, 16, 9);
+			double first = 0, last = 0;
+			for (int step = 0; step < 25; step++)
+				try (NDManager sub = m.newSubManager()) {
+					final NDArray seq = sub.create(data, new Shape(2, 4, 1, 6, 16, 16));
+					for (int phase = 0; phase < 2; phase++) {
+						final ForecastNet.Loss l;
+						try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+							l = net.loss(phase, ps, seq, null, 0);
+							gc.backward(l.total);
+						}
+						assertTrue(opt.get(phase).step(), "non-finite gradient in phase " + phase + " at step " + step);
+						if (phase == 1 && step == 0) first = l.recon.getFloat();
+						if (phase == 1) last = l.recon.getFloat();
+					}
+				}
+			assertTrue(last < first / 10, "generator recon " + first + " -> " + last);
+		}
+	}
+
 	private static double gradNorm(final PairList<String, Parameter> ps) {
 		double s = 0;
 		for (final Pair<String, Parameter> p : ps)
