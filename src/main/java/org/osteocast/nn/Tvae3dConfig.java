@@ -11,7 +11,9 @@ import java.util.Locale;
  * {@code depth} (slices per volume, set by the caller from the data) and
  * {@code style}. Defaults follow the paper / SVG-LP except {@code nf}: 16
  * rather than 64, because 3-D convolutions on whole 48 × 64 × 64 volumes
- * cost about {@code 48×} a slice and the model must train on a CPU.
+ * cost about {@code 48×} a slice and the model must train on a CPU. The
+ * default style is {@code unet}, the 3-D analogue of the 2-D model (whose
+ * decoder has skips at every level); the presets name the style explicitly.
  */
 public final class Tvae3dConfig {
 
