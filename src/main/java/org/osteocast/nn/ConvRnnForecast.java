@@ -133,7 +133,7 @@ public abstract class ConvRnnForecast extends AbstractBlock implements ForecastN
 	/** Teacher-forced next-week prediction; phase 0 only, noise and β unused. */
 	@Override
 	public Loss loss(final int phase, final ParameterStore ps, final NDArray seq, final NDArray noise,
-		final double beta)
+		final double klScale)
 	{
 		if (phase != 0) throw new IllegalArgumentException(cfg.architecture + " has one loss phase, not " + phase);
 		final Shape s = seq.getShape();

@@ -66,6 +66,18 @@ public final class ForecastNets {
 		preset("convlstm", ConvLstm.ARCHITECTURE, json("lambda", 0), "ConvLSTM (Shi et al. 2015), 2 layers, MSE loss");
 		preset("predrnn", PredRnn.ARCHITECTURE, json("lambda", 0),
 			"PredRNN (Wang et al. 2017), 4 ST-LSTM layers, MSE loss");
+		architecture(Tvae3dConfig.ARCHITECTURE, h -> new Tvae3d(Tvae3dConfig.fromJson(h)));
+		preset("tvae3d-dcgan", Tvae3dConfig.ARCHITECTURE, json("style", "dcgan"),
+			"T-VAE 3-D on whole volumes, DCGAN encoder-decoder (no skips), edge-aware loss");
+		preset("tvae3d-unet", Tvae3dConfig.ARCHITECTURE, json("style", "unet"),
+			"T-VAE 3-D on whole volumes, U-Net skips from the last observed week, edge-aware loss");
+		preset("tvae3d-dcgan-mse", Tvae3dConfig.ARCHITECTURE, json("style", "dcgan", "lambda", 0),
+			"T-VAE 3-D, DCGAN encoder-decoder, plain MSE loss");
+		preset("tvae3d-unet-mse", Tvae3dConfig.ARCHITECTURE, json("style", "unet", "lambda", 0),
+			"T-VAE 3-D, U-Net skips, plain MSE loss");
+		architecture(Gan3dConfig.ARCHITECTURE, h -> new Gan3d(Gan3dConfig.fromJson(h)));
+		preset("gan3d", Gan3dConfig.ARCHITECTURE, json(),
+			"3-D conditional GAN: U-Net generator, PatchGAN discriminator, edge-aware reconstruction");
 		preset("persistence", ReferenceForecast.PERSISTENCE, json(), "copy the last observed week");
 		preset("linear", ReferenceForecast.LINEAR, json(), "linear extrapolation of the last two weeks");
 	}
