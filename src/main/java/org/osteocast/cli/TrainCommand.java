@@ -81,6 +81,9 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--nf", description = "Encoder base width nf: channels nf, 2nf, 4nf, 8nf (default: the model's; T-VAE 2-D 64, 3-D models 16).")
 	Integer nf;
 
+	@Option(names = "--hidden", description = "Hidden channels of ConvLSTM and PredRNN (default 64).")
+	Integer hidden;
+
 	@Option(names = { "--g-dim", "--g_dim" }, description = "Frame embedding size of the T-VAE (default 128).")
 	Integer gDim;
 
@@ -125,6 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
 		put(h, "n_past", nPast);
 		put(h, "nf", nf);
 		put(h, "g_dim", gDim);
+		put(h, "hidden", hidden);
 		put(h, "z_dim", zDim);
 		put(h, "rnn_size", rnnSize);
 		put(h, "lambda", lambda);
