@@ -80,6 +80,9 @@ public final class ForecastTrainer {
 
 	private ForecastTrainer() {}
 
+	/** Sample spread (per-pixel SD on the [0, 1] scale) below which the latent counts as unused. */
+	public static final double COLLAPSED_SPREAD = 2e-3;
+
 	/** Called after every epoch (for tests and UIs). */
 	@FunctionalInterface
 	public interface EpochListener {
@@ -214,12 +217,13 @@ public final class ForecastTrainer {
 				progress.status(msg);
 				if (out != null) out.println(msg);
 				if (listener != null) listener.epochDone(row);
-				if (!st.warnedCollapse && epoch >= 3 && row.klPerDim.length > 0 && row.activeUnits == 0 && !(row.valSpread >
-					1e-3)) {
+				// collapse: the samples hardly differ (spread below 0.2 % of the grey range), whatever the
+				// active-unit count says (posterior means may vary while the decoder ignores z)
+				if (!st.warnedCollapse && epoch >= 3 && row.klPerDim.length > 0 && row.valSpread < COLLAPSED_SPREAD) {
 					st.warnedCollapse = true;
 					final String w = String.format(Locale.ROOT,
-						"warning: the latent has collapsed (no active units, sample spread %.2g): samples will hardly differ and the uncertainty map carries little information; try --free-bits 0.1 or --kl-anneal 10",
-						row.valSpread);
+						"warning: the latent is hardly used (sample spread %.2g on the validation slices, %d active units): samples will barely differ and the uncertainty map carries little information; try --free-bits or a smaller --beta",
+						row.valSpread, row.activeUnits);
 					progress.status(w);
 					if (out != null) out.println(w);
 				}
