@@ -46,6 +46,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
 	@Option(names = "--nf", defaultValue = "16", description = "Base width of the convolutional models (default ${DEFAULT-VALUE}: CPU budget).")
 	int nf;
 
+	@Option(names = "--hidden", defaultValue = "32", description = "Hidden channels of ConvLSTM and PredRNN (default ${DEFAULT-VALUE}: CPU budget).")
+	int hidden;
+
 	@Option(names = "--samples", defaultValue = "8", description = "Samples per slice for the stochastic models (default ${DEFAULT-VALUE}).")
 	int samples;
 
@@ -76,9 +79,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
 		if (models != null && !models.isEmpty()) o.models = models;
 		final JsonObject h = new JsonObject();
 		h.addProperty("nf", nf);
+		h.addProperty("hidden", hidden);
 		o.hyper = h;
 		final StringBuilder cmd = new StringBuilder("osteocast benchmark --data " + data + " --out " + out + " --seeds " +
-			seeds + " --budget-minutes " + budget + " --nf " + nf);
+			seeds + " --budget-minutes " + budget + " --nf " + nf + " --hidden " + hidden);
 		if (models != null) cmd.append(" --models ").append(String.join(",", models));
 		final Cancellation cancel = new Cancellation();
 		final List<Benchmark.Run> runs = Interrupts.cancellable(cancel,
