@@ -57,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--lambda", description = "Edge-aware loss weight λ; 0 = plain MSE (default: the model's; T-VAE 1.0, ConvLSTM/PredRNN 0).")
 	Double lambda;
 
-	@Option(names = "--sigma", description = "Gaussian σ (pixels) of the edge weight (default: the model's, 2.0).")
+	@Option(names = "--sigma", description = "Gaussian σ (pixels) of the edge weight (default 1.0, from the search in bench/loss/lambda_sigma.sh).")
 	Double sigma;
 
 	@Option(names = "--beta", description = "KL weight β of the T-VAE (default: the model's, 1e-4).")

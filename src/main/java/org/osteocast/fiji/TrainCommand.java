@@ -57,7 +57,7 @@ public final class TrainCommand extends OsteoCastCommand {
 	double lambda = 1.0;
 
 	@Parameter(persist = false, label = "Edge blur sigma (px)", min = "0.1")
-	double sigma = 2.0;
+	double sigma = 1.0;
 
 	@Parameter(persist = false, label = "KL weight beta", min = "0")
 	double beta = 1e-4;

@@ -102,7 +102,7 @@ public final class Gan3dConfig {
 	public static final class Builder {
 		private int imageSize = 64, depth = 48, nPast = 3, nf = 16;
 		private TvaeConfig.Output output = TvaeConfig.Output.SIGMOID;
-		private double lambda = 1.0, sigma = 2.0, advWeight = 0.01;
+		private double lambda = 1.0, sigma = 1.0, advWeight = 0.01;
 
 		public Builder optImageSize(final int v) {
 			imageSize = v;

@@ -170,7 +170,7 @@ public final class Tvae3dConfig {
 		private Style style = Style.UNET;
 		// as the 2-D T-VAE's default: the decoder predicts the change from the last observed week
 		private TvaeConfig.Output output = TvaeConfig.Output.RESIDUAL_LOGIT;
-		private double lambda = 1.0, sigma = 2.0, beta = 1e-4, freeBits = 0;
+		private double lambda = 1.0, sigma = 1.0, beta = 1e-4, freeBits = 0;
 
 		public Builder optImageSize(final int v) {
 			imageSize = v;
