@@ -63,7 +63,7 @@ public final class TrainCommand extends OsteoCastCommand {
 	double beta = 1e-4;
 
 	@Parameter(persist = false, label = "Residual output", description = "Predict the change from the last observed week.")
-	boolean residual = false;
+	boolean residual = true;
 
 	@Parameter(persist = false, label = "Seed")
 	long seed = 1;
