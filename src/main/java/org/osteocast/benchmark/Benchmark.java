@@ -65,6 +65,7 @@ public final class Benchmark {
 		METRICS.put("bvtv_error", false);
 		METRICS.put("ece", false);
 		METRICS.put("unc_auc", true);
+		METRICS.put("unc_auc_bone", true);
 	}
 
 	/** Settings. */
@@ -76,6 +77,8 @@ public final class Benchmark {
 		public List<String> models = allModels();
 		public Path lpips;
 		public Device device = Device.cpu();
+		/** Predict and score finished runs again (e.g. with an LPIPS network); trained models are kept. */
+		public boolean rescore;
 
 		void check() {
 			if (seeds < 1 || samples < 1 || epochs < 1 || patience < 1 || !(budgetMinutes > 0))
@@ -165,7 +168,7 @@ public final class Benchmark {
 		final Path dir = runDir(out, preset.name, seed);
 		Files.createDirectories(dir);
 		final Path model = dir.resolve("model.zip"), pred = dir.resolve("pred"), eval = dir.resolve("evaluation.csv");
-		if (Files.isRegularFile(eval) && Files.isRegularFile(model)) {
+		if (Files.isRegularFile(eval) && Files.isRegularFile(model) && !o.rescore) {
 			if (log != null) log.println(preset.name + " seed " + seed + ": already done (" + eval + ")");
 			return read(preset.name, seed, eval, model);
 		}

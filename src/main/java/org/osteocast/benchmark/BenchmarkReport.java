@@ -145,6 +145,8 @@ public final class BenchmarkReport {
 				return "ECE P(bone)";
 			case "unc_auc":
 				return "AUC spread→change";
+			case "unc_auc_bone":
+				return "AUC in bone";
 			default:
 				return metric;
 		}

@@ -58,6 +58,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
 	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
 	String device;
 
+	@Option(names = "--rescore", description = "Forecast and score finished runs again (trained models are kept).")
+	boolean rescore;
+
 	@Option(names = "--list", description = "List the models and exit.")
 	boolean list;
 
@@ -75,6 +78,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 		o.budgetMinutes = budget;
 		o.samples = samples;
 		o.lpips = lpips;
+		o.rescore = rescore;
 		o.device = EngineSetup.device(device);
 		if (models != null && !models.isEmpty()) o.models = models;
 		final JsonObject h = new JsonObject();

@@ -33,7 +33,8 @@ import org.osteocast.io.VolumeIOException;
  * threshold of the observed weeks, the predictor's own rule), and
  * {@code unc_auc}, {@code sd_changed}, {@code sd_unchanged}: how well the
  * per-pixel SD ranks the changed pixels of the changed-pixel MSE
- * ({@link UncertaintyRanking}). In the {@value #MEAN} row these five are
+ * ({@link UncertaintyRanking}), and {@code unc_auc_bone}, the same ranking
+ * within the bone of the last observed week or the truth. In the {@value #MEAN} row these are
  * <em>pooled</em> over every pixel of the scored mice (bin counts and ranks
  * accumulated), not averaged over mice: an ECE or AUC averaged over mice is
  * not the ECE or AUC of anything. The baselines have no probabilities, so
@@ -49,7 +50,7 @@ public final class CohortEvaluation {
 	public static final List<String> COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
 		"changed_pixels", "lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
 		"perforated_slices_truth", "perforation_agrees", "lpips", "ece", "brier", "unc_auc", "sd_changed",
-		"sd_unchanged");
+		"sd_unchanged", "unc_auc_bone");
 
 	/** Start of the note naming mice whose forecast has no uncertainty file. */
 	public static final String NO_UNCERTAINTY = "no uncertainty file";
@@ -63,6 +64,7 @@ public final class CohortEvaluation {
 	private final Path pred;
 	private final Calibration.Accumulator calibration = new Calibration.Accumulator(Calibration.DEFAULT_BINS);
 	private final UncertaintyRanking.Accumulator ranking = new UncertaintyRanking.Accumulator();
+	private final UncertaintyRanking.Accumulator boneRanking = new UncertaintyRanking.Accumulator();
 	private final List<String> notes = new ArrayList<>();
 	private int uncertainMice, scoredMice;
 
@@ -170,14 +172,14 @@ public final class CohortEvaluation {
 			": ece, brier, unc_auc, sd_changed and sd_unchanged are nan for " + (noFile.size() == 1 ? "it" : "them") +
 			" (predictions from an older version, or from a tool that writes only <mouse>_pred.tif)");
 		final String[] pooled = self.uncertainMice == 0 ? NAN_UNCERTAINTY : cells(self.calibration.result(), self.ranking
-			.result());
+			.result(), self.boneRanking.result());
 		for (final Map.Entry<String, List<ForecastEvaluation.Scores>> m : byMethod.entrySet())
 			rows.add(concat(append(meanRow(m.getKey(), m.getValue()), f(mean(lpipsByMethod.get(m.getKey()).stream()
 				.mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled : NAN_UNCERTAINTY));
 		return self;
 	}
 
-	private static final String[] NAN_UNCERTAINTY = { "nan", "nan", "nan", "nan", "nan" };
+	private static final String[] NAN_UNCERTAINTY = { "nan", "nan", "nan", "nan", "nan", "nan" };
 
 	/**
 	 * Scores one mouse's uncertainty file (if any) and adds it to the cohort
@@ -204,14 +206,45 @@ public final class CohortEvaluation {
 		final Calibration.Accumulator c = new Calibration.Accumulator(Calibration.DEFAULT_BINS).add(u.boneProbability, ref
 			.truthBone(threshold));
 		final UncertaintyRanking.Accumulator r = new UncertaintyRanking.Accumulator().add(u.sd, ref.changed);
+		final UncertaintyRanking.Accumulator rb = boneOnly(u.sd, ref.changed, ref.truthBone(threshold), h.planes(n - 1),
+			threshold);
 		calibration.add(c);
 		ranking.add(r);
+		boneRanking.add(rb);
 		uncertainMice++;
-		return cells(c.result(), r.result());
+		return cells(c.result(), r.result(), rb.result());
 	}
 
-	private static String[] cells(final Calibration.Reliability c, final UncertaintyRanking.Result r) {
-		return new String[] { f(c.ece, 5), f(c.brier, 5), f(r.auc, 4), f(r.meanChanged, 5), f(r.meanUnchanged, 5) };
+	/**
+	 * The ranking restricted to the bone (bone in the last observed week or in
+	 * the truth): where osteolysis happens. Over all pixels, changes in soft
+	 * tissue and marrow (tumour growth, noise) outnumber those in bone.
+	 */
+	private static UncertaintyRanking.Accumulator boneOnly(final float[][] sd, final boolean[][] changed,
+		final boolean[][] truthBone, final float[][] last, final double threshold)
+	{
+		final UncertaintyRanking.Accumulator a = new UncertaintyRanking.Accumulator();
+		for (int z = 0; z < sd.length; z++) {
+			int n = 0;
+			for (int i = 0; i < sd[z].length; i++)
+				if (truthBone[z][i] || last[z][i] > threshold) n++;
+			final float[] s = new float[n];
+			final boolean[] c = new boolean[n];
+			for (int i = 0, j = 0; i < sd[z].length; i++)
+				if (truthBone[z][i] || last[z][i] > threshold) {
+					s[j] = sd[z][i];
+					c[j++] = changed[z][i];
+				}
+			a.add(s, c);
+		}
+		return a;
+	}
+
+	private static String[] cells(final Calibration.Reliability c, final UncertaintyRanking.Result r,
+		final UncertaintyRanking.Result bone)
+	{
+		return new String[] { f(c.ece, 5), f(c.brier, 5), f(r.auc, 4), f(r.meanChanged, 5), f(r.meanUnchanged, 5), f(
+			bone.auc, 4) };
 	}
 
 	private static String[] concat(final String[] a, final String[] b) {

@@ -69,7 +69,7 @@ class EvaluateCommandTest {
 		}
 		final ResultsTable rt = ResultsTable.getResultsTable();
 		assertEquals(3 + 3, rt.size(), "3 methods for m1, then 3 mean rows");
-		for (final String col : List.of("ece", "brier", "unc_auc", "sd_changed", "sd_unchanged"))
+		for (final String col : List.of("ece", "brier", "unc_auc", "sd_changed", "sd_unchanged", "unc_auc_bone"))
 			assertTrue(rt.columnExists(col), col);
 		assertEquals("forecast", rt.getStringValue("method", 0));
 		assertEquals(0, rt.getValue("ece", 0), 0);

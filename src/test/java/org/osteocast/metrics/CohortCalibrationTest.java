@@ -113,6 +113,7 @@ class CohortCalibrationTest {
 			assertEquals("1.0000", cell(e, m, "forecast", "unc_auc"), m);
 			assertEquals("1.00000", cell(e, m, "forecast", "sd_changed"), m);
 			assertEquals("0.00000", cell(e, m, "forecast", "sd_unchanged"), m);
+			assertEquals("1.0000", cell(e, m, "forecast", "unc_auc_bone"), "within the bone too: " + m);
 			assertEquals("nan", cell(e, m, "persistence", "ece"), "baselines have no probabilities");
 			assertEquals("nan", cell(e, m, "linear", "unc_auc"));
 		}
