@@ -14,7 +14,6 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +40,7 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	private final ConvEncoder encoder;
 	private final ConvDecoder decoder;
 	private final LstmStack predictor, posterior, prior;
+	private final LatentDynamics dynamics;
 
 	public Tvae(final TvaeConfig cfg) {
 		this.cfg = cfg;
@@ -52,6 +52,7 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 			cfg.posteriorLayers));
 		prior = addChildBlock("prior", new LstmStack(LstmStack.Kind.GAUSSIAN, cfg.gDim, cfg.rnnSize, cfg.zDim,
 			cfg.priorLayers));
+		dynamics = new LatentDynamics(predictor, posterior, prior);
 	}
 
 	public TvaeConfig config() {
@@ -179,29 +180,12 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 		final int s = cfg.imageSize, levels = cfg.levels();
 		final NDList enc = encoder.forward(ps, new NDList(seq.reshape(b * t, 1, s, s)), training);
 		final NDArray h = enc.get(0).reshape(b, t, cfg.gDim);
-		final NDManager m = seq.getManager();
-		LstmStack.State sp = predictor.zeroState(m, b), sq = posterior.zeroState(m, b), sr = prior.zeroState(m, b);
-		final NDList preds = new NDList(), muQ = new NDList(), lvQ = new NDList(), muP = new NDList(), lvP =
-			new NDList();
+		final LatentDynamics.TeacherForced tf = dynamics.teacherForced(ps, h, eps, training);
 		final int[] base = new int[(int) t - 1];
-		for (int i = 1; i < t; i++) {
-			final NDArray hPrev = h.get(":, {}", i - 1), hTarget = h.get(":, {}", i);
-			final LstmStack.Step q = posterior.step(ps, hTarget, sq, training);
-			sq = q.state;
-			final NDArray z = q.output.add(q.logvar.mul(0.5f).exp().mul(eps.get(i - 1)));
-			final LstmStack.Step p = prior.step(ps, hPrev, sr, training);
-			sr = p.state;
-			final LstmStack.Step f = predictor.step(ps, hPrev.concat(z, 1), sp, training);
-			sp = f.state;
-			preds.add(f.output);
-			muQ.add(q.output);
-			lvQ.add(q.logvar);
-			muP.add(p.output);
-			lvP.add(p.logvar);
+		for (int i = 1; i < t; i++)
 			base[i - 1] = Math.min(i - 1, cfg.nPast - 1);
-		}
 		final long steps = t - 1;
-		final NDList decIn = new NDList(NDArrays.stack(preds, 1).reshape(b * steps, cfg.gDim));
+		final NDList decIn = new NDList(NDArrays.stack(tf.predictions, 1).reshape(b * steps, cfg.gDim));
 		for (int l = 1; l <= levels; l++) {
 			final NDArray f = enc.get(l);
 			final Shape fs = f.getShape();
@@ -210,7 +194,8 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 		}
 		decIn.add(gatherFrames(seq, base).reshape(b * steps, 1, s, s));
 		final NDArray xhat = decoder.forward(ps, decIn, training).head().reshape(b, steps, 1, s, s);
-		return new NDList(xhat, NDArrays.stack(muQ), NDArrays.stack(lvQ), NDArrays.stack(muP), NDArrays.stack(lvP));
+		return new NDList(xhat, NDArrays.stack(tf.muQ), NDArrays.stack(tf.lvQ), NDArrays.stack(tf.muP), NDArrays.stack(
+			tf.lvP));
 	}
 
 	/** {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. */
@@ -239,19 +224,8 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 		if (n != cfg.nPast) throw new IllegalArgumentException("the model conditions on " + cfg.nPast +
 			" weeks, got " + n);
 		final int s = cfg.imageSize, levels = cfg.levels();
-		final int horizon = (int) epsPrior.getShape().get(0);
 		final NDList enc = encoder.forward(ps, new NDList(observed.reshape(b * n, 1, s, s)), training);
 		final NDArray h = enc.get(0).reshape(b, n, cfg.gDim);
-		final NDManager m = observed.getManager();
-		LstmStack.State sp = predictor.zeroState(m, b), sq = posterior.zeroState(m, b), sr = prior.zeroState(m, b);
-		for (int i = 1; i < n; i++) {
-			final NDArray hPrev = h.get(":, {}", i - 1);
-			final LstmStack.Step q = posterior.step(ps, h.get(":, {}", i), sq, training);
-			sq = q.state;
-			final NDArray z = q.output.add(q.logvar.mul(0.5f).exp().mul(epsPost.get(i - 1)));
-			sr = prior.step(ps, hPrev, sr, training).state;
-			sp = predictor.step(ps, hPrev.concat(z, 1), sp, training).state;
-		}
 		final NDList skips = new NDList();
 		for (int l = 1; l <= levels; l++) {
 			final NDArray f = enc.get(l);
@@ -259,22 +233,12 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 			skips.add(f.reshape(b, n, fs.get(1), fs.get(2), fs.get(3)).get(":, {}", n - 1));
 		}
 		final NDArray xLast = observed.get(":, {}", n - 1);
-		NDArray hPrev = h.get(":, {}", n - 1);
-		final List<NDArray> out = new ArrayList<>();
-		for (int k = 0; k < horizon; k++) {
-			final LstmStack.Step p = prior.step(ps, hPrev, sr, training);
-			sr = p.state;
-			final NDArray z = p.output.add(p.logvar.mul(0.5f).exp().mul(epsPrior.get(k)));
-			final LstmStack.Step f = predictor.step(ps, hPrev.concat(z, 1), sp, training);
-			sp = f.state;
-			final NDList decIn = new NDList(f.output);
+		return dynamics.generate(ps, h, epsPost, epsPrior, g -> {
+			final NDList decIn = new NDList(g);
 			decIn.addAll(skips);
 			decIn.add(xLast);
-			final NDArray x = decoder.forward(ps, decIn, training).head();
-			out.add(x);
-			if (k + 1 < horizon) hPrev = encoder.forward(ps, new NDList(x), training).get(0);
-		}
-		return NDArrays.stack(new NDList(out), 1);
+			return decoder.forward(ps, decIn, training).head();
+		}, x -> encoder.forward(ps, new NDList(x), training).get(0), training);
 	}
 
 	@Override

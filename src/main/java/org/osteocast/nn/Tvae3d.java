@@ -14,7 +14,6 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,6 +41,7 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 	private final Conv3dEncoder encoder;
 	private final Conv3dDecoder decoder;
 	private final LstmStack predictor, posterior, prior;
+	private final LatentDynamics dynamics;
 
 	public Tvae3d(final Tvae3dConfig cfg) {
 		this.cfg = cfg;
@@ -53,6 +53,7 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 			cfg.posteriorLayers));
 		prior = addChildBlock("prior", new LstmStack(LstmStack.Kind.GAUSSIAN, cfg.gDim, cfg.rnnSize, cfg.zDim,
 			cfg.priorLayers));
+		dynamics = new LatentDynamics(predictor, posterior, prior);
 	}
 
 	/** The decoder (for tests that probe its skips). */
@@ -210,29 +211,12 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 		final NDArray seq = Conv3dDepthPad.pad(in.get(0), 3, dp); // (B, T, 1, Dp, S, S)
 		final NDList enc = encoder.forward(ps, new NDList(seq.reshape(b * t, 1, dp, s, s)), training);
 		final NDArray h = enc.get(0).reshape(b, t, cfg.gDim);
-		final NDManager m = seq.getManager();
-		LstmStack.State sp = predictor.zeroState(m, b), sq = posterior.zeroState(m, b), sr = prior.zeroState(m, b);
-		final NDList preds = new NDList(), muQ = new NDList(), lvQ = new NDList(), muP = new NDList(), lvP =
-			new NDList();
+		final LatentDynamics.TeacherForced tf = dynamics.teacherForced(ps, h, eps, training);
 		final int[] base = new int[(int) t - 1];
-		for (int i = 1; i < t; i++) {
-			final NDArray hPrev = h.get(":, {}", i - 1), hTarget = h.get(":, {}", i);
-			final LstmStack.Step q = posterior.step(ps, hTarget, sq, training);
-			sq = q.state;
-			final NDArray z = q.output.add(q.logvar.mul(0.5f).exp().mul(eps.get(i - 1)));
-			final LstmStack.Step p = prior.step(ps, hPrev, sr, training);
-			sr = p.state;
-			final LstmStack.Step f = predictor.step(ps, hPrev.concat(z, 1), sp, training);
-			sp = f.state;
-			preds.add(f.output);
-			muQ.add(q.output);
-			lvQ.add(q.logvar);
-			muP.add(p.output);
-			lvP.add(p.logvar);
+		for (int i = 1; i < t; i++)
 			base[i - 1] = Math.min(i - 1, cfg.nPast - 1);
-		}
 		final long steps = t - 1;
-		final NDList decIn = new NDList(NDArrays.stack(preds, 1).reshape(b * steps, cfg.gDim));
+		final NDList decIn = new NDList(NDArrays.stack(tf.predictions, 1).reshape(b * steps, cfg.gDim));
 		if (cfg.skips()) for (int l = 1; l <= levels; l++) {
 			final NDArray f = enc.get(l);
 			final long[] fs = f.getShape().getShape();
@@ -241,8 +225,8 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 		}
 		decIn.add(gatherFrames(seq, base).reshape(b * steps, 1, dp, s, s));
 		final NDArray xhat = Conv3dDepthPad.crop(decoder.forward(ps, decIn, training).head(), 2, cfg.depth);
-		return new NDList(xhat.reshape(b, steps, 1, cfg.depth, s, s), NDArrays.stack(muQ), NDArrays.stack(lvQ),
-			NDArrays.stack(muP), NDArrays.stack(lvP));
+		return new NDList(xhat.reshape(b, steps, 1, cfg.depth, s, s), NDArrays.stack(tf.muQ), NDArrays.stack(tf.lvQ),
+			NDArrays.stack(tf.muP), NDArrays.stack(tf.lvP));
 	}
 
 	/** {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. */
@@ -270,20 +254,9 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 		checkSequence(observed, cfg.nPast);
 		final long b = observed.getShape().get(0), n = cfg.nPast;
 		final int s = cfg.imageSize, dp = cfg.paddedDepth(), levels = cfg.levels();
-		final int horizon = (int) epsPrior.getShape().get(0);
 		final NDArray obs = Conv3dDepthPad.pad(observed, 3, dp);
 		final NDList enc = encoder.forward(ps, new NDList(obs.reshape(b * n, 1, dp, s, s)), training);
 		final NDArray h = enc.get(0).reshape(b, n, cfg.gDim);
-		final NDManager m = observed.getManager();
-		LstmStack.State sp = predictor.zeroState(m, b), sq = posterior.zeroState(m, b), sr = prior.zeroState(m, b);
-		for (int i = 1; i < n; i++) {
-			final NDArray hPrev = h.get(":, {}", i - 1);
-			final LstmStack.Step q = posterior.step(ps, h.get(":, {}", i), sq, training);
-			sq = q.state;
-			final NDArray z = q.output.add(q.logvar.mul(0.5f).exp().mul(epsPost.get(i - 1)));
-			sr = prior.step(ps, hPrev, sr, training).state;
-			sp = predictor.step(ps, hPrev.concat(z, 1), sp, training).state;
-		}
 		final NDList skips = new NDList();
 		if (cfg.skips()) for (int l = 1; l <= levels; l++) {
 			final NDArray f = enc.get(l);
@@ -291,22 +264,12 @@ public final class Tvae3d extends AbstractBlock implements ForecastNet {
 			skips.add(f.reshape(b, n, fs[1], fs[2], fs[3], fs[4]).get(":, {}", n - 1));
 		}
 		final NDArray xLast = obs.get(":, {}", n - 1);
-		NDArray hPrev = h.get(":, {}", n - 1);
-		final List<NDArray> out = new ArrayList<>();
-		for (int k = 0; k < horizon; k++) {
-			final LstmStack.Step p = prior.step(ps, hPrev, sr, training);
-			sr = p.state;
-			final NDArray z = p.output.add(p.logvar.mul(0.5f).exp().mul(epsPrior.get(k)));
-			final LstmStack.Step f = predictor.step(ps, hPrev.concat(z, 1), sp, training);
-			sp = f.state;
-			final NDList decIn = new NDList(f.output);
+		return dynamics.generate(ps, h, epsPost, epsPrior, g -> {
+			final NDList decIn = new NDList(g);
 			decIn.addAll(skips);
 			decIn.add(xLast);
-			final NDArray x = Conv3dDepthPad.crop(decoder.forward(ps, decIn, training).head(), 2, cfg.depth);
-			out.add(x);
-			if (k + 1 < horizon) hPrev = encoder.forward(ps, new NDList(Conv3dDepthPad.pad(x, 2, dp)), training).get(0);
-		}
-		return NDArrays.stack(new NDList(out), 1);
+			return Conv3dDepthPad.crop(decoder.forward(ps, decIn, training).head(), 2, cfg.depth);
+		}, x -> encoder.forward(ps, new NDList(Conv3dDepthPad.pad(x, 2, dp)), training).get(0), training);
 	}
 
 	@Override
