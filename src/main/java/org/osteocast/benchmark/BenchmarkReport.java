@@ -46,6 +46,8 @@ public final class BenchmarkReport {
 		md.append(String.format(Locale.ROOT,
 			"Test mice: %d of %d; each cell is the mean ± SD over seeds of the mean over test mice. ↑ higher is better, ↓ lower. Best in **bold**.%n%n",
 			data.entries(SliceDataset.Split.TEST).size(), data.entries().size()));
+		if (runs.stream().allMatch(r -> !r.scores.containsKey("lpips") || r.scores.get("lpips").isNaN())) md.append(
+			"LPIPS was not computed: no network was given (`--lpips FILE.pt`, the lpips package's AlexNet or VGG exported to TorchScript).\n\n");
 		md.append("## Table 1: T-VAE against other forecasters\n\n");
 		md.append(table(runs, Benchmark.TABLE1, out.resolve("table1.csv")));
 		md.append("\n## Table 2: T-VAE variants and losses\n\n");

@@ -63,6 +63,7 @@ class BenchmarkTest {
 		assertTrue(md.contains("| persistence |") && md.contains("| tvae2d-mse |"), md);
 		assertTrue(md.contains(" ± "), "mean ± sd over seeds");
 		assertTrue(md.contains("**"), "best value in bold");
+		assertTrue(md.contains("LPIPS was not computed"), "says why LPIPS is missing");
 		final List<String> t1csv = Files.readAllLines(out.resolve("table1.csv"));
 		assertEquals(4, t1csv.size(), "header + persistence, linear, tvae2d");
 		for (final String f : new String[] { "fig1_models.png", "fig2_variants.png", "fig3_3d_section.png",
