@@ -277,9 +277,17 @@ public final class BenchmarkReport {
 		final Hyperstack s = Hyperstack.read(sp), u = Hyperstack.read(up), p = Hyperstack.read(pp);
 		final int w = h.width(), hh = h.height();
 		final List<Panel> top = new ArrayList<>(), bottom = new ArrayList<>();
+		// the samples' deviations are small: one symmetric range for all, fitted to the largest
+		double dev = 1e-3;
+		for (int k = 0; k < Math.min(4, s.frames()); k++)
+			for (int i = 0; i < w * hh; i++)
+				dev = Math.max(dev, Math.abs(s.plane(z, k)[i] - p.plane(z, 0)[i]));
 		for (int k = 0; k < Math.min(4, s.frames()); k++) {
 			top.add(Panel.grey(s.plane(z, k), w, hh, "sample " + (k + 1)));
-			bottom.add(diff(s.plane(z, k), p.plane(z, 0), w, hh, "sample − mean"));
+			final float[] d = new float[w * hh];
+			for (int i = 0; i < d.length; i++)
+				d[i] = s.plane(z, k)[i] - p.plane(z, 0)[i];
+			bottom.add(new Panel(d, w, hh, -dev, dev, ColorMap.DIVERGING, "sample − mean", true));
 		}
 		top.add(Panel.grey(p.plane(z, 0), w, hh, "mean"));
 		top.add(Panel.grey(h.plane(z, n), w, hh, "truth"));
