@@ -96,9 +96,9 @@ class ModelArchiveTest {
 			return j;
 		}, null), "format version 99 is not supported");
 		assertMessage(rewrite(f, dir.resolve("a.zip"), j -> {
-			j.addProperty("architecture", "convlstm");
+			j.addProperty("architecture", "no-such-net");
 			return j;
-		}, null), "architecture 'convlstm'");
+		}, null), "architecture 'no-such-net' is not supported");
 		assertMessage(rewrite(f, dir.resolve("s.zip"), j -> {
 			j.getAsJsonObject("input").addProperty("width", 32);
 			return j;
@@ -113,10 +113,17 @@ class ModelArchiveTest {
 			j.getAsJsonObject("hyper_parameters").addProperty("z_dim", 5);
 			return j;
 		}, null);
-		final ModelArchive a = ModelArchive.read(other);
-		try (NDManager m = NDManager.newBaseManager()) {
-			final VolumeIOException e = assertThrows(VolumeIOException.class, () -> a.load(m));
-			assertTrue(e.getMessage().contains("do not fit the architecture"), e.getMessage());
+		// or to another known architecture
+		final Path convlstm = rewrite(f, dir.resolve("c.zip"), j -> {
+			j.addProperty("architecture", "convlstm");
+			return j;
+		}, null);
+		for (final Path p : new Path[] { other, convlstm }) {
+			final ModelArchive a = ModelArchive.read(p);
+			try (NDManager m = NDManager.newBaseManager()) {
+				final VolumeIOException e = assertThrows(VolumeIOException.class, () -> a.load(m));
+				assertTrue(e.getMessage().contains("do not fit the architecture"), e.getMessage());
+			}
 		}
 	}
 
