@@ -48,6 +48,8 @@ public final class BenchmarkReport {
 			data.entries(SliceDataset.Split.TEST).size(), data.entries().size()));
 		if (runs.stream().allMatch(r -> !r.scores.containsKey("lpips") || r.scores.get("lpips").isNaN())) md.append(
 			"LPIPS was not computed: no network was given (`--lpips FILE.pt`, the lpips package's AlexNet or VGG exported to TorchScript).\n\n");
+		md.append(
+			"ECE: expected calibration error of the per-pixel bone probability; AUC: how well the per-pixel spread of the samples ranks the pixels that truly change (all pixels, and within the bone); a deterministic model has no spread, so its AUC is 0.5 by definition.\n\n");
 		md.append("## Table 1: T-VAE against other forecasters\n\n");
 		md.append(table(runs, Benchmark.TABLE1, out.resolve("table1.csv")));
 		md.append("\n## Table 2: T-VAE variants and losses\n\n");

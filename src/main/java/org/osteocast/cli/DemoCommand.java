@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
 			.toString(), "--out", slices.toString(), "--seed", s);
 		run(console, steps, "Train the T-VAE", "train", "--data", slices.toString(), "--model", model.toString(),
 			"--nf", Integer.toString(plan.nf), "--epochs", Integer.toString(plan.epochs), "--minutes", String.format(
-				Locale.ROOT, "%.1f", plan.trainMinutes), "--seed", s, "--residual");
+				Locale.ROOT, "%.1f", plan.trainMinutes), "--seed", s);
 		run(console, steps, "Forecast week 4 of the test mice", "predict", "--model", model.toString(), "--data", slices
 			.toString(), "--out", predictions.toString(), "--samples", "8", "--seed", s);
 		run(console, steps, "Evaluate against the truth and the baselines", "evaluate", "--pred", predictions

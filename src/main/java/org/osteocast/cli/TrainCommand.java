@@ -102,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--upsample", description = "T-VAE 2-D up-sampling: subpixel, pixel_shuffle or resize_conv (default subpixel).")
 	String upsample;
 
-	@Option(names = "--residual", description = "Predict the change from the last observed week: sigmoid(logit(x_last) + Δ).")
+	@Option(names = "--residual", description = "Predict the change from the last observed week (the default output, residual_clamp; kept for old scripts).")
 	boolean residual;
 
 	@Option(names = "--output", description = "Output mapping: sigmoid, residual_clamp or residual_logit (overrides --residual).")
@@ -136,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
 		put(h, "beta", beta);
 		put(h, "free_bits", freeBits);
 		if (upsample != null) h.addProperty("upsample", upsample);
-		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_logit");
+		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_clamp");
 		if (skipLevels != null) {
 			final JsonArray a = new JsonArray();
 			for (final int l : skipLevels)

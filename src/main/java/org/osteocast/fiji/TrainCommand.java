@@ -37,8 +37,9 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Model archive", style = "save", description = "The .zip to write.")
 	File model;
 
-	@Parameter(persist = false, label = "Model", choices = { "tvae2d", "tvae2d-mse", "tvae3d-dcgan", "tvae3d-unet",
-		"convlstm", "predrnn", "gan3d", "persistence", "linear" }, description = "tvae2d is the paper's model; the others are its baselines and variants.")
+	@Parameter(persist = false, label = "Model", choices = { "tvae2d", "tvae2d-mse", "tvae2d-svglp", "tvae2d-logit",
+		"tvae3d-dcgan", "tvae3d-unet", "tvae3d-dcgan-mse", "tvae3d-unet-mse", "convlstm", "predrnn", "gan3d", "persistence",
+		"linear" }, description = "tvae2d is the paper's model; the others are its baselines and variants.")
 	String model_type = "tvae2d";
 
 	@Parameter(persist = false, label = "Epochs", min = "1")
@@ -91,7 +92,7 @@ public final class TrainCommand extends OsteoCastCommand {
 			h.addProperty("lambda", lambda);
 			h.addProperty("sigma", sigma);
 			h.addProperty("beta", beta);
-			h.addProperty("output", residual ? TvaeConfig.Output.RESIDUAL_LOGIT.label() : TvaeConfig.Output.SIGMOID
+			h.addProperty("output", residual ? TvaeConfig.Output.RESIDUAL_CLAMP.label() : TvaeConfig.Output.SIGMOID
 				.label());
 		}
 		final ForecastNet cfg = preset.create(h);

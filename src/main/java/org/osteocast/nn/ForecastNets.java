@@ -59,10 +59,12 @@ public final class ForecastNets {
 		architecture(ConvLstm.ARCHITECTURE, ConvLstm::fromJson);
 		architecture(PredRnn.ARCHITECTURE, PredRnn::fromJson);
 		preset("tvae2d", TvaeConfig.ARCHITECTURE, json(),
-			"T-VAE 2-D, edge-aware loss (the paper's model, OsteoCast's defaults: residual output)");
+			"T-VAE 2-D, edge-aware loss (the paper's model, OsteoCast's defaults: residual output clamped to [0, 1])");
 		preset("tvae2d-mse", TvaeConfig.ARCHITECTURE, json("lambda", 0), "T-VAE 2-D, plain MSE loss");
 		preset("tvae2d-svglp", TvaeConfig.ARCHITECTURE, json("output", "sigmoid", "free_bits", 0),
 			"T-VAE 2-D by the book (SVG-LP): sigmoid output, no free bits");
+		preset("tvae2d-logit", TvaeConfig.ARCHITECTURE, json("output", "residual_logit"),
+			"T-VAE 2-D, residual output through a sigmoid in logit space");
 		preset("convlstm", ConvLstm.ARCHITECTURE, json("lambda", 0), "ConvLSTM (Shi et al. 2015), 2 layers, MSE loss");
 		preset("predrnn", PredRnn.ARCHITECTURE, json("lambda", 0),
 			"PredRNN (Wang et al. 2017), 4 ST-LSTM layers, MSE loss");

@@ -37,7 +37,7 @@ class TrainPredictCommandTest {
 		final ModelArchive a = ModelArchive.read(model);
 		assertEquals(16, a.imageSize());
 		assertEquals("tvae2d", a.architecture());
-		assertEquals("residual_logit", a.hyperParameters().get("output").getAsString());
+		assertEquals("residual_clamp", a.hyperParameters().get("output").getAsString());
 		assertEquals(4, a.hyperParameters().get("nf").getAsInt());
 		assertEquals(1.0, a.hyperParameters().get("lambda").getAsDouble(), 0, "untouched options keep the model's defaults");
 		assertEquals(2, TrainingLog.parse(a.trainingLog()).rows().size());

@@ -90,6 +90,18 @@ public class CommandContractTest {
 	}
 
 	@Test
+	void trainOffersEveryModelPreset() {
+		final CommandInfo train = ours.stream().filter(c -> c.getClassName().equals(TrainCommand.class.getName()))
+			.findFirst().orElseThrow();
+		final Set<String> choices = new HashSet<>();
+		for (final ModuleItem<?> in : train.inputs())
+			if (in.getName().equals("model_type")) for (final Object o : in.getChoices())
+				choices.add(o.toString());
+		assertEquals(org.osteocast.nn.ForecastNets.presets().stream().map(p -> p.name).collect(Collectors.toSet()),
+			choices, "the Fiji dialog lists exactly the presets of osteocast train --arch");
+	}
+
+	@Test
 	void everyImageCommandCancelsCleanlyWithoutAnImage() throws Exception {
 		for (final CommandInfo c : ours) {
 			boolean takesImage = false;
