@@ -3,6 +3,7 @@ package org.osteocast.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import java.util.ArrayList;
@@ -101,6 +102,50 @@ final class LatentDynamics {
 			if (k + 1 < horizon) hPrev = encode.apply(x);
 		}
 		return NDArrays.stack(new NDList(out), 1);
+	}
+
+	/**
+	 * Per-sequence noise {@code (B, steps·z)}, step-major as
+	 * {@link ForecastNet} hands it over, as the cells' {@code (steps, B, z)}.
+	 */
+	static NDArray stepMajor(final NDArray noise, final long steps, final int z) {
+		return noise.reshape(noise.getShape().get(0), steps, z).transpose(1, 0, 2);
+	}
+
+	/**
+	 * A forecast's noise {@code (B, (n-1+horizon)·z)} split into the
+	 * posterior's for the observed weeks 2..n and the prior's per predicted
+	 * week, each {@code (steps, B, z)}; {@code null} = zeros (the latent at
+	 * its mean).
+	 */
+	static NDArray[] forecastNoise(final NDArray noise, final NDArray observed, final int nPast, final int horizon,
+		final int z)
+	{
+		final long b = observed.getShape().get(0);
+		final int post = (nPast - 1) * z;
+		final NDArray e = noise != null ? noise : observed.getManager().zeros(new Shape(b, (long) post + horizon * z));
+		return new NDArray[] { stepMajor(e.get(":, :{}", post), nPast - 1, z), stepMajor(e.get(":, {}:", post), horizon,
+			z) };
+	}
+
+	/**
+	 * For each teacher-forced step {@code i = 1..t-1}, the frame whose skips
+	 * (and residual base) the decoder uses: the previous one, but never past
+	 * the last observed week, as at prediction time.
+	 */
+	static int[] skipFrames(final long t, final int nPast) {
+		final int[] base = new int[(int) t - 1];
+		for (int i = 1; i < t; i++)
+			base[i - 1] = Math.min(i - 1, nPast - 1);
+		return base;
+	}
+
+	/** {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. */
+	static NDArray gatherFrames(final NDArray a, final int[] idx) {
+		final NDList l = new NDList();
+		for (final int i : idx)
+			l.add(a.get(":, {}", i));
+		return NDArrays.stack(l, 1);
 	}
 
 	/** Reparameterised sample {@code μ + exp(½ log σ²) ε}. */

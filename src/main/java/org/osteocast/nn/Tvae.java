@@ -116,8 +116,7 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	public Loss loss(final int phase, final ParameterStore ps, final NDArray seq, final NDArray noise,
 		final double klScale)
 	{
-		final long b = seq.getShape().get(0);
-		final NDArray eps = noise.reshape(b, cfg.nPast, cfg.zDim).transpose(1, 0, 2);
+		final NDArray eps = LatentDynamics.stepMajor(noise, cfg.nPast, cfg.zDim);
 		final NDArray weights = TvaeLoss.edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
 		final NDList outs = forward(ps, new NDList(seq, eps), true);
 		final TvaeLoss.Parts p = TvaeLoss.compute(outs.get(0), seq.get(":, 1:"), weights, outs.get(1), outs.get(2),
@@ -129,12 +128,8 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	public NDArray forecast(final ParameterStore ps, final NDArray observed, final NDArray noise, final int horizon,
 		final boolean training)
 	{
-		final long b = observed.getShape().get(0);
-		final int z = cfg.zDim, post = (cfg.nPast - 1) * z;
-		final NDArray e = noise != null ? noise : observed.getManager().zeros(new Shape(b, forecastNoise(horizon)));
-		final NDArray epsPost = e.get(":, :{}", post).reshape(b, cfg.nPast - 1, z).transpose(1, 0, 2);
-		final NDArray epsPrior = e.get(":, {}:", post).reshape(b, horizon, z).transpose(1, 0, 2);
-		return generate(ps, observed, epsPost, epsPrior, training);
+		final NDArray[] eps = LatentDynamics.forecastNoise(noise, observed, cfg.nPast, horizon, cfg.zDim);
+		return generate(ps, observed, eps[0], eps[1], training);
 	}
 
 	/** Initialises all parameters (uses the engine's random generator: seed it first). */
@@ -181,29 +176,19 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 		final NDList enc = encoder.forward(ps, new NDList(seq.reshape(b * t, 1, s, s)), training);
 		final NDArray h = enc.get(0).reshape(b, t, cfg.gDim);
 		final LatentDynamics.TeacherForced tf = dynamics.teacherForced(ps, h, eps, training);
-		final int[] base = new int[(int) t - 1];
-		for (int i = 1; i < t; i++)
-			base[i - 1] = Math.min(i - 1, cfg.nPast - 1);
+		final int[] base = LatentDynamics.skipFrames(t, cfg.nPast);
 		final long steps = t - 1;
 		final NDList decIn = new NDList(NDArrays.stack(tf.predictions, 1).reshape(b * steps, cfg.gDim));
 		for (int l = 1; l <= levels; l++) {
 			final NDArray f = enc.get(l);
 			final Shape fs = f.getShape();
-			decIn.add(gatherFrames(f.reshape(b, t, fs.get(1), fs.get(2), fs.get(3)), base).reshape(b * steps, fs.get(1),
+			decIn.add(LatentDynamics.gatherFrames(f.reshape(b, t, fs.get(1), fs.get(2), fs.get(3)), base).reshape(b * steps, fs.get(1),
 				fs.get(2), fs.get(3)));
 		}
-		decIn.add(gatherFrames(seq, base).reshape(b * steps, 1, s, s));
+		decIn.add(LatentDynamics.gatherFrames(seq, base).reshape(b * steps, 1, s, s));
 		final NDArray xhat = decoder.forward(ps, decIn, training).head().reshape(b, steps, 1, s, s);
 		return new NDList(xhat, NDArrays.stack(tf.muQ), NDArrays.stack(tf.lvQ), NDArrays.stack(tf.muP), NDArrays.stack(
 			tf.lvP));
-	}
-
-	/** {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. */
-	private static NDArray gatherFrames(final NDArray a, final int[] idx) {
-		final NDList l = new NDList();
-		for (final int i : idx)
-			l.add(a.get(":, {}", i));
-		return NDArrays.stack(l, 1);
 	}
 
 	/**
