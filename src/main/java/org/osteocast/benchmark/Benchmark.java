@@ -136,8 +136,9 @@ public final class Benchmark {
 			": no mice with split=train");
 		Files.createDirectories(out);
 		final JsonObject common = o.hyper.deepCopy();
-		common.addProperty("image_size", Training.imageSize(data));
-		common.addProperty("depth", Training.depth(data));
+		final JsonObject fromData = Training.dataHyperParameters(data);
+		for (final String k : fromData.keySet())
+			common.add(k, fromData.get(k));
 		final List<Run> runs = new ArrayList<>();
 		final int total = o.models.size() * o.seeds;
 		int done = 0;

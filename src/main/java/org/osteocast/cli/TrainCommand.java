@@ -122,9 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
 		final PrintStream out = System.out;
 		final SliceDataset ds = SliceDataset.open(data);
 		final ForecastNets.Preset preset = ForecastNets.preset(arch);
-		final JsonObject h = new JsonObject();
-		h.addProperty("image_size", Training.imageSize(ds));
-		h.addProperty("depth", Training.depth(ds));
+		final JsonObject h = Training.dataHyperParameters(ds);
 		put(h, "n_past", nPast);
 		put(h, "nf", nf);
 		put(h, "g_dim", gDim);

@@ -83,9 +83,7 @@ public final class TrainCommand extends OsteoCastCommand {
 		if (data == null || model == null) throw new IllegalArgumentException(Messages.NO_INPUT);
 		final SliceDataset ds = SliceDataset.open(data.toPath());
 		final ForecastNets.Preset preset = ForecastNets.preset(model_type);
-		final JsonObject h = new JsonObject();
-		h.addProperty("image_size", Training.imageSize(ds));
-		h.addProperty("depth", Training.depth(ds));
+		final JsonObject h = Training.dataHyperParameters(ds);
 		if (TvaeConfig.ARCHITECTURE.equals(preset.architecture)) {
 			// the dialog's width, loss and output settings are the 2-D T-VAE's; the other models keep their own
 			h.addProperty("nf", nf);

@@ -2,6 +2,8 @@ package org.osteocast.train;
 
 import ai.djl.Device;
 
+import com.google.gson.JsonObject;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,18 +29,20 @@ public final class Training {
 		return model.resolveSibling(model.getFileName() + ".ckpt");
 	}
 
-	/** The slice size of the data set's first mouse (the model's input size); slices must be square. */
-	public static int imageSize(final SliceDataset ds) throws IOException {
+	/**
+	 * The hyper-parameters the data decide, from the data set's first mouse
+	 * (read once): {@code image_size} (the slice side; slices must be square)
+	 * and {@code depth} (slices per volume, what a 3-D model takes).
+	 */
+	public static JsonObject dataHyperParameters(final SliceDataset ds) throws IOException {
 		final SliceDataset.Entry first = ds.entries().get(0);
 		final Hyperstack h = first.read();
 		if (h.width() != h.height()) throw new IllegalArgumentException(first.image + ": slices are " + h.width() +
-			" x " + h.height() + "; the T-VAE needs square slices");
-		return h.width();
-	}
-
-	/** Slices per volume of the data set's first mouse (the depth a 3-D model takes). */
-	public static int depth(final SliceDataset ds) throws IOException {
-		return ds.entries().get(0).read().slices();
+			" x " + h.height() + "; the models need square slices");
+		final JsonObject o = new JsonObject();
+		o.addProperty("image_size", h.width());
+		o.addProperty("depth", h.slices());
+		return o;
 	}
 
 	/**
