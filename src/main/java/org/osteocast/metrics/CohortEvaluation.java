@@ -203,11 +203,11 @@ public final class CohortEvaluation {
 		final PredictionUncertainty.Planes u = PredictionUncertainty.read(file, h.width(), h.height(), h.slices());
 		final double threshold = info != null && Double.isFinite(info.boneThreshold) ? info.boneThreshold
 			: PredictionUncertainty.otsuOfObserved(h, n);
-		final Calibration.Accumulator c = new Calibration.Accumulator(Calibration.DEFAULT_BINS).add(u.boneProbability, ref
-			.truthBone(threshold));
+		final boolean[][] truthBone = ref.truthBone(threshold);
+		final Calibration.Accumulator c = new Calibration.Accumulator(Calibration.DEFAULT_BINS).add(u.boneProbability,
+			truthBone);
 		final UncertaintyRanking.Accumulator r = new UncertaintyRanking.Accumulator().add(u.sd, ref.changed);
-		final UncertaintyRanking.Accumulator rb = boneOnly(u.sd, ref.changed, ref.truthBone(threshold), h.planes(n - 1),
-			threshold);
+		final UncertaintyRanking.Accumulator rb = boneOnly(u.sd, ref.changed, truthBone, h.planes(n - 1), threshold);
 		calibration.add(c);
 		ranking.add(r);
 		boneRanking.add(rb);
