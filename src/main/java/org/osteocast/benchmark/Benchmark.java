@@ -52,7 +52,7 @@ public final class Benchmark {
 		"tvae2d");
 	/** The paper's Table 2: T-VAE variants and losses, plus the by-the-book SVG-LP configuration. */
 	public static final List<String> TABLE2 = List.of("tvae3d-dcgan-mse", "tvae3d-dcgan", "tvae3d-unet-mse",
-		"tvae3d-unet", "tvae2d-mse", "tvae2d-svglp", "tvae2d-logit", "tvae2d");
+		"tvae3d-unet", "tvae2d-mse", "tvae2d-svglp", "tvae2d-logit", "tvae2d-latent", "tvae2d");
 
 	/** Metrics tabulated (CohortEvaluation columns; those it lacks are skipped) and whether higher is better. */
 	public static final Map<String, Boolean> METRICS = new LinkedHashMap<>();
@@ -167,6 +167,7 @@ public final class Benchmark {
 		throws IOException
 	{
 		final Path dir = runDir(out, preset.name, seed);
+		setAsideIfStale(dir, preset.create(common).hyperParameters(), log);
 		Files.createDirectories(dir);
 		final Path model = dir.resolve("model.zip"), pred = dir.resolve("pred"), eval = dir.resolve("evaluation.csv");
 		if (Files.isRegularFile(eval) && Files.isRegularFile(model) && !o.rescore) {
@@ -195,6 +196,27 @@ public final class Benchmark {
 			seed + ": P(bone) on the test mice", dir.resolve(org.osteocast.viz.ReliabilityDiagram.FILE_NAME));
 		e.writeCsv(eval);
 		return read(preset.name, seed, eval, model);
+	}
+
+	/**
+	 * A run trained before its preset's settings changed (e.g. a new default)
+	 * must not be reported under the preset's name: when the run's archive
+	 * holds other hyper-parameters than the preset gives now, the run's folder
+	 * is renamed to {@code seed<k>.stale-<n>} (kept, not deleted) and the run
+	 * starts again.
+	 */
+	static void setAsideIfStale(final Path dir, final JsonObject expected, final PrintStream log) throws IOException {
+		final Path model = dir.resolve("model.zip");
+		if (!Files.isRegularFile(model)) return;
+		final JsonObject actual = org.osteocast.train.ModelArchive.read(model).hyperParameters();
+		if (actual.equals(expected)) return;
+		Path aside;
+		int n = 1;
+		while (Files.exists(aside = dir.resolveSibling(dir.getFileName() + ".stale-" + n)))
+			n++;
+		Files.move(dir, aside);
+		if (log != null) log.println(dir + " was trained with " + actual + ", the preset now gives " + expected +
+			": moved to " + aside.getFileName() + ", training again");
 	}
 
 	/** Reads a run's cohort-mean scores of its forecast (CohortEvaluation's mean row). */

@@ -66,6 +66,9 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = { "--free-bits", "--free_bits" }, description = "Free bits per latent dimension and step, nats (default: the model's, 0 = off).")
 	Double freeBits;
 
+	@Option(names = "--pixel-variance", negatable = true, description = "T-VAE: a per-pixel variance head, whose variance joins the samples' spread in the uncertainty map (default: on; --no-pixel-variance: uncertainty from the latent samples only, as SVG-LP).")
+	Boolean pixelVariance;
+
 	@Option(names = { "--kl-anneal", "--kl_anneal" }, defaultValue = "0", description = "Epochs of linear KL annealing from 0 to β (default 0 = off).")
 	int klAnneal;
 
@@ -133,6 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
 		put(h, "sigma", sigma);
 		put(h, "beta", beta);
 		put(h, "free_bits", freeBits);
+		if (pixelVariance != null) h.addProperty("pixel_variance", pixelVariance);
 		if (upsample != null) h.addProperty("upsample", upsample);
 		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_clamp");
 		if (skipLevels != null) {

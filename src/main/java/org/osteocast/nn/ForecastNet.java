@@ -1,6 +1,7 @@
 package org.osteocast.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -95,6 +96,27 @@ public interface ForecastNet {
 	 * @return {@code (B, horizon, 1, [D,] S, S)} in [0, 1]
 	 */
 	NDArray forecast(ParameterStore ps, NDArray observed, NDArray noise, int horizon, boolean training);
+
+	/**
+	 * Whether {@link #forecastDistribution} also returns a per-pixel variance
+	 * (the T-VAE's decoder noise, on top of the spread over latent samples).
+	 */
+	default boolean pixelVariance() {
+		return false;
+	}
+
+	/**
+	 * {@link #forecast}, with the model's per-pixel predictive variance of
+	 * each forecast given its latent sample when {@link #pixelVariance()}.
+	 *
+	 * @return {@code NDList(frames)} or {@code NDList(frames, variance)}, each
+	 *         {@code (B, horizon, 1, [D,] S, S)}
+	 */
+	default NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
+		final int horizon, final boolean training)
+	{
+		return new NDList(forecast(ps, observed, noise, horizon, training));
+	}
 
 	/** A phase's objective and what the training log records about it. */
 	final class Loss {

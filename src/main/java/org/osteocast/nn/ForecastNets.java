@@ -59,10 +59,12 @@ public final class ForecastNets {
 		architecture(ConvLstm.ARCHITECTURE, ConvLstm::fromJson);
 		architecture(PredRnn.ARCHITECTURE, PredRnn::fromJson);
 		preset("tvae2d", TvaeConfig.ARCHITECTURE, json(),
-			"T-VAE 2-D, edge-aware loss (the paper's model, OsteoCast's defaults: residual output clamped to [0, 1])");
+			"T-VAE 2-D, edge-aware loss (the paper's model, OsteoCast's defaults: residual output clamped to [0, 1], per-pixel variance output)");
+		preset("tvae2d-latent", TvaeConfig.ARCHITECTURE, json("pixel_variance", false),
+			"T-VAE 2-D without the per-pixel variance: uncertainty from the latent samples only");
 		preset("tvae2d-mse", TvaeConfig.ARCHITECTURE, json("lambda", 0), "T-VAE 2-D, plain MSE loss");
-		preset("tvae2d-svglp", TvaeConfig.ARCHITECTURE, json("output", "sigmoid", "free_bits", 0),
-			"T-VAE 2-D by the book (SVG-LP): sigmoid output, no free bits");
+		preset("tvae2d-svglp", TvaeConfig.ARCHITECTURE, json("output", "sigmoid", "free_bits", 0, "pixel_variance", false),
+			"T-VAE 2-D by the book (SVG-LP): sigmoid output, no free bits, no per-pixel variance");
 		preset("tvae2d-logit", TvaeConfig.ARCHITECTURE, json("output", "residual_logit"),
 			"T-VAE 2-D, residual output through a sigmoid in logit space");
 		preset("convlstm", ConvLstm.ARCHITECTURE, json("lambda", 0), "ConvLSTM (Shi et al. 2015), 2 layers, MSE loss");
@@ -105,6 +107,24 @@ public final class ForecastNets {
 			else o.addProperty((String) kv[i], String.valueOf(v));
 		}
 		return o;
+	}
+
+	/**
+	 * Hyper-parameters whose default changed after archives of that
+	 * architecture were first written, with the value those archives imply:
+	 * an archive without {@code pixel_variance} predates the T-VAE's variance
+	 * head (and has no weights for it), so it reads as false.
+	 */
+	private static final Map<String, JsonObject> ARCHIVE_DEFAULTS = Map.of(TvaeConfig.ARCHITECTURE, json(
+		"pixel_variance", false));
+
+	/** Builds an architecture from an archive's {@code model.json} hyper-parameters (see {@link #ARCHIVE_DEFAULTS}). */
+	public static ForecastNet fromArchive(final String architecture, final JsonObject hyper) {
+		final JsonObject h = hyper == null ? new JsonObject() : hyper.deepCopy();
+		final JsonObject old = ARCHIVE_DEFAULTS.get(architecture);
+		if (old != null) for (final String k : old.keySet())
+			if (!h.has(k)) h.add(k, old.get(k));
+		return create(architecture, h);
 	}
 
 	/** Builds an architecture from {@code model.json}'s hyper-parameters. */

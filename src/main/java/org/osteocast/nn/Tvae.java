@@ -120,7 +120,7 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 		final NDArray weights = TvaeLoss.edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
 		final NDList outs = forward(ps, new NDList(seq, eps), true);
 		final TvaeLoss.Parts p = TvaeLoss.compute(outs.get(0), seq.get(":, 1:"), weights, outs.get(1), outs.get(2),
-			outs.get(3), outs.get(4), klScale * cfg.beta, cfg.freeBits);
+			outs.get(3), outs.get(4), klScale * cfg.beta, cfg.freeBits, cfg.pixelVariance ? outs.get(5) : null);
 		return new Loss(p.total, p.recon, p.kl, p.klPerDim, outs.get(1));
 	}
 
@@ -130,6 +130,21 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	{
 		final NDArray[] eps = LatentDynamics.forecastNoise(noise, observed, cfg.nPast, horizon, cfg.zDim);
 		return generate(ps, observed, eps[0], eps[1], training);
+	}
+
+	@Override
+	public boolean pixelVariance() {
+		return cfg.pixelVariance;
+	}
+
+	@Override
+	public NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
+		final int horizon, final boolean training)
+	{
+		final NDArray[] eps = LatentDynamics.forecastNoise(noise, observed, cfg.nPast, horizon, cfg.zDim);
+		final NDArray out = rollOut(ps, observed, eps[0], eps[1], training);
+		if (!cfg.pixelVariance) return new NDList(out);
+		return new NDList(out.get(":, :, 0:1"), out.get(":, :, 1:2").exp());
 	}
 
 	/** Initialises all parameters (uses the engine's random generator: seed it first). */
@@ -164,7 +179,9 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	 * Training pass. Input {@code NDList(seq (B, T, 1, S, S), eps (T-1, B, z))};
 	 * output {@code NDList(x̂ (B, T-1, 1, S, S), mu_q, logvar_q, mu_p, logvar_p)}
 	 * (each {@code (T-1, B, z)}), where {@code x̂[:, i-1]} predicts week
-	 * {@code i+1} (0-based frame {@code i}).
+	 * {@code i+1} (0-based frame {@code i}); with
+	 * {@link TvaeConfig#pixelVariance()} then the per-pixel log-variance of
+	 * {@code x̂}, {@code (B, T-1, 1, S, S)}.
 	 */
 	@Override
 	protected NDList forwardInternal(final ParameterStore ps, final NDList in, final boolean training,
@@ -186,9 +203,11 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 				fs.get(2), fs.get(3)));
 		}
 		decIn.add(LatentDynamics.gatherFrames(seq, base).reshape(b * steps, 1, s, s));
-		final NDArray xhat = decoder.forward(ps, decIn, training).head().reshape(b, steps, 1, s, s);
-		return new NDList(xhat, NDArrays.stack(tf.muQ), NDArrays.stack(tf.lvQ), NDArrays.stack(tf.muP), NDArrays.stack(
-			tf.lvP));
+		final NDList dec = decoder.forward(ps, decIn, training);
+		final NDList out = new NDList(dec.get(0).reshape(b, steps, 1, s, s), NDArrays.stack(tf.muQ), NDArrays.stack(
+			tf.lvQ), NDArrays.stack(tf.muP), NDArrays.stack(tf.lvP));
+		if (cfg.pixelVariance) out.add(dec.get(1).reshape(b, steps, 1, s, s));
+		return out;
 	}
 
 	/**
@@ -203,6 +222,14 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 	 * @return {@code (B, horizon, 1, S, S)}
 	 */
 	public NDArray generate(final ParameterStore ps, final NDArray observed, final NDArray epsPost,
+		final NDArray epsPrior, final boolean training)
+	{
+		final NDArray out = rollOut(ps, observed, epsPost, epsPrior, training);
+		return cfg.pixelVariance ? out.get(":, :, 0:1") : out;
+	}
+
+	/** {@link #generate}, with the log-variance as a second channel when the model has one: {@code (B, horizon, C, S, S)}. */
+	private NDArray rollOut(final ParameterStore ps, final NDArray observed, final NDArray epsPost,
 		final NDArray epsPrior, final boolean training)
 	{
 		final long b = observed.getShape().get(0), n = observed.getShape().get(1);
@@ -222,15 +249,16 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 			final NDList decIn = new NDList(g);
 			decIn.addAll(skips);
 			decIn.add(xLast);
-			return decoder.forward(ps, decIn, training).head();
-		}, x -> encoder.forward(ps, new NDList(x), training).get(0), training);
+			final NDList d = decoder.forward(ps, decIn, training);
+			return cfg.pixelVariance ? d.get(0).concat(d.get(1), 1) : d.head();
+		}, x -> encoder.forward(ps, new NDList(cfg.pixelVariance ? x.get(":, 0:1") : x), training).get(0), training);
 	}
 
 	@Override
 	public Shape[] getOutputShapes(final Shape[] inputShapes) {
 		final Shape seq = inputShapes[0];
 		final long b = seq.get(0), steps = seq.get(1) - 1;
-		final Shape z = new Shape(steps, b, cfg.zDim);
-		return new Shape[] { new Shape(b, steps, 1, cfg.imageSize, cfg.imageSize), z, z, z, z };
+		final Shape z = new Shape(steps, b, cfg.zDim), x = new Shape(b, steps, 1, cfg.imageSize, cfg.imageSize);
+		return cfg.pixelVariance ? new Shape[] { x, z, z, z, z, x } : new Shape[] { x, z, z, z, z };
 	}
 }

@@ -67,6 +67,14 @@ public final class TvaeConfig {
 	public final double lambda, sigma;
 	/** KL weight β and free bits per latent dimension (nats, 0 = off). */
 	public final double beta, freeBits;
+	/**
+	 * Whether the decoder also outputs a per-pixel log-variance of its
+	 * forecast (a head on the last decoder block's input, see
+	 * {@link ConvDecoder}, trained by a Gaussian likelihood, see
+	 * {@link TvaeLoss}); false = SVG-LP's fixed-variance decoder (and every
+	 * archive made before the head existed).
+	 */
+	public final boolean pixelVariance;
 
 	private TvaeConfig(final Builder b) {
 		imageSize = b.imageSize;
@@ -84,6 +92,7 @@ public final class TvaeConfig {
 		sigma = b.sigma;
 		beta = b.beta;
 		freeBits = b.freeBits;
+		pixelVariance = b.pixelVariance;
 		final int levels = levels(imageSize);
 		skipLevels = b.skipLevels == null ? allLevels(levels) : b.skipLevels.clone();
 		Arrays.sort(skipLevels);
@@ -136,7 +145,7 @@ public final class TvaeConfig {
 		return new Builder().optImageSize(imageSize).optNf(nf).optGDim(gDim).optZDim(zDim).optRnnSize(rnnSize)
 			.optPredictorLayers(predictorLayers).optPosteriorLayers(posteriorLayers).optPriorLayers(priorLayers)
 			.optNPast(nPast).optSkipLevels(skipLevels).optUpsample(upsample).optOutput(output).optLambda(lambda)
-			.optSigma(sigma).optBeta(beta).optFreeBits(freeBits);
+			.optSigma(sigma).optBeta(beta).optFreeBits(freeBits).optPixelVariance(pixelVariance);
 	}
 
 	/** As JSON (snake_case keys) for model.json. */
@@ -161,6 +170,7 @@ public final class TvaeConfig {
 		o.addProperty("sigma", sigma);
 		o.addProperty("beta", beta);
 		o.addProperty("free_bits", freeBits);
+		o.addProperty("pixel_variance", pixelVariance);
 		return o;
 	}
 
@@ -190,6 +200,7 @@ public final class TvaeConfig {
 		if (o.has("sigma")) b.optSigma(o.get("sigma").getAsDouble());
 		if (o.has("beta")) b.optBeta(o.get("beta").getAsDouble());
 		if (o.has("free_bits")) b.optFreeBits(o.get("free_bits").getAsDouble());
+		if (o.has("pixel_variance")) b.optPixelVariance(o.get("pixel_variance").getAsBoolean());
 		return b.build();
 	}
 
@@ -211,6 +222,10 @@ public final class TvaeConfig {
 		// (2 seeds, 3 min) it tied the logit residual in PSNR and Dice and beat it in SSIM, changed-pixel MSE, ECE and
 		// the spread's AUC (0.66 vs 0.54); the sigmoid (SVG-LP) lost to both (preset tvae2d-svglp)
 		private double lambda = 1.0, sigma = 1.0, beta = 1e-4, freeBits = 0;
+		// the per-pixel variance head: on the validation mice (12 epochs, nf 16) it raised the ROC AUC of the
+		// uncertainty for changed pixels from 0.53 to 0.89 and cut the ECE of P(bone) from 0.0098 to 0.0028 (see
+		// the issue notes and README); preset tvae2d-latent turns it off
+		private boolean pixelVariance = true;
 
 		public Builder optImageSize(final int v) {
 			imageSize = v;
@@ -290,6 +305,11 @@ public final class TvaeConfig {
 
 		public Builder optFreeBits(final double v) {
 			freeBits = v;
+			return this;
+		}
+
+		public Builder optPixelVariance(final boolean v) {
+			pixelVariance = v;
 			return this;
 		}
 

@@ -16,6 +16,20 @@ import ai.djl.ndarray.types.Shape;
  * bits {@code f > 0}, each (step, dimension)'s batch-mean KL counts as at
  * least {@code f} in the objective (Kingma et al. 2016); the reported KL is
  * always the raw one.</li>
+ * <li>Per-pixel variance (when the decoder has a log-variance output
+ * {@code v}, {@code σ² = e^v}): the mean over pixels of
+ * {@code sg[σ] · ½ (v + sg[(x̂ − x)²] / σ²)}, summed over steps. Per pixel its
+ * minimiser is {@code σ² = E[(x̂ − x)²]}: the variance learns the expected
+ * squared error of the point forecast where it stands. The squared error is
+ * detached ({@code sg}), so the point forecast is fitted by the edge-aware
+ * squared error alone; a joint Gaussian likelihood would let it give up on
+ * hard pixels by inflating their variance. The detached factor {@code σ}
+ * is β-NLL with β = ½ (Seitzer et al. 2022, "On the pitfalls of
+ * heteroscedastic uncertainty estimation"): it leaves the minimiser alone
+ * but scales the term's gradient by σ, so where the forecast is already
+ * exact (σ → 0) the term stops pulling on the features it shares with the
+ * forecast. This is an aleatoric variance in the sense of Kendall &amp; Gal
+ * (2017), on top of the latent samples' spread.</li>
  * </ul>
  */
 public final class TvaeLoss {
@@ -30,11 +44,17 @@ public final class TvaeLoss {
 		/** KL per latent dimension, summed over steps, batch mean: {@code (z)}. */
 		public final NDArray klPerDim;
 
-		Parts(final NDArray total, final NDArray recon, final NDArray kl, final NDArray klPerDim) {
+		/** The variance term before γ (scalar), or {@code null} without a variance output. */
+		public final NDArray varianceNll;
+
+		Parts(final NDArray total, final NDArray recon, final NDArray kl, final NDArray klPerDim,
+			final NDArray varianceNll)
+		{
 			this.total = total;
 			this.recon = recon;
 			this.kl = kl;
 			this.klPerDim = klPerDim;
+			this.varianceNll = varianceNll;
 		}
 	}
 
@@ -62,6 +82,18 @@ public final class TvaeLoss {
 	public static Parts compute(final NDArray xhat, final NDArray target, final NDArray weights, final NDArray muQ,
 		final NDArray lvQ, final NDArray muP, final NDArray lvP, final double beta, final double freeBits)
 	{
+		return compute(xhat, target, weights, muQ, lvQ, muP, lvP, beta, freeBits, null);
+	}
+
+	/**
+	 * As above, plus the per-pixel variance term.
+	 *
+	 * @param pixelLogvar the forecast's log-variance {@code (B, S, 1, H, W)}, or {@code null}
+	 */
+	public static Parts compute(final NDArray xhat, final NDArray target, final NDArray weights, final NDArray muQ,
+		final NDArray lvQ, final NDArray muP, final NDArray lvP, final double beta, final double freeBits,
+		final NDArray pixelLogvar)
+	{
 		final Shape s = xhat.getShape();
 		final long steps = s.get(1);
 		final NDArray w = weights.reshape(s.get(0), 1, 1, s.get(3), s.get(4));
@@ -71,7 +103,13 @@ public final class TvaeLoss {
 		final NDArray klPerDim = klStepDim.sum(new int[] { 0 });
 		final NDArray kl = klPerDim.sum();
 		final NDArray klObjective = freeBits > 0 ? klStepDim.maximum((float) freeBits).sum() : kl;
-		final NDArray total = recon.add(klObjective.mul((float) beta));
-		return new Parts(total, recon, kl, klPerDim);
+		NDArray total = recon.add(klObjective.mul((float) beta));
+		NDArray nll = null;
+		if (pixelLogvar != null) {
+			final NDArray sq = d.mul(d).stopGradient(), sigma = pixelLogvar.mul(0.5f).exp().stopGradient();
+			nll = pixelLogvar.add(sq.mul(pixelLogvar.neg().exp())).mul(sigma).mean().mul(0.5f * steps);
+			total = total.add(nll);
+		}
+		return new Parts(total, recon, kl, klPerDim, nll);
 	}
 }

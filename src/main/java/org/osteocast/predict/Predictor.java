@@ -52,9 +52,20 @@ import org.osteocast.train.ForecastTrainer;
  * point forecast = per-pixel mean or median of the samples),
  * {@code <mouse>_samples.tif} (frames = samples, week-major when the horizon
  * is above 1) and {@code <mouse>_uncertainty.tif} (two frames per predicted
- * week: the fraction of samples above the bone threshold, and the per-pixel
+ * week: the probability that the pixel is bone, and the per-pixel predictive
  * standard deviation). The bone threshold is Otsu's on the observed weeks,
  * recorded with the other settings in {@code prediction.json}.
+ * <p>
+ * For a model with a per-pixel variance ({@link ForecastNet#pixelVariance()},
+ * the T-VAE by default) the predictive distribution of a pixel is a mixture
+ * over the K latent samples of Gaussians {@code N(μ_k, σ_k²)}: the samples
+ * written are the {@code μ_k} (the futures the latent distinguishes: where a
+ * lesion goes), P(bone) is the mixture's mass above the threshold,
+ * {@code (1/K) Σ_k P(N(μ_k, σ_k²) > t)}, and the standard deviation is the
+ * mixture's, {@code sqrt(Var_k μ_k + mean_k σ_k²)} (the law of total
+ * variance), so the map shows both where the latent samples disagree and
+ * where the model expects its forecast to be off. Without it, P(bone) is
+ * the fraction of samples above the threshold and the SD their spread.
  */
 public final class Predictor {
 
@@ -156,6 +167,8 @@ public final class Predictor {
 		// a row is one (slice, sample) sequence, or for a 3-D model one sample of the whole volume
 		final int d = volume ? zs : 1, rows = (volume ? 1 : zs) * k;
 		final float[][][] out = new float[hz][zs * k][]; // [week][slice * K + sample]
+		final boolean pixVar = model.pixelVariance();
+		final float[][][] var = pixVar ? new float[hz][zs * k][] : null; // the model's per-pixel variance, likewise
 		// noise per row, drawn up front: results do not depend on the batch size
 		final SplittableRandom rnd = new SplittableRandom(mouseSeed);
 		final int nn = model.forecastNoise(hz);
@@ -179,11 +192,13 @@ public final class Predictor {
 							System.arraycopy(observed.plane(volume ? zz : r / k, w), 0, obs, ((i * n + w) * d + zz) * px, px);
 					System.arraycopy(noise[r], 0, eps, i * nn, nn);
 				}
-				final float[] pred;
+				final float[] pred, pv;
 				try (NDManager sub = manager.newSubManager()) {
 					final NDArray x = sub.create(obs, volume ? new Shape(b, n, 1, d, s, s) : new Shape(b, n, 1, s, s));
 					final NDArray e = nn > 0 ? sub.create(eps, new Shape(b, nn)) : null;
-					pred = model.forecast(ps, x, e, hz, o.batchStatistics).toFloatArray();
+					final ai.djl.ndarray.NDList f = model.forecastDistribution(ps, x, e, hz, o.batchStatistics);
+					pred = f.get(0).toFloatArray();
+					pv = pixVar ? f.get(1).toFloatArray() : null;
 				}
 				for (int i = 0; i < b; i++) {
 					final int r = from + i;
@@ -192,6 +207,7 @@ public final class Predictor {
 							final int slot = volume ? zz * k + r : r;
 							final int off = ((i * hz + h) * d + zz) * px;
 							out[h][slot] = Arrays.copyOfRange(pred, off, off + px);
+							if (pixVar) var[h][slot] = Arrays.copyOfRange(pv, off, off + px);
 						}
 				}
 			}
@@ -216,19 +232,24 @@ public final class Predictor {
 				for (int j = 0; j < k; j++)
 					System.arraycopy(out[h][z * k + j], 0, samples.plane(z, h * k + j), 0, px);
 				for (int i = 0; i < px; i++) {
-					double sum = 0, sq = 0;
-					int bone = 0;
+					double sum = 0, sq = 0, bone = 0, pixelVar = 0;
 					for (int j = 0; j < k; j++) {
 						final float v = out[h][z * k + j][i];
 						vals[j] = v;
 						sum += v;
 						sq += v * (double) v;
-						if (v > thr) bone++;
+						if (pixVar) {
+							final double vj = var[h][z * k + j][i];
+							pixelVar += vj;
+							bone += vj > 0 ? org.osteocast.core.Gaussians.upperTail((thr - v) / Math.sqrt(vj)) : v > thr ? 1 : 0;
+						}
+						else if (v > thr) bone++;
 					}
 					final double mean = sum / k;
 					p[i] = o.median ? median(vals) : (float) mean;
-					pb[i] = bone / (float) k;
-					sd[i] = (float) Math.sqrt(Math.max(0, sq / k - mean * mean));
+					pb[i] = (float) (bone / k);
+					// law of total variance: the spread of the samples' means plus their mean variance
+					sd[i] = (float) Math.sqrt(Math.max(0, sq / k - mean * mean) + pixelVar / k);
 				}
 			}
 		return new Forecast(pred, samples, unc, thr);
@@ -276,6 +297,9 @@ public final class Predictor {
 		Files.createDirectories(outDir);
 		try (NDManager manager = NDManager.newBaseManager(device)) {
 			final ForecastNet model = archive.load(manager);
+			summary.addProperty("uncertainty", model.pixelVariance()
+				? "P(bone) and SD of the mixture over samples of the model's per-pixel Gaussians (samples = their means)"
+				: "P(bone) = fraction of samples above the threshold, SD = spread of the samples");
 			int i = 0;
 			for (final SliceDataset.Entry e : mice) {
 				cancel.check();

@@ -245,7 +245,7 @@ public final class ModelArchive {
 					ForecastNets.architectures()) + ")");
 			final ForecastNet cfg;
 			try {
-				cfg = ForecastNets.create(arch, j.getAsJsonObject("hyper_parameters"));
+				cfg = ForecastNets.fromArchive(arch, j.getAsJsonObject("hyper_parameters"));
 			}
 			catch (final RuntimeException e) {
 				throw new VolumeIOException(file, "bad hyper_parameters in " + MODEL_JSON + ": " + e.getMessage());

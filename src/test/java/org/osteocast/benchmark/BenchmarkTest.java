@@ -1,6 +1,7 @@
 package org.osteocast.benchmark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,16 @@ class BenchmarkTest {
 		assertEquals(runs.get(7).scores, again.get(7).scores);
 		assertEquals(stamp, Files.getLastModifiedTime(Benchmark.runDir(out, "tvae2d", 1).resolve("model.zip"))
 			.toMillis());
+		// a run made with other settings than the preset gives now is set aside (kept) and trained again
+		final Benchmark.Options changed = tiny();
+		changed.models = List.of("tvae2d");
+		changed.seeds = 1;
+		changed.hyper.addProperty("pixel_variance", false);
+		final Path seed1 = Benchmark.runDir(out, "tvae2d", 1);
+		Benchmark.run(data, out, changed, Progress.NONE, Cancellation.NEVER, null);
+		assertTrue(Files.isRegularFile(seed1.resolveSibling(seed1.getFileName() + ".stale-1").resolve("model.zip")));
+		assertFalse(org.osteocast.train.ModelArchive.read(seed1.resolve("model.zip")).hyperParameters().get(
+			"pixel_variance").getAsBoolean());
 	}
 
 	@Test

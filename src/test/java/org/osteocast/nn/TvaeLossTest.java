@@ -114,4 +114,44 @@ class TvaeLossTest {
 			assertArrayEquals(new float[3], fb.klPerDim.toFloatArray(), 1e-7f);
 		}
 	}
+
+	@Test
+	void varianceTermIsTheDetachedBetaNll() {
+		EngineSetup.engine();
+		final int b = 2, s = 2, h = 3, w = 4, n = b * s * h * w;
+		final Random r = new Random(5);
+		final float[] xh = new float[n], xt = new float[n], lv = new float[n];
+		for (int i = 0; i < n; i++) {
+			xh[i] = r.nextFloat();
+			xt[i] = r.nextFloat();
+			lv[i] = -4 + 3 * r.nextFloat();
+		}
+		double nll = 0;
+		for (int i = 0; i < n; i++) {
+			final double d = xh[i] - xt[i];
+			nll += Math.exp(0.5 * lv[i]) * 0.5 * (lv[i] + d * d * Math.exp(-lv[i]));
+		}
+		nll = nll / n * s; // mean over pixels per step, summed over steps
+		try (NDManager m = NDManager.newBaseManager()) {
+			final Shape shape = new Shape(b, s, 1, h, w);
+			final NDArray x = m.create(xh, shape), v = m.create(lv, shape), ones = m.ones(new Shape(b, 1, h, w)), z = m
+				.zeros(new Shape(s, b, 3));
+			x.setRequiresGradient(true);
+			v.setRequiresGradient(true);
+			final TvaeLoss.Parts p;
+			try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+				p = TvaeLoss.compute(x, m.create(xt, shape), ones, z, z, z, z, 1e-4, 0, v);
+				gc.backward(p.total);
+			}
+			assertEquals(nll, p.varianceNll.getFloat(), 1e-5);
+			assertEquals(p.recon.getFloat() + nll, p.total.getFloat(), 1e-5);
+			// the forecast's gradient is the squared error's alone: the variance term does not pull on it
+			final float[] gx = x.getGradient().toFloatArray(), gv = v.getGradient().toFloatArray();
+			for (int i = 0; i < n; i++) {
+				final double d = xh[i] - xt[i];
+				assertEquals(2 * d * s / n, gx[i], 1e-6, "d total / d forecast " + i);
+				assertEquals(Math.exp(0.5 * lv[i]) * 0.5 * (1 - d * d * Math.exp(-lv[i])) * s / n, gv[i], 1e-6, "d total / d logvar " + i);
+			}
+		}
+	}
 }

@@ -77,7 +77,7 @@ class PredictorTest {
 						mean += samples.plane(z, h * 4 + k)[i] / 4.0;
 					assertEquals(mean, p[i], 1e-5, "point forecast = sample mean");
 					assertTrue(p[i] >= 0 && p[i] <= 1);
-					assertTrue(pb[i] >= 0 && pb[i] <= 1 && Math.abs(pb[i] * 4 - Math.round(pb[i] * 4)) < 1e-5);
+					assertTrue(pb[i] >= 0 && pb[i] <= 1);
 					assertTrue(sd[i] >= 0);
 				}
 			}
@@ -123,5 +123,134 @@ class PredictorTest {
 		t.start();
 		t.join();
 		if (failure[0] != null) throw new AssertionError(failure[0]);
+	}
+
+	/**
+	 * A model whose forecast of a pixel given its noise {@code e} is
+	 * {@code N(x_last + 0.1 e, 0.04)}: the mixture over samples has a closed
+	 * form to check P(bone) and the standard deviation against.
+	 */
+	static final class GaussianStub implements org.osteocast.nn.ForecastNet {
+		private final ai.djl.nn.Block block = new ai.djl.nn.core.Prelu();
+		private final boolean variance;
+
+		GaussianStub(final boolean variance) {
+			this.variance = variance;
+		}
+
+		@Override
+		public String architecture() {
+			return "stub";
+		}
+
+		@Override
+		public JsonObject hyperParameters() {
+			return new JsonObject();
+		}
+
+		@Override
+		public int imageSize() {
+			return 16;
+		}
+
+		@Override
+		public int nPast() {
+			return 3;
+		}
+
+		@Override
+		public int spatialDims() {
+			return 2;
+		}
+
+		@Override
+		public boolean stochastic() {
+			return true;
+		}
+
+		@Override
+		public ai.djl.nn.Block block() {
+			return block;
+		}
+
+		@Override
+		public void initialize(final NDManager manager) {}
+
+		@Override
+		public List<ai.djl.util.PairList<String, ai.djl.nn.Parameter>> parameterGroups() {
+			return List.of();
+		}
+
+		@Override
+		public int trainNoise() {
+			return 0;
+		}
+
+		@Override
+		public int forecastNoise(final int horizon) {
+			return 1;
+		}
+
+		@Override
+		public Loss loss(final int phase, final ai.djl.training.ParameterStore ps, final ai.djl.ndarray.NDArray seq,
+			final ai.djl.ndarray.NDArray noise, final double klScale)
+		{
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public ai.djl.ndarray.NDArray forecast(final ai.djl.training.ParameterStore ps,
+			final ai.djl.ndarray.NDArray observed, final ai.djl.ndarray.NDArray noise, final int horizon,
+			final boolean training)
+		{
+			final long b = observed.getShape().get(0);
+			return observed.get(":, 2:3").add(noise.reshape(b, 1, 1, 1, 1).mul(0.1f));
+		}
+
+		@Override
+		public boolean pixelVariance() {
+			return variance;
+		}
+
+		@Override
+		public ai.djl.ndarray.NDList forecastDistribution(final ai.djl.training.ParameterStore ps,
+			final ai.djl.ndarray.NDArray observed, final ai.djl.ndarray.NDArray noise, final int horizon,
+			final boolean training)
+		{
+			final ai.djl.ndarray.NDArray mean = forecast(ps, observed, noise, horizon, training);
+			return variance ? new ai.djl.ndarray.NDList(mean, mean.onesLike().mul(0.04f))
+				: new ai.djl.ndarray.NDList(mean);
+		}
+	}
+
+	@Test
+	void pixelVarianceGivesTheMixturesBoneProbabilityAndSpread(@TempDir final Path dir) throws Exception {
+		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 5, 16, 4, 4, 0, 3);
+		final Hyperstack h = data.entries(SliceDataset.Split.TEST).get(0).read();
+		EngineSetup.engine();
+		try (NDManager m = NDManager.newBaseManager()) {
+			final int k = 6;
+			for (final boolean variance : new boolean[] { true, false }) {
+				final Predictor.Forecast f = Predictor.predict(new GaussianStub(variance), m, h, new Predictor.Options()
+					.samples(k), 3, Cancellation.NEVER);
+				final double t = f.boneThreshold, v = variance ? 0.04 : 0;
+				for (int z = 0; z < 5; z++) {
+					final float[] pb = f.uncertainty.plane(z, 0), sd = f.uncertainty.plane(z, 1), last = h.plane(z, 2);
+					for (int i = 0; i < pb.length; i++) {
+						double mass = 0, mean = 0, sq = 0;
+						for (int j = 0; j < k; j++) {
+							final double mu = f.samples.plane(z, j)[i];
+							assertEquals(last[i], mu, 0.5, "samples are the means x_last + 0.1 e");
+							mass += (variance ? 0.5 * org.apache.commons.math3.special.Erf.erfc((t - mu) / Math.sqrt(v) / Math
+								.sqrt(2)) : mu > t ? 1 : 0) / k;
+							mean += mu / k;
+							sq += mu * mu / k;
+						}
+						assertEquals(mass, pb[i], 1e-5, "P(bone): the mixture's mass above the threshold, or the fraction of samples");
+						assertEquals(Math.sqrt(Math.max(0, sq - mean * mean) + v), sd[i], 1e-4, "SD of the mixture");
+					}
+				}
+			}
+		}
 	}
 }
