@@ -49,7 +49,7 @@ public final class BenchmarkReport {
 		if (runs.stream().allMatch(r -> !r.scores.containsKey("lpips") || r.scores.get("lpips").isNaN())) md.append(
 			"LPIPS was not computed: no network was given (`--lpips FILE.pt`, the lpips package's AlexNet or VGG exported to TorchScript).\n\n");
 		md.append(
-			"ECE: expected calibration error of the per-pixel bone probability; AUC: how well the per-pixel spread of the samples ranks the pixels that truly change (all pixels, and within the bone); a deterministic model has no spread, so its AUC is 0.5 by definition.\n\n");
+			"ECE: expected calibration error of the per-pixel bone probability; AUC: how well the per-pixel predictive standard deviation (the spread of the samples, plus the per-pixel variance of models that output one) ranks the pixels that truly change (all pixels, and within the bone); a deterministic model has no spread, so its AUC is 0.5 by definition.\n\n");
 		md.append("## Table 1: T-VAE against other forecasters\n\n");
 		md.append(table(runs, Benchmark.TABLE1, out.resolve("table1.csv")));
 		md.append("\n## Table 2: T-VAE variants and losses\n\n");
@@ -148,7 +148,7 @@ public final class BenchmarkReport {
 			case "ece":
 				return "ECE P(bone)";
 			case "unc_auc":
-				return "AUC spread→change";
+				return "AUC SD→change";
 			case "unc_auc_bone":
 				return "AUC in bone";
 			default:
@@ -296,7 +296,7 @@ public final class BenchmarkReport {
 		float max = 1e-3f;
 		for (final float v : u.plane(z, 1))
 			max = Math.max(max, v);
-		bottom.add(new Panel(u.plane(z, 1), w, hh, 0, max, ColorMap.MAGMA, "spread (SD)", true));
+		bottom.add(new Panel(u.plane(z, 1), w, hh, 0, max, ColorMap.MAGMA, "predictive SD", true));
 		bottom.add(new Panel(u.plane(z, 0), w, hh, 0, 1, ColorMap.MAGMA, "P(bone)", true));
 		bottom.add(diff(h.plane(z, n), h.plane(z, n - 1), w, hh, "true change"));
 		top.add(blank(w, hh));

@@ -69,6 +69,9 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--pixel-variance", negatable = true, description = "T-VAE: a per-pixel variance head, whose variance joins the samples' spread in the uncertainty map (default: on; --no-pixel-variance: uncertainty from the latent samples only, as SVG-LP).")
 	Boolean pixelVariance;
 
+	@Option(names = { "--variance-weight", "--variance_weight" }, description = "T-VAE: weight of the per-pixel variance's likelihood in the loss (default: the model's).")
+	Double varianceWeight;
+
 	@Option(names = { "--kl-anneal", "--kl_anneal" }, defaultValue = "0", description = "Epochs of linear KL annealing from 0 to β (default 0 = off).")
 	int klAnneal;
 
@@ -137,6 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
 		put(h, "beta", beta);
 		put(h, "free_bits", freeBits);
 		if (pixelVariance != null) h.addProperty("pixel_variance", pixelVariance);
+		put(h, "variance_weight", varianceWeight);
 		if (upsample != null) h.addProperty("upsample", upsample);
 		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_clamp");
 		if (skipLevels != null) {

@@ -120,7 +120,7 @@ public final class Tvae extends AbstractBlock implements ForecastNet {
 		final NDArray weights = TvaeLoss.edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
 		final NDList outs = forward(ps, new NDList(seq, eps), true);
 		final TvaeLoss.Parts p = TvaeLoss.compute(outs.get(0), seq.get(":, 1:"), weights, outs.get(1), outs.get(2),
-			outs.get(3), outs.get(4), klScale * cfg.beta, cfg.freeBits, cfg.pixelVariance ? outs.get(5) : null);
+			outs.get(3), outs.get(4), klScale * cfg.beta, cfg.freeBits, cfg.pixelVariance ? outs.get(5) : null, cfg.varianceWeight);
 		return new Loss(p.total, p.recon, p.kl, p.klPerDim, outs.get(1));
 	}
 

@@ -17,7 +17,7 @@ import ai.djl.ndarray.types.Shape;
  * least {@code f} in the objective (Kingma et al. 2016); the reported KL is
  * always the raw one.</li>
  * <li>Per-pixel variance (when the decoder has a log-variance output
- * {@code v}, {@code σ² = e^v}): the mean over pixels of
+ * {@code v}, {@code σ² = e^v}): γ times the mean over pixels of
  * {@code sg[σ] · ½ (v + sg[(x̂ − x)²] / σ²)}, summed over steps. Per pixel its
  * minimiser is {@code σ² = E[(x̂ − x)²]}: the variance learns the expected
  * squared error of the point forecast where it stands. The squared error is
@@ -82,17 +82,18 @@ public final class TvaeLoss {
 	public static Parts compute(final NDArray xhat, final NDArray target, final NDArray weights, final NDArray muQ,
 		final NDArray lvQ, final NDArray muP, final NDArray lvP, final double beta, final double freeBits)
 	{
-		return compute(xhat, target, weights, muQ, lvQ, muP, lvP, beta, freeBits, null);
+		return compute(xhat, target, weights, muQ, lvQ, muP, lvP, beta, freeBits, null, 0);
 	}
 
 	/**
 	 * As above, plus the per-pixel variance term.
 	 *
 	 * @param pixelLogvar the forecast's log-variance {@code (B, S, 1, H, W)}, or {@code null}
+	 * @param varianceWeight γ, the variance term's weight in the total
 	 */
 	public static Parts compute(final NDArray xhat, final NDArray target, final NDArray weights, final NDArray muQ,
 		final NDArray lvQ, final NDArray muP, final NDArray lvP, final double beta, final double freeBits,
-		final NDArray pixelLogvar)
+		final NDArray pixelLogvar, final double varianceWeight)
 	{
 		final Shape s = xhat.getShape();
 		final long steps = s.get(1);
@@ -108,7 +109,7 @@ public final class TvaeLoss {
 		if (pixelLogvar != null) {
 			final NDArray sq = d.mul(d).stopGradient(), sigma = pixelLogvar.mul(0.5f).exp().stopGradient();
 			nll = pixelLogvar.add(sq.mul(pixelLogvar.neg().exp())).mul(sigma).mean().mul(0.5f * steps);
-			total = total.add(nll);
+			total = total.add(nll.mul((float) varianceWeight));
 		}
 		return new Parts(total, recon, kl, klPerDim, nll);
 	}

@@ -140,7 +140,9 @@ public final class DemoReport {
 				3, e.mouse + (e.group != null ? " (" + e.group + ")" : "") + ", slice " + (z + 1)).writePng(png);
 			r.image(png, (hard.contains(e.mouse) ? "A hard case: this mouse's lesion appears only in the last week. "
 				: "") + "Weeks 1–3 (observed), the forecast of week 4, the true week 4, the per-pixel probability of " +
-				"bone across 8 samples, their spread, and the forecast change from week 3 (blue: predicted loss).");
+				"bone over 8 samples, the predictive standard deviation (the samples' spread plus the model's own " +
+				"per-pixel variance: where it expects to be wrong), and the forecast change from week 3 (blue: " +
+				"predicted loss).");
 		}
 
 		r.heading("5. How good is it?");
@@ -159,9 +161,9 @@ public final class DemoReport {
 		}
 		final Path reliability = out.resolve(ReliabilityDiagram.FILE_NAME);
 		if (Files.isRegularFile(reliability)) r.image(reliability, "Is the forecast's uncertainty honest? Reliability " +
-			"of the per-pixel probability of bone (the fraction of samples above the bone threshold) over every pixel " +
+			"of the per-pixel probability of bone (over the samples and the model's per-pixel variance) over every pixel " +
 			"of the test mice: among pixels given probability p, a fraction p should truly be bone (dashed diagonal). " +
-			"ECE is the pixel-weighted gap to the diagonal; the table's unc_auc says how well the samples' spread " +
+			"ECE is the pixel-weighted gap to the diagonal; the table's unc_auc says how well the predictive SD " +
 			"points at the pixels that truly change (0.5: no better than chance).");
 
 		r.heading("6. Do it on your own scans");

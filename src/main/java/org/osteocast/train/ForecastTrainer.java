@@ -222,8 +222,10 @@ public final class ForecastTrainer {
 				if (!st.warnedCollapse && epoch >= 3 && row.klPerDim.length > 0 && row.valSpread < COLLAPSED_SPREAD) {
 					st.warnedCollapse = true;
 					final String w = String.format(Locale.ROOT,
-						"warning: the latent is hardly used (sample spread %.2g on the validation slices, %d active units): samples will barely differ and the uncertainty map carries little information; try --free-bits or a smaller --beta",
-						row.valSpread, row.activeUnits);
+						"warning: the latent is hardly used (sample spread %.2g on the validation slices, %d active units): samples will barely differ%s; try --free-bits or a smaller --beta",
+						row.valSpread, row.activeUnits, net.pixelVariance()
+							? " (the uncertainty map still has the model's per-pixel variance)"
+							: " and the uncertainty map carries little information");
 					progress.status(w);
 					if (out != null) out.println(w);
 				}

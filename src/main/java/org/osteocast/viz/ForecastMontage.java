@@ -47,7 +47,7 @@ public final class ForecastMontage {
 			float max = 0;
 			for (final float v : sd)
 				max = Math.max(max, v);
-			row.add(new Panel(sd, w, h, 0, Math.max(max, 1e-3), ColorMap.MAGMA, "spread (SD)", true));
+			row.add(new Panel(sd, w, h, 0, Math.max(max, 1e-3), ColorMap.MAGMA, "predictive SD", true));
 		}
 		final float[] last = data.plane(slice, observed - 1);
 		final float[] diff = new float[w * h];

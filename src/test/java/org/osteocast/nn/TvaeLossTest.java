@@ -140,17 +140,17 @@ class TvaeLossTest {
 			v.setRequiresGradient(true);
 			final TvaeLoss.Parts p;
 			try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
-				p = TvaeLoss.compute(x, m.create(xt, shape), ones, z, z, z, z, 1e-4, 0, v);
+				p = TvaeLoss.compute(x, m.create(xt, shape), ones, z, z, z, z, 1e-4, 0, v, 0.3);
 				gc.backward(p.total);
 			}
 			assertEquals(nll, p.varianceNll.getFloat(), 1e-5);
-			assertEquals(p.recon.getFloat() + nll, p.total.getFloat(), 1e-5);
+			assertEquals(p.recon.getFloat() + 0.3 * nll, p.total.getFloat(), 1e-5);
 			// the forecast's gradient is the squared error's alone: the variance term does not pull on it
 			final float[] gx = x.getGradient().toFloatArray(), gv = v.getGradient().toFloatArray();
 			for (int i = 0; i < n; i++) {
 				final double d = xh[i] - xt[i];
 				assertEquals(2 * d * s / n, gx[i], 1e-6, "d total / d forecast " + i);
-				assertEquals(Math.exp(0.5 * lv[i]) * 0.5 * (1 - d * d * Math.exp(-lv[i])) * s / n, gv[i], 1e-6, "d total / d logvar " + i);
+				assertEquals(0.3 * Math.exp(0.5 * lv[i]) * 0.5 * (1 - d * d * Math.exp(-lv[i])) * s / n, gv[i], 1e-6, "d total / d logvar " + i);
 			}
 		}
 	}
