@@ -1,6 +1,8 @@
 package org.osteocast.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -63,13 +65,15 @@ public final class Adam {
 		final boolean grad0 = JniUtils.isGradMode();
 		JniUtils.setGradMode(false);
 		try (NDScope scope = new NDScope()) {
-			for (final Parameter p : params) {
-				final float s = p.getArray().getGradient().sum().getFloat();
-				if (!Float.isFinite(s)) {
-					for (final Parameter q : params)
-						JniUtils.zeroGrad((PtNDArray) q.getArray());
-					return false;
-				}
+			// one sum of the per-parameter sums, read once: a NaN or infinity anywhere makes it non-finite (one
+			// device-to-host read per step instead of one per parameter)
+			final NDList sums = new NDList(params.size());
+			for (final Parameter p : params)
+				sums.add(p.getArray().getGradient().sum().reshape(1));
+			if (!sums.isEmpty() && !Float.isFinite(NDArrays.concat(sums).sum().getFloat())) {
+				for (final Parameter q : params)
+					JniUtils.zeroGrad((PtNDArray) q.getArray());
+				return false;
 			}
 		}
 		finally {
