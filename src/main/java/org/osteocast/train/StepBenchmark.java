@@ -78,11 +78,18 @@ public final class StepBenchmark {
 		return 2 * 3 * macs;
 	}
 
-	/** Engine matrix-multiply throughput (FLOP/s) for {@code n × n} float matrices. */
+	/**
+	 * Engine matrix-multiply throughput (FLOP/s) for {@code n × n} float
+	 * matrices: the best of {@code reps} products after two warm-ups, with the
+	 * C heap set up as for training ({@link NativeHeap}) so that neither side
+	 * of the comparison pays page faults for its output.
+	 */
 	public static double matmulFlops(final int n, final int reps, final Device device) {
 		EngineSetup.engine();
+		NativeHeap.keepFreedMemory();
 		try (NDManager m = NDManager.newBaseManager(device)) {
 			final NDArray a = m.randomUniform(0, 1, new Shape(n, n)), b = m.randomUniform(0, 1, new Shape(n, n));
+			a.matMul(b).close();
 			a.matMul(b).close();
 			final double[] ts = new double[reps];
 			for (int i = 0; i < reps; i++) {
