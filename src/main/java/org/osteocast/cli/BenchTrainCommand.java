@@ -62,6 +62,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer script (default ${DEFAULT-VALUE}); 'none' to skip.")
 	String python;
 
+	@Option(names = "--peer-heap", split = ",", defaultValue = "default,kept", description = "C heap of the peer: default (glibc as it comes) and/or kept (MALLOC_MMAP_MAX_=0 etc., as OsteoCast keeps its heap; NativeHeap) (default ${DEFAULT-VALUE}).")
+	String[] peerHeaps;
+
 	@Option(names = "--script", defaultValue = "bench/train/tvae_bench.py", description = "The PyTorch peer script (default ${DEFAULT-VALUE}).")
 	Path script;
 
@@ -94,14 +97,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
 					System.out.println("PyTorch peer nf " + nf + " resize_conv: not in the peer script");
 					continue;
 				}
-				final String best = peer(nf, cfg.upsample.label(), th);
-				final double peerMs = peerMs(best);
-				if (Double.isNaN(peerMs)) System.out.println("PyTorch peer nf " + nf + " " + cfg.upsample.label() + ": " +
-					best);
-				else System.out.println(String.format(Locale.ROOT,
-					"PyTorch peer nf %d %s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast/peer throughput %.2fx (target >= 1.5x: %s)",
-					nf, cfg.upsample.label(), peerMs, batch / (peerMs / 1000), best, peerMs / ms, peerMs / ms >= 1.5 ? "met"
-						: "not met"));
+				for (final String heap : peerHeaps) {
+					final boolean kept = "kept".equals(heap.trim());
+					final String best = peer(nf, cfg.upsample.label(), th, kept);
+					final double peerMs = peerMs(best);
+					final String label = "PyTorch peer nf " + nf + " " + cfg.upsample.label() + (kept ? ", heap kept" : ", default heap");
+					if (Double.isNaN(peerMs)) System.out.println(label + ": " + best);
+					else System.out.println(String.format(Locale.ROOT,
+						"%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast/peer throughput %.2fx (target >= 1.5x: %s)", label,
+						peerMs, batch / (peerMs / 1000), best, peerMs / ms, peerMs / ms >= 1.5 ? "met" : "not met"));
+				}
 			}
 		}
 		return 0;
@@ -114,16 +119,27 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
 	}
 
-	/** Runs the peer script at 1..max(threads, cores) threads and returns its best line. */
-	private String peer(final int nf, final String upsample, final int th) {
+	/**
+	 * Runs the peer script at 1..max(threads, cores) threads and returns its
+	 * best line; with {@code keptHeap} under the C-heap settings OsteoCast's
+	 * training uses ({@code NativeHeap}), so that the ratio compares the
+	 * computations rather than how often each process maps fresh memory.
+	 */
+	private String peer(final int nf, final String upsample, final int th, final boolean keptHeap) {
 		final List<String> ts = new ArrayList<>();
 		for (int t = 1; t <= Math.max(th, Runtime.getRuntime().availableProcessors()); t++)
 			ts.add(Integer.toString(t));
 		try {
-			final Process p = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch", Integer
-				.toString(batch), "--steps", Integer.toString(steps), "--warmup", "1", "--upsample", upsample, "--threads", String
-					.join(",", ts)).redirectErrorStream(
-					true).start();
+			final ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch",
+				Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", "1", "--upsample", upsample, "--threads",
+				String.join(",", ts)).redirectErrorStream(true);
+			if (keptHeap) {
+				// the settings NativeHeap applies to OsteoCast's own process, through glibc's environment variables
+				pb.environment().put("MALLOC_MMAP_MAX_", "0");
+				pb.environment().put("MALLOC_TRIM_THRESHOLD_", Integer.toString(Integer.MAX_VALUE));
+				pb.environment().put("MALLOC_TOP_PAD_", Integer.toString(64 << 20));
+			}
+			final Process p = pb.start();
 			String last = "";
 			try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
 				StandardCharsets.UTF_8)))
