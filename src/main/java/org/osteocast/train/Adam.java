@@ -95,9 +95,10 @@ public final class Adam {
 			t++;
 			final double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
 			final float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
-			m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+			// in place wherever the order allows: at nf 64 each temporary is 50 MB, and fresh memory costs page faults
 			v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-			final NDArray update = m.div(v.sqrt().addi((float) eps)).muli(stepSize);
+			m.muli((float) beta1).addi(g.muli((float) (1 - beta1)));
+			final NDArray update = v.sqrt().addi((float) eps).rdivi(m).muli(stepSize);
 			final NDList parts = params.size() == 1 ? new NDList(update) : update.split(java.util.Arrays.copyOfRange(
 				offsets, 1, offsets.length));
 			for (int i = 0; i < params.size(); i++) {
