@@ -96,9 +96,15 @@ public final class Adam {
 			final double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
 			final float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
 			// in place wherever the order allows: at nf 64 each temporary is 50 MB, and fresh memory costs page faults
-			v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+			// (and temporaries closed as soon as used, so that their memory is reused by the next one)
+			try (NDArray g2 = g.square()) {
+				v.muli((float) beta2).addi(g2.muli((float) (1 - beta2)));
+			}
 			m.muli((float) beta1).addi(g.muli((float) (1 - beta1)));
-			final NDArray update = v.sqrt().addi((float) eps).rdivi(m).muli(stepSize);
+			final NDArray update;
+			try (NDArray denom = v.sqrt()) {
+				update = m.div(denom.addi((float) eps)).muli(stepSize);
+			}
 			final NDList parts = params.size() == 1 ? new NDList(update) : update.split(java.util.Arrays.copyOfRange(
 				offsets, 1, offsets.length));
 			for (int i = 0; i < params.size(); i++) {
