@@ -1,9 +1,8 @@
 package org.osteocast.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -26,12 +25,14 @@ import java.util.List;
  * update are freed at once (an {@link NDScope}); the moments live in the
  * model's manager.
  * <p>
- * The moments of all parameters are one flat vector each, and a step works
- * on the gradients concatenated into one vector: a handful of large
- * element-wise operations and one split, instead of about nine small
- * operations (each a call into the engine and a temporary) per parameter and
- * one host read per parameter for the finiteness check. The arithmetic per
- * element is the same as the per-parameter form's.
+ * The moments of all parameters are one flat vector each, and a step copies
+ * the gradients into one flat work vector: a handful of large in-place
+ * element-wise operations on vectors kept from step to step, instead of about
+ * nine small operations (each a call into the engine and a temporary) per
+ * parameter and one host read per parameter for the finiteness check. Why in
+ * place: temporaries the size of the model (50 MB at nf 64) were mapped
+ * afresh every step, and page faults cost more than the arithmetic. The
+ * arithmetic per element is the per-parameter form's.
  */
 public final class Adam {
 
@@ -41,6 +42,8 @@ public final class Adam {
 	private final long[] sizes, offsets;
 	/** First and second moments of all parameters, flat, in parameter order. */
 	private final NDArray m, v;
+	/** Work vectors of the same length: the gradients (then the update), and a scratch vector. */
+	private final NDArray g, work;
 	private long t;
 
 	/** Moments start at zero, in {@code manager}; parameters that need no gradient are skipped. */
@@ -63,6 +66,12 @@ public final class Adam {
 		final NDArray w0 = params.isEmpty() ? null : params.get(0).getArray();
 		m = w0 == null ? manager.zeros(new Shape(0)) : manager.zeros(new Shape(total), w0.getDataType(), w0.getDevice());
 		v = w0 == null ? manager.zeros(new Shape(0)) : manager.zeros(new Shape(total), w0.getDataType(), w0.getDevice());
+		g = m.zerosLike();
+		work = m.zerosLike();
+	}
+
+	private NDIndex slice(final int i) {
+		return new NDIndex("{}:{}", offsets[i], offsets[i] + sizes[i]);
 	}
 
 	/** Steps taken. */
@@ -82,10 +91,9 @@ public final class Adam {
 		final boolean grad0 = JniUtils.isGradMode();
 		JniUtils.setGradMode(false);
 		try (NDScope scope = new NDScope()) {
-			final NDList gs = new NDList(params.size());
-			for (final Parameter p : params)
-				gs.add(p.getArray().getGradient().reshape(-1));
-			final NDArray g = NDArrays.concat(gs);
+			final NDIndex all = new NDIndex("0:{}", m.size());
+			for (int i = 0; i < params.size(); i++)
+				g.set(slice(i), params.get(i).getArray().getGradient().reshape(-1));
 			// a NaN or infinity anywhere makes the sum non-finite: one host read per step
 			if (!Float.isFinite(g.sum().getFloat())) {
 				for (final Parameter q : params)
@@ -95,21 +103,17 @@ public final class Adam {
 			t++;
 			final double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
 			final float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
-			// in place wherever the order allows: at nf 64 each temporary is 50 MB, and fresh memory costs page faults
-			// (and temporaries closed as soon as used, so that their memory is reused by the next one)
-			try (NDArray g2 = g.square()) {
-				v.muli((float) beta2).addi(g2.muli((float) (1 - beta2)));
-			}
+			// everything in place in the two work vectors: no temporaries the size of the model
+			work.set(all, g);
+			v.muli((float) beta2).addi(work.muli(g).muli((float) (1 - beta2)));
 			m.muli((float) beta1).addi(g.muli((float) (1 - beta1)));
-			final NDArray update;
-			try (NDArray denom = v.sqrt()) {
-				update = m.div(denom.addi((float) eps)).muli(stepSize);
-			}
-			final NDList parts = params.size() == 1 ? new NDList(update) : update.split(java.util.Arrays.copyOfRange(
-				offsets, 1, offsets.length));
+			work.set(all, v);
+			work.powi(0.5f).addi((float) eps);
+			g.set(all, m);
+			g.divi(work).muli(stepSize);
 			for (int i = 0; i < params.size(); i++) {
 				final NDArray w = params.get(i).getArray();
-				w.subi(parts.get(i).reshape(w.getShape()));
+				w.subi(g.get(slice(i)).reshape(w.getShape()));
 				JniUtils.zeroGrad((PtNDArray) w);
 			}
 		}
