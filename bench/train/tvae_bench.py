@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """PyTorch peer of OsteoCast's T-VAE (2-D) training step, for speed comparison.
 
-Same architecture as org.osteocast.nn.Tvae (SVG-LP dcgan_64 encoder, decoder with 3x3 conv + pixel shuffle
-up-sampling and skips from the last observed week, LSTM-cell frame predictor / prior / posterior), same loss
-(edge-aware MSE + beta KL), Adam, batch of sequences of 4 weeks. Teacher forcing as in training.
+Same architecture as org.osteocast.nn.Tvae with its defaults (SVG-LP dcgan_64 encoder; decoder with skips from the
+last observed week and 4x4 stride-2 transposed-convolution up-sampling; OsteoCast's default `subpixel` computes it
+exactly as a padded 2x2 convolution + phase gather because DJL's Conv2dTranspose is not implemented on PyTorch:
+`--upsample transposed` uses nn.ConvTranspose2d, `--upsample subpixel` OsteoCast's formulation;
+output clamp(last week + residual, 0, 1); LSTM-cell frame predictor / prior / posterior), same loss (edge-aware MSE,
+lambda 1, sigma 1 px, + beta KL), Adam, batch of sequences of 4 weeks. Teacher forcing as in training.
+`--upsample pixel_shuffle` measures OsteoCast's alternative (3x3 conv + pixel shuffle) instead.
 Prints one JSON line per thread count and a final JSON line with the best.
 
 Run with Debian's python3-torch:  /usr/bin/python3 bench/train/tvae_bench.py --nf 64 --batch 48 --threads 1,2
@@ -42,8 +46,21 @@ class Encoder(nn.Module):
         return self.last(x).flatten(1), skips
 
 
+def subpixel(y):
+    """(N, 4C, H+1, W+1) 2x2-conv output -> (N, C, 2H, 2W): phase (a, b) = channel 4c+2a+b read at offset (a, b),
+    which with the matching kernel taps is a 4x4 stride-2 padding-1 transposed convolution (as OsteoCast's
+    PixelShuffle.subpixel, one gather)."""
+    n, c4, h1, w1 = y.shape
+    c, h, w = c4 // 4, h1 - 1, w1 - 1
+    oy = torch.arange(2 * h).view(-1, 1)
+    ox = torch.arange(2 * w).view(1, -1)
+    a, b = oy % 2, ox % 2
+    idx = (((2 * a + b) * h1 + oy // 2 + a) * w1 + ox // 2 + b).reshape(1, 1, -1)
+    return y.reshape(n, c, 4 * h1 * w1).gather(2, idx.expand(n, c, -1)).view(n, c, 2 * h, 2 * w)
+
+
 class Decoder(nn.Module):
-    def __init__(self, size, nf, g_dim):
+    def __init__(self, size, nf, g_dim, upsample="subpixel"):
         super().__init__()
         self.levels = int(math.log2(size)) - 2
         top = channels(nf, self.levels)
@@ -51,22 +68,32 @@ class Decoder(nn.Module):
         self.first = nn.Linear(g_dim, top * 16)
         self.first_bn = nn.BatchNorm2d(top)
         ups, norms = [], []
+        self.upsample = upsample
         for l in range(self.levels, 0, -1):
             out_c = channels(nf, l - 1) if l > 1 else 1
-            ups.append(nn.Conv2d(2 * channels(nf, l), 4 * out_c, 3, 1, 1))
+            if upsample == "pixel_shuffle":
+                ups.append(nn.Conv2d(2 * channels(nf, l), 4 * out_c, 3, 1, 1))
+            elif upsample == "subpixel":
+                ups.append(nn.Conv2d(2 * channels(nf, l), 4 * out_c, 2, 1, 1))
+            else:
+                ups.append(nn.ConvTranspose2d(2 * channels(nf, l), out_c, 4, 2, 1))
             norms.append(nn.BatchNorm2d(out_c) if l > 1 else nn.Identity())
         self.ups = nn.ModuleList(ups)
         self.norms = nn.ModuleList(norms)
 
-    def forward(self, g, skips):
+    def forward(self, g, skips, x_last):
         x = self.first(g).view(-1, self.top, 4, 4)
         x = F.leaky_relu(self.first_bn(x), 0.2)
         for i, l in enumerate(range(self.levels, 0, -1)):
             x = torch.cat([x, skips[l - 1]], 1)
-            x = F.pixel_shuffle(self.ups[i](x), 2)
+            x = self.ups[i](x)
+            if self.upsample == "pixel_shuffle":
+                x = F.pixel_shuffle(x, 2)
+            elif self.upsample == "subpixel":
+                x = subpixel(x)
             if l > 1:
                 x = F.leaky_relu(self.norms[i](x), 0.2)
-        return torch.sigmoid(x)
+        return torch.clamp(x_last + x, 0, 1)
 
 
 class LstmStack(nn.Module):
@@ -94,9 +121,9 @@ class LstmStack(nn.Module):
 
 
 class Tvae(nn.Module):
-    def __init__(self, size=64, nf=64, g_dim=128, z_dim=10, rnn=256, n_past=3):
+    def __init__(self, size=64, nf=64, g_dim=128, z_dim=10, rnn=256, n_past=3, upsample="subpixel"):
         super().__init__()
-        self.enc, self.dec = Encoder(size, nf, g_dim), Decoder(size, nf, g_dim)
+        self.enc, self.dec = Encoder(size, nf, g_dim), Decoder(size, nf, g_dim, upsample)
         self.pred = LstmStack(g_dim + z_dim, rnn, g_dim, 2, False)
         self.post = LstmStack(g_dim, rnn, z_dim, 1, True)
         self.prior = LstmStack(g_dim, rnn, z_dim, 1, True)
@@ -119,8 +146,10 @@ class Tvae(nn.Module):
             kls.append(0.5 * (lp - lv) + (torch.exp(lv) + (mu - mp) ** 2) / (2 * torch.exp(lp)) - 0.5)
             base.append(min(i - 1, self.n_past - 1))
         steps = t - 1
-        dec_skips = [torch.stack([f[:, j] for j in base], 1).reshape(b * steps, *f.shape[2:]) for f in skips]
-        x = self.dec(torch.stack(preds, 1).reshape(b * steps, -1), dec_skips).view(b, steps, 1, s, s)
+        idx = slice(0, steps) if base == list(range(steps)) else base
+        dec_skips = [f[:, idx].reshape(b * steps, *f.shape[2:]) for f in skips]
+        x_last = seq[:, idx].reshape(b * steps, 1, s, s)
+        x = self.dec(torch.stack(preds, 1).reshape(b * steps, -1), dec_skips, x_last).view(b, steps, 1, s, s)
         return x, torch.stack(kls)
 
 
@@ -134,17 +163,17 @@ def blur_weights(week1, lam, sigma):
     return 1 + lam * num / den
 
 
-def bench(nf, batch, steps, warmup, threads, size=64, weeks=4):
+def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixel"):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    model = Tvae(size=size, nf=nf)
+    model = Tvae(size=size, nf=nf, upsample=upsample)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.9, 0.999))
     seq = torch.rand(batch, weeks, 1, size, size)
     times = []
     for i in range(warmup + steps):
         t0 = time.perf_counter()
         eps = torch.randn(weeks - 1, batch, 10)
-        w = blur_weights(seq[:, 0], 1.0, 2.0).view(batch, 1, 1, size, size)
+        w = blur_weights(seq[:, 0], 1.0, 1.0).view(batch, 1, 1, size, size)
         x, kl = model(seq, eps)
         recon = ((x - seq[:, 1:]) ** 2 * w).mean() * (weeks - 1)
         loss = recon + 1e-4 * kl.mean(1).sum()
@@ -155,7 +184,7 @@ def bench(nf, batch, steps, warmup, threads, size=64, weeks=4):
             times.append(time.perf_counter() - t0)
     times.sort()
     ms = 1000 * times[len(times) // 2]
-    return {"nf": nf, "batch": batch, "threads": threads, "ms_per_step": ms, "sequences_per_s": batch / (ms / 1000),
+    return {"nf": nf, "upsample": upsample, "batch": batch, "threads": threads, "ms_per_step": ms, "sequences_per_s": batch / (ms / 1000),
             "torch": torch.__version__}
 
 
@@ -166,10 +195,11 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--upsample", default="subpixel", choices=["transposed", "subpixel", "pixel_shuffle"])
     a = ap.parse_args()
     best = None
     for t in [int(x) for x in a.threads.split(",")]:
-        r = bench(a.nf, a.batch, a.steps, a.warmup, t)
+        r = bench(a.nf, a.batch, a.steps, a.warmup, t, upsample=a.upsample)
         print(json.dumps(r), flush=True)
         if best is None or r["ms_per_step"] < best["ms_per_step"]:
             best = r

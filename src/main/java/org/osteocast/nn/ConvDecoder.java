@@ -153,9 +153,19 @@ public final class ConvDecoder extends AbstractBlock {
 		x = Activation.leakyRelu(firstNorm.forward(ps, new NDList(x), training).head(), 0.2f);
 		int i = 0;
 		for (int l = top; l >= 1; l--, i++) {
-			if (cfg.skip(l)) x = x.concat(in.get(l), 1);
-			final NDArray in0 = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV ? PixelShuffle.nearest2x(x) : x;
-			NDArray y = ups.get(i).forward(ps, new NDList(in0), training).head();
+			final boolean resize = cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV;
+			NDArray y;
+			if (cfg.skip(l) && safeSplit(x.getShape().get(1)) && safeSplit(in.get(l).getShape().get(1))) {
+				final Conv2d up = ups.get(i);
+				final NDArray skip = in.get(l);
+				y = convOfConcat(resize ? PixelShuffle.nearest2x(x) : x, resize ? PixelShuffle.nearest2x(skip) : skip, ps
+					.getValue(up.getParameters().get("weight"), x.getDevice(), training), ps.getValue(up.getParameters().get(
+						"bias"), x.getDevice(), training), new Shape(1, 1));
+			}
+			else {
+				if (cfg.skip(l)) x = x.concat(in.get(l), 1);
+				y = ups.get(i).forward(ps, new NDList(resize ? PixelShuffle.nearest2x(x) : x), training).head();
+			}
 			if (filters(l) != used(l)) y = y.get(":, 0:{}", used(l));
 			x = assemble(y);
 			if (l > 1) x = Activation.leakyRelu(norms.get(i).forward(ps, new NDList(x), training).head(), 0.2f);
@@ -176,6 +186,37 @@ public final class ConvDecoder extends AbstractBlock {
 			default:
 				return y;
 		}
+	}
+
+	/**
+	 * {@code conv(concat(a, b, axis 1), w, bias)} (stride 1) computed as
+	 * {@code conv(a, w_a, bias) + conv(b, w_b)} with {@code w} split along its
+	 * input channels: the same sum of products, without the concatenated
+	 * input. Why: at nf 64 the finest level's concatenation is 75 MB, above
+	 * what the C heap keeps for reuse ({@code NativeHeap}), so it and
+	 * oneDNN's reordered copy of it were mapped afresh every step (page
+	 * faults) and the concatenation's backward copied the gradient apart
+	 * again.
+	 */
+	/**
+	 * Whether a convolution over {@code c} input channels is one the engine
+	 * computes right by itself: at most 16 or a multiple of 16 (see
+	 * package-info); otherwise the decoder convolves the concatenation, whose
+	 * channel count is the one the configuration was checked with.
+	 */
+	static boolean safeSplit(final long c) {
+		return c <= 16 || c % 16 == 0;
+	}
+
+	static NDArray convOfConcat(final NDArray a, final NDArray b, final NDArray w, final NDArray bias,
+		final Shape padding)
+	{
+		final long ca = a.getShape().get(1), cw = w.getShape().get(1);
+		if (ca + b.getShape().get(1) != cw) throw new IllegalArgumentException("inputs of " + ca + " + " + b.getShape()
+			.get(1) + " channels for a weight of " + cw);
+		final Shape one = new Shape(1, 1);
+		final NDArray ya = Conv2d.conv2d(a, w.get(":, 0:{}", ca), bias, one, padding).head();
+		return ya.add(Conv2d.conv2d(b, w.get(":, {}:{}", ca, cw), null, one, padding).head());
 	}
 
 	private NDArray outputActivation(final NDArray y, final NDArray xLast) {

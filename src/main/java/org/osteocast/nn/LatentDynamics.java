@@ -140,8 +140,17 @@ final class LatentDynamics {
 		return base;
 	}
 
-	/** {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. */
+	/**
+	 * {@code a[:, idx[0]], a[:, idx[1]], …} stacked on axis 1. A run of
+	 * consecutive frames (training's {@link #skipFrames} when the sequence is
+	 * {@code n_past + 1} weeks long) is one slice: its backward pass fills one
+	 * zero gradient of {@code a}'s size instead of one per frame.
+	 */
 	static NDArray gatherFrames(final NDArray a, final int[] idx) {
+		boolean run = idx.length > 0;
+		for (int k = 1; k < idx.length && run; k++)
+			run = idx[k] == idx[0] + k;
+		if (run) return a.get(":, {}:{}", idx[0], idx[0] + idx.length);
 		final NDList l = new NDList();
 		for (final int i : idx)
 			l.add(a.get(":, {}", i));

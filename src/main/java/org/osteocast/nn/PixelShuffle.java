@@ -35,16 +35,32 @@ public final class PixelShuffle {
 	 * {@code (a, b)}, giving {@code (N, C, 2H, 2W)}. With the kernel rows
 	 * {@code (3, 1)} for phase 0 and {@code (2, 0)} for phase 1 (likewise
 	 * columns) this equals a 4×4, stride-2, padding-1 transposed convolution.
+	 * <p>
+	 * One {@code gather} along the flattened (phase, row, column) axis puts
+	 * every output pixel in place. Why not four slices, a stack and
+	 * {@link #depthToSpace} (the same numbers): in the backward pass each
+	 * slice allocates and zero-fills a gradient the size of {@code y}, then
+	 * the stack and the transpose copy everything twice more; a gather's
+	 * backward is one zero-filled array and one scatter. Fresh memory is
+	 * expensive where page faults are (measured: about 3.5 ms per MB on the
+	 * benchmark VM), and this was the largest single cost of the decoder's
+	 * backward pass (bench/train/README.md).
 	 */
 	public static NDArray subpixel(final NDArray y) {
 		final Shape s = y.getShape();
 		final long n = s.get(0), c = s.get(1) / 4, h = s.get(2) - 1, w = s.get(3) - 1;
-		final NDArray g = y.reshape(n, c, 4, h + 1, w + 1);
-		final ai.djl.ndarray.NDList phases = new ai.djl.ndarray.NDList(4);
-		for (int a = 0; a < 2; a++)
-			for (int b = 0; b < 2; b++)
-				phases.add(g.get(":, :, {}, {}:{}, {}:{}", a * 2 + b, a, a + h, b, b + w));
-		return depthToSpace(ai.djl.ndarray.NDArrays.stack(phases, 2).reshape(n, 4 * c, h, w));
+		if (c * 4 != s.get(1)) throw new IllegalArgumentException("channels must be a multiple of 4: " + s);
+		final long[] idx = new long[(int) (4 * h * w)];
+		// output (2i + a, 2j + b) ← phase 2a + b at (i + a, j + b) of the (H+1) × (W+1) grid
+		for (int oy = 0; oy < 2 * h; oy++)
+			for (int ox = 0; ox < 2 * w; ox++) {
+				final int a = oy & 1, b = ox & 1, i = oy >> 1, j = ox >> 1;
+				idx[(int) (oy * 2 * w + ox)] = ((2L * a + b) * (h + 1) + i + a) * (w + 1) + j + b;
+			}
+		final Shape out = new Shape(n, c, 4 * h * w);
+		try (NDArray index = y.getManager().create(idx, new Shape(1, 1, idx.length))) {
+			return y.reshape(n, c, 4 * (h + 1) * (w + 1)).gather(index.broadcast(out), 2).reshape(n, c, 2 * h, 2 * w);
+		}
 	}
 
 	/** Nearest-neighbour ×2: {@code (N, C, H, W) → (N, C, 2H, 2W)}. */

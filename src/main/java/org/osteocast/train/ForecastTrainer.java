@@ -72,6 +72,8 @@ import org.osteocast.nn.ForecastNet;
  * SSIM and MSE per slice, averaged. Early stopping keeps the weights of the
  * epoch with the lowest validation MSE and stops after {@code patience}
  * epochs without improvement.</li>
+ * <li>Freed native memory stays in the C heap for the next step
+ * ({@link NativeHeap}): fresh pages cost more than the arithmetic on a VM.</li>
  * <li>A model without parameters (persistence, linear extrapolation) is not
  * trained: it is validated once and archived as it is.</li>
  * </ul>
@@ -136,6 +138,7 @@ public final class ForecastTrainer {
 		final int[][] items = items(train, net), valItems = items(val, net);
 		final boolean trainable;
 		EngineSetup.engine();
+		NativeHeap.keepFreedMemory();
 		final long start = System.nanoTime();
 		Engine.getInstance().setRandomSeed((int) (tc.seed ^ (tc.seed >>> 32)));
 		try (NDManager manager = NDManager.newBaseManager(device)) {

@@ -25,8 +25,10 @@ public final class StepBenchmark {
 	private StepBenchmark() {}
 
 	/**
-	 * Milliseconds per training step (median over {@code epochs} timed epochs of
-	 * {@code steps} steps each, after one warm-up step).
+	 * Milliseconds per training step: the median over {@code epochs} timed
+	 * epochs of {@code steps} steps each (the mean of the middle two for an even
+	 * count), after one untimed epoch of the same model (warm-up: first-touch
+	 * of the C heap, oneDNN's kernel choice), all in one training run.
 	 */
 	public static double msPerStep(final TvaeConfig cfg, final int batch, final int steps, final int epochs,
 		final Device device) throws java.io.IOException
@@ -43,12 +45,13 @@ public final class StepBenchmark {
 		}
 		final SequenceSet set = new SequenceSet(cfg.imageSize, t, seqs);
 		final SequenceSet none = new SequenceSet(cfg.imageSize, t, List.of());
-		ForecastTrainer.train(set, none, new org.osteocast.nn.Tvae(cfg), TrainConfig.builder().optBatch(batch).optEpochs(1).optMaxBatches(1).build(),
-			device, null, false, Progress.NONE, Cancellation.NEVER, null, null);
-		final ForecastTrainer.Result res = ForecastTrainer.train(set, none, new org.osteocast.nn.Tvae(cfg), TrainConfig.builder().optBatch(batch).optEpochs(
-			epochs).optMaxBatches(steps).build(), device, null, false, Progress.NONE, Cancellation.NEVER, null, null);
-		final double[] s = res.log.rows().stream().mapToDouble(row -> row.seconds).sorted().toArray();
-		return 1000 * s[s.length / 2] / steps;
+		final ForecastTrainer.Result res = ForecastTrainer.train(set, none, new org.osteocast.nn.Tvae(cfg), TrainConfig
+			.builder().optBatch(batch).optEpochs(epochs + 1).optMaxBatches(steps).build(), device, null, false,
+			Progress.NONE, Cancellation.NEVER, null, null);
+		final double[] s = res.log.rows().stream().skip(1).mapToDouble(row -> row.seconds).sorted().toArray();
+		final int n = s.length;
+		final double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+		return 1000 * median / steps;
 	}
 
 	/**
@@ -78,11 +81,18 @@ public final class StepBenchmark {
 		return 2 * 3 * macs;
 	}
 
-	/** Engine matrix-multiply throughput (FLOP/s) for {@code n × n} float matrices. */
+	/**
+	 * Engine matrix-multiply throughput (FLOP/s) for {@code n × n} float
+	 * matrices: the best of {@code reps} products after two warm-ups, with the
+	 * C heap set up as for training ({@link NativeHeap}) so that neither side
+	 * of the comparison pays page faults for its output.
+	 */
 	public static double matmulFlops(final int n, final int reps, final Device device) {
 		EngineSetup.engine();
+		NativeHeap.keepFreedMemory();
 		try (NDManager m = NDManager.newBaseManager(device)) {
 			final NDArray a = m.randomUniform(0, 1, new Shape(n, n)), b = m.randomUniform(0, 1, new Shape(n, n));
+			a.matMul(b).close();
 			a.matMul(b).close();
 			final double[] ts = new double[reps];
 			for (int i = 0; i < reps; i++) {

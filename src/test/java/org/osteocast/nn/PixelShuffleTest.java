@@ -3,10 +3,14 @@ package org.osteocast.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
 
 import java.util.Random;
 
@@ -99,5 +103,50 @@ class PixelShuffleTest {
 			final NDArray conv2 = Conv2d.conv2d(padded, m.create(k2, new Shape(4 * cout, cin, 2, 2))).head();
 			assertArrayEquals(expected, PixelShuffle.subpixel(conv2).toFloatArray(), 1e-4f);
 		}
+	}
+
+	/** The slicing formulation {@link PixelShuffle#subpixel} replaced (four phase slices, stack, depth-to-space). */
+	private static NDArray subpixelBySlices(final NDArray y) {
+		final Shape s = y.getShape();
+		final long n = s.get(0), c = s.get(1) / 4, h = s.get(2) - 1, w = s.get(3) - 1;
+		final NDArray g = y.reshape(n, c, 4, h + 1, w + 1);
+		final NDList phases = new NDList(4);
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++)
+				phases.add(g.get(":, :, {}, {}:{}, {}:{}", a * 2 + b, a, a + h, b, b + w));
+		return PixelShuffle.depthToSpace(NDArrays.stack(phases, 2).reshape(n, 4 * c, h, w));
+	}
+
+	/** The gather equals the slicing formulation in value and in gradient (non-square, several channels). */
+	@Test
+	void subpixelGatherEqualsSlicesWithGradients() {
+		EngineSetup.engine();
+		final Random r = new Random(5);
+		final int n = 2, c = 3, h = 4, w = 6;
+		final float[] y = new float[n * 4 * c * (h + 1) * (w + 1)], up = new float[n * c * 4 * h * w];
+		for (int i = 0; i < y.length; i++)
+			y[i] = (float) r.nextGaussian();
+		for (int i = 0; i < up.length; i++)
+			up[i] = (float) r.nextGaussian();
+		final float[][] val = new float[2][], grad = new float[2][];
+		try (NDManager m = NDManager.newBaseManager()) {
+			final NDArray weights = m.create(up, new Shape(n, c, 2 * h, 2 * w));
+			for (int k = 0; k < 2; k++) {
+				final NDArray x = m.create(y, new Shape(n, 4 * c, h + 1, w + 1));
+				x.setRequiresGradient(true);
+				try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+					final NDArray out = k == 0 ? PixelShuffle.subpixel(x) : subpixelBySlices(x);
+					assertEquals(new Shape(n, c, 2 * h, 2 * w), out.getShape());
+					val[k] = out.toFloatArray();
+					gc.backward(out.mul(weights).sum());
+				}
+				grad[k] = x.getGradient().toFloatArray();
+			}
+		}
+		assertArrayEquals(val[1], val[0], 0f);
+		assertArrayEquals(grad[1], grad[0], 1e-6f);
+		// every input outside the read windows gets no gradient: phase (0, 0) never reads the last row
+		final float g = grad[0][(h * (w + 1))];
+		assertEquals(0f, g, 0f);
 	}
 }
