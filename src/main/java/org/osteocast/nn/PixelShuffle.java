@@ -58,9 +58,11 @@ public final class PixelShuffle {
 				idx[(int) (oy * 2 * w + ox)] = ((2L * a + b) * (h + 1) + i + a) * (w + 1) + j + b;
 			}
 		final Shape out = new Shape(n, c, 4 * h * w);
-		try (NDArray index = y.getManager().create(idx, new Shape(1, 1, idx.length))) {
-			return y.reshape(n, c, 4 * (h + 1) * (w + 1)).gather(index.broadcast(out), 2).reshape(n, c, 2 * h, 2 * w);
-		}
+		// not closed here: the gather's backward reads the index, and the engine holds it without a copy of the
+		// Java-side buffer (closing it early let the backward read freed memory: "index … is out of bounds"); it
+		// lives as long as y's manager, i.e. the training step
+		final NDArray index = y.getManager().create(idx, new Shape(1, 1, idx.length));
+		return y.reshape(n, c, 4 * (h + 1) * (w + 1)).gather(index.broadcast(out), 2).reshape(n, c, 2 * h, 2 * w);
 	}
 
 	/** Nearest-neighbour ×2: {@code (N, C, H, W) → (N, C, 2H, 2W)}. */

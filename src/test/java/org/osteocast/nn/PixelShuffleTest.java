@@ -149,4 +149,39 @@ class PixelShuffleTest {
 		final float g = grad[0][(h * (w + 1))];
 		assertEquals(0f, g, 0f);
 	}
+
+	/**
+	 * The gather's index must outlive the forward call: the backward reads
+	 * it, so a buffer released after the forward (the garbage collector frees
+	 * the Java-side buffers of closed arrays) must not change the gradient (it
+	 * once read a freed index: "index … is out of bounds").
+	 */
+	@Test
+	void subpixelBackwardDoesNotDependOnMemoryFreedAfterTheForward() throws InterruptedException {
+		EngineSetup.engine();
+		final int n = 2, c = 2, h = 8, w = 8;
+		final float[] y = new float[n * 4 * c * (h + 1) * (w + 1)];
+		final Random r = new Random(7);
+		for (int i = 0; i < y.length; i++)
+			y[i] = (float) r.nextGaussian();
+		final float[][] grad = new float[2][];
+		try (NDManager m = NDManager.newBaseManager()) {
+			for (int k = 0; k < 2; k++) {
+				final NDArray x = m.create(y, new Shape(n, 4 * c, h + 1, w + 1));
+				x.setRequiresGradient(true);
+				try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+					final NDArray out = k == 0 ? PixelShuffle.subpixel(x) : subpixelBySlices(x);
+					for (int i = 0; i < 3; i++) {
+						System.gc();
+						Thread.sleep(30);
+						// fresh native allocations that may take the released memory
+						m.create(new long[4 * h * w]).close();
+					}
+					gc.backward(out.mul(out).sum());
+				}
+				grad[k] = x.getGradient().toFloatArray();
+			}
+		}
+		assertArrayEquals(grad[1], grad[0], 1e-5f);
+	}
 }
