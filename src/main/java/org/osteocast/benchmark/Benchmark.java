@@ -24,6 +24,7 @@ import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.ForecastNets;
 import org.osteocast.predict.Predictor;
 import org.osteocast.train.ForecastTrainer;
+import org.osteocast.train.ModelArchive;
 import org.osteocast.train.TrainConfig;
 import org.osteocast.train.Training;
 
@@ -167,15 +168,20 @@ public final class Benchmark {
 		throws IOException
 	{
 		final Path dir = runDir(out, preset.name, seed);
-		setAsideIfStale(dir, preset.create(common).hyperParameters(), log);
-		Files.createDirectories(dir);
 		final Path model = dir.resolve("model.zip"), pred = dir.resolve("pred"), eval = dir.resolve("evaluation.csv");
-		if (Files.isRegularFile(eval) && Files.isRegularFile(model) && !o.rescore) {
-			if (log != null) log.println(preset.name + " seed " + seed + ": already done (" + eval + ")");
-			return read(preset.name, seed, eval, model);
+		final ForecastNet net = preset.create(common);
+		// the archive is read (weights and checksum) once per run, for the settings check, the forecast and the log
+		ModelArchive archive = Files.isRegularFile(model) ? ModelArchive.read(model) : null;
+		if (archive != null && !archive.hyperParameters().equals(net.hyperParameters())) {
+			setAside(dir, archive.hyperParameters(), net.hyperParameters(), log);
+			archive = null;
 		}
-		if (!Files.isRegularFile(model)) {
-			final ForecastNet net = preset.create(common);
+		Files.createDirectories(dir);
+		if (archive != null && Files.isRegularFile(eval) && !o.rescore) {
+			if (log != null) log.println(preset.name + " seed " + seed + ": already done (" + eval + ")");
+			return read(preset.name, seed, eval, archive);
+		}
+		if (archive == null) {
 			final TrainConfig tc = TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience)
 				.optMinutes(o.budgetMinutes).optBatch(net.spatialDims() == 3 ? 4 : 48).build();
 			if (log != null) log.println(String.format(Locale.ROOT, "== %s seed %d: %s %s, %.1f min budget", preset.name,
@@ -184,18 +190,19 @@ public final class Benchmark {
 				null, log);
 			if (log != null) log.println(preset.name + " seed " + seed + ": " + r.stopReason + ", best epoch " + r.bestEpoch +
 				" of " + r.epochsRun);
+			archive = ModelArchive.read(model);
 		}
-		Predictor.run(org.osteocast.train.ModelArchive.read(model), data, List.of(SliceDataset.Split.TEST), pred,
+		Predictor.run(archive, data, List.of(SliceDataset.Split.TEST), pred,
 			new Predictor.Options().samples(o.samples).seed(seed), o.device, Progress.NONE, cancel, null);
 		final CohortEvaluation e;
 		if (o.lpips == null) e = CohortEvaluation.run(data, "test", pred, null, null);
-		else try (Lpips net = Lpips.load(o.lpips)) {
-			e = CohortEvaluation.run(data, "test", pred, null, null, net);
+		else try (Lpips lpips = Lpips.load(o.lpips)) {
+			e = CohortEvaluation.run(data, "test", pred, null, null, lpips);
 		}
 		if (e.reliability() != null) org.osteocast.viz.ReliabilityDiagram.write(e.reliability(), preset.name + " seed " +
 			seed + ": P(bone) on the test mice", dir.resolve(org.osteocast.viz.ReliabilityDiagram.FILE_NAME));
 		e.writeCsv(eval);
-		return read(preset.name, seed, eval, model);
+		return read(preset.name, seed, eval, archive);
 	}
 
 	/**
@@ -205,11 +212,9 @@ public final class Benchmark {
 	 * is renamed to {@code seed<k>.stale-<n>} (kept, not deleted) and the run
 	 * starts again.
 	 */
-	static void setAsideIfStale(final Path dir, final JsonObject expected, final PrintStream log) throws IOException {
-		final Path model = dir.resolve("model.zip");
-		if (!Files.isRegularFile(model)) return;
-		final JsonObject actual = org.osteocast.train.ModelArchive.read(model).hyperParameters();
-		if (actual.equals(expected)) return;
+	private static void setAside(final Path dir, final JsonObject actual, final JsonObject expected,
+		final PrintStream log) throws IOException
+	{
 		Path aside;
 		int n = 1;
 		while (Files.exists(aside = dir.resolveSibling(dir.getFileName() + ".stale-" + n)))
@@ -220,7 +225,7 @@ public final class Benchmark {
 	}
 
 	/** Reads a run's cohort-mean scores of its forecast (CohortEvaluation's mean row). */
-	static Run read(final String model, final int seed, final Path eval, final Path archive) throws IOException {
+	static Run read(final String model, final int seed, final Path eval, final ModelArchive archive) throws IOException {
 		final Csv.Table t = Csv.read(eval);
 		final Map<String, Double> scores = new LinkedHashMap<>();
 		for (final Csv.Row r : t.rows) {
@@ -229,7 +234,7 @@ public final class Benchmark {
 				if (t.has(m)) scores.put(m, r.get(m) == null ? Double.NaN : parse(r.get(m)));
 		}
 		if (scores.isEmpty()) throw new IOException(eval + " has no mean row of the forecast");
-		final JsonObject training = org.osteocast.train.ModelArchive.read(archive).json().getAsJsonObject("training");
+		final JsonObject training = archive.json().getAsJsonObject("training");
 		final double secs = training != null && training.has("seconds") ? training.get("seconds").getAsDouble() : 0;
 		final int epochs = training != null && training.has("epochs_run") ? training.get("epochs_run").getAsInt() : 0;
 		return new Run(model, seed, scores, secs, epochs);

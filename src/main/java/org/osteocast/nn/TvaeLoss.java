@@ -98,8 +98,8 @@ public final class TvaeLoss {
 		final Shape s = xhat.getShape();
 		final long steps = s.get(1);
 		final NDArray w = weights.reshape(s.get(0), 1, 1, s.get(3), s.get(4));
-		final NDArray d = xhat.sub(target);
-		final NDArray recon = d.mul(d).mul(w).mean().mul((float) steps);
+		final NDArray d = xhat.sub(target), sq = d.mul(d);
+		final NDArray recon = sq.mul(w).mean().mul((float) steps);
 		final NDArray klStepDim = klGaussian(muQ, lvQ, muP, lvP).mean(new int[] { 1 }); // (S, z)
 		final NDArray klPerDim = klStepDim.sum(new int[] { 0 });
 		final NDArray kl = klPerDim.sum();
@@ -107,8 +107,8 @@ public final class TvaeLoss {
 		NDArray total = recon.add(klObjective.mul((float) beta));
 		NDArray nll = null;
 		if (pixelLogvar != null) {
-			final NDArray sq = d.mul(d).stopGradient(), sigma = pixelLogvar.mul(0.5f).exp().stopGradient();
-			nll = pixelLogvar.add(sq.mul(pixelLogvar.neg().exp())).mul(sigma).mean().mul(0.5f * steps);
+			final NDArray err = sq.stopGradient(), sigma = pixelLogvar.mul(0.5f).exp().stopGradient();
+			nll = pixelLogvar.add(err.mul(pixelLogvar.neg().exp())).mul(sigma).mean().mul(0.5f * steps);
 			total = total.add(nll.mul((float) varianceWeight));
 		}
 		return new Parts(total, recon, kl, klPerDim, nll);

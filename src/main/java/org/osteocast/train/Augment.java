@@ -40,7 +40,8 @@ public final class Augment {
 	 * Applies a {@link #draw} to every frame. The sampling positions and
 	 * weights depend only on the column (or row), so they are computed once per
 	 * draw rather than per pixel and frame; the arithmetic per pixel is
-	 * {@link #bilinear}'s.
+	 * bilinear interpolation at the clamped position (the test checks it
+	 * against a per-pixel implementation).
 	 */
 	public static void apply(final float[][] frames, final int size, final double[] draw, final float[][] out) {
 		final double side = draw[0], x0 = draw[1], y0 = draw[2];
@@ -70,14 +71,5 @@ public final class Augment {
 				}
 			}
 		}
-	}
-
-	static float bilinear(final float[] img, final int n, final double x, final double y) {
-		final double cx = Math.min(Math.max(x, 0), n - 1), cy = Math.min(Math.max(y, 0), n - 1);
-		final int ix = Math.min((int) cx, n - 2), iy = Math.min((int) cy, n - 2);
-		final double fx = cx - ix, fy = cy - iy;
-		final int i = iy * n + ix;
-		return (float) ((1 - fy) * ((1 - fx) * img[i] + fx * img[i + 1]) + fy * ((1 - fx) * img[i + n] + fx * img[i + n +
-			1]));
 	}
 }

@@ -37,12 +37,22 @@ class AugmentTest {
 			for (int t = 0; t < 3; t++)
 				for (int y = 0; y < n; y++)
 					for (int x = 0; x < n; x++) {
-						final float want = Augment.bilinear(f[t], n, d[1] + (x + 0.5) * scale - 0.5, d[2] + (y + 0.5) * scale -
+						final float want = bilinear(f[t], n, d[1] + (x + 0.5) * scale - 0.5, d[2] + (y + 0.5) * scale -
 							0.5);
 						final int xd = d[3] != 0 ? n - 1 - x : x;
 						assertEquals(want, out[t][y * n + xd], 0f, "draw " + k + " week " + t + " at " + x + "," + y);
 					}
 		}
+	}
+
+	/** The per-pixel reference: bilinear interpolation at {@code (x, y)} clamped to the image, as {@code apply} was written before. */
+	static float bilinear(final float[] img, final int n, final double x, final double y) {
+		final double cx = Math.min(Math.max(x, 0), n - 1), cy = Math.min(Math.max(y, 0), n - 1);
+		final int ix = Math.min((int) cx, n - 2), iy = Math.min((int) cy, n - 2);
+		final double fx = cx - ix, fy = cy - iy;
+		final int i = iy * n + ix;
+		return (float) ((1 - fy) * ((1 - fx) * img[i] + fx * img[i + 1]) + fy * ((1 - fx) * img[i + n] + fx * img[i + n +
+			1]));
 	}
 
 	private static float[][] frames(final int n, final int t, final long seed) {
