@@ -159,7 +159,7 @@ public final class DemoReport {
 				"(it needs a perceptual network: osteocast evaluate --lpips FILE).");
 			r.table(table.header, means.isEmpty() ? all : means);
 		}
-		final Path reliability = out.resolve(ReliabilityDiagram.FILE_NAME);
+		final Path reliability = ReliabilityDiagram.besideCsv(out.resolve("evaluation.csv"));
 		if (Files.isRegularFile(reliability)) r.image(reliability, "Is the forecast's uncertainty honest? Reliability " +
 			"of the per-pixel probability of bone (over the samples and the model's per-pixel variance) over every pixel " +
 			"of the test mice: among pixels given probability p, a fraction p should truly be bone (dashed diagonal). " +
