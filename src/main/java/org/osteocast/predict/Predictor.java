@@ -159,6 +159,7 @@ public final class Predictor {
 		final int s = model.imageSize(), n = model.nPast(), px = s * s, zs = observed.slices(), hz = o.horizon;
 		// a deterministic model's samples would all be equal: one is enough
 		final int k = model.stochastic() ? o.samples : 1;
+		checkMemory(zs, k, hz, px, model.pixelVariance());
 		if (observed.width() != s || observed.height() != s) throw new IllegalArgumentException("slices are " + observed
 			.width() + " x " + observed.height() + ", the model expects " + s + " x " + s);
 		if (observed.frames() < n) throw new IllegalArgumentException("the model needs " + n + " observed weeks, got " +
@@ -170,7 +171,6 @@ public final class Predictor {
 		final int d = volume ? zs : 1, rows = (volume ? 1 : zs) * k;
 		final float[][][] out = new float[hz][zs * k][]; // [week][slice * K + sample]
 		final boolean pixVar = model.pixelVariance();
-		checkMemory(zs, k, hz, px, pixVar);
 		final float[][][] var = pixVar ? new float[hz][zs * k][] : null; // the model's per-pixel variance, likewise
 		// noise per row, drawn up front: results do not depend on the batch size
 		final SplittableRandom rnd = new SplittableRandom(mouseSeed);
@@ -269,7 +269,7 @@ public final class Predictor {
 		final double bytes = 4.0 * px * slices * horizon * ((double) k * (pixVar ? 3 : 2) + 3);
 		final Runtime rt = Runtime.getRuntime();
 		final double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-		if (bytes > 0.8 * free) throw new IllegalArgumentException(TOO_BIG + String.format(Locale.ROOT,
+		if (bytes > 0.8 * free || (double) slices * k > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(TOO_BIG + String.format(Locale.ROOT,
 			"%d sample(s) of %d slice(s) x %d week(s) need about %.1f GB, and %.1f GB of the %.1f GB heap are free; " +
 				"use fewer --samples or a larger heap (OSTEOCAST_XMX, e.g. %dg)", k, slices, horizon, bytes / 1e9, free / 1e9,
 			rt.maxMemory() / 1e9, (long) Math.ceil((bytes / 0.8 + rt.maxMemory() - free) / 1e9)));
