@@ -107,6 +107,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 		if (lpips == null) w.println(NO_LPIPS);
 		for (final String note : e.notes())
 			w.println(note);
+		for (final String note : e.rigidity().notes())
+			w.println(note);
+		w.println(e.rigidity().summary("tumour"));
 		final Calibration.Reliability r = e.reliability();
 		final UncertaintyRanking.Result u = e.uncertaintyRanking();
 		if (r != null) w.println(String.format(Locale.ROOT,

@@ -46,11 +46,20 @@ public final class CohortEvaluation {
 	/** The mouse label of the mean rows. */
 	public static final String MEAN = "ALL(mean)";
 
-	/** Column names (the CSV header). */
-	public static final List<String> COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
+	/** Column names before the rigidity columns. */
+	public static final List<String> BASE_COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
 		"changed_pixels", "lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
 		"perforated_slices_truth", "perforation_agrees", "lpips", "ece", "brier", "unc_auc", "sd_changed",
 		"sd_unchanged", "unc_auc_bone");
+
+	/** Column names: {@link #BASE_COLUMNS} then the rigidity columns ({@link RigidityEvaluation#COLUMNS}). */
+	public static final List<String> COLUMNS = concat(BASE_COLUMNS, RigidityEvaluation.COLUMNS);
+
+	private static List<String> concat(final List<String> a, final List<String> b) {
+		final List<String> l = new ArrayList<>(a);
+		l.addAll(b);
+		return List.copyOf(l);
+	}
 
 	/** Start of the note naming mice whose forecast has no uncertainty file. */
 	public static final String NO_UNCERTAINTY = "no uncertainty file";
@@ -67,6 +76,12 @@ public final class CohortEvaluation {
 	private final UncertaintyRanking.Accumulator boneRanking = new UncertaintyRanking.Accumulator();
 	private final List<String> notes = new ArrayList<>();
 	private int uncertainMice, scoredMice;
+	private RigidityEvaluation rigidity;
+
+	/** The rigidity scores (fracture risk) of this evaluation. */
+	public RigidityEvaluation rigidity() {
+		return rigidity;
+	}
 
 	private CohortEvaluation(final Path pred, final List<String[]> rows) {
 		this.pred = pred;
@@ -144,6 +159,8 @@ public final class CohortEvaluation {
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
 		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
 		final List<String> noFile = new ArrayList<>();
+		self.rigidity = RigidityEvaluation.start(data, Rigidity.DEFAULT_DROP);
+		final Map<String, Integer> sampleCounts = RigidityForecast.sampleCounts(pred);
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();
 			final int n = n0 != null ? n0 : h.frames() - 1;
@@ -162,14 +179,17 @@ public final class CohortEvaluation {
 			final String[] unc = self.scoreUncertainty(e, h, n, ref, info.get(e.mouse), noFile);
 			methods.put("persistence", ForecastEvaluation.persistence(last));
 			if (n >= 2) methods.put("linear", ForecastEvaluation.linear(h.planes(n - 2), last, 0, 1));
+			final Map<String, String[]> rig = self.rigidity.mouse(e.mouse, e.group, h, n, methods, FORECAST,
+				RigidityForecast.readSamples(pred.resolve(self.predFile(e.mouse).getFileName().toString().replace(
+					"_pred.tif", "_samples.tif")), h, sampleCounts.getOrDefault(e.mouse, 0)));
 			for (final Map.Entry<String, float[][]> m : methods.entrySet()) {
 				final ForecastEvaluation.Scores s = ref.score(m.getValue());
 				byMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(s);
 				final double lp = lpips == null ? Double.NaN : mean(toDouble(lpips.distance(m.getValue(), truth, h.width(), h
 					.height())));
 				lpipsByMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(lp);
-				rows.add(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey()) ? unc
-					: NAN_UNCERTAINTY));
+				rows.add(concat(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey()) ? unc
+					: NAN_UNCERTAINTY), rig.get(m.getKey())));
 			}
 		}
 		if (!noFile.isEmpty()) self.notes.add(0, NO_UNCERTAINTY + " for " + String.join(", ", noFile) + " in " + pred +
@@ -181,6 +201,8 @@ public final class CohortEvaluation {
 		for (final Map.Entry<String, List<ForecastEvaluation.Scores>> m : byMethod.entrySet())
 			rows.add(concat(append(meanRow(m.getKey(), m.getValue(), drop), f(mean(lpipsByMethod.get(m.getKey()).stream()
 				.mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled : NAN_UNCERTAINTY));
+		for (int i = rows.size() - byMethod.size(); i < rows.size(); i++)
+			rows.set(i, concat(rows.get(i), self.rigidity.mean(rows.get(i)[1])));
 		return self;
 	}
 
