@@ -30,6 +30,7 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Parallel;
 import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.Output;
 import org.osteocast.io.ImagePlusVolumes;
 import org.osteocast.io.SkyScanWriter;
 import org.osteocast.io.TiffIO;
@@ -56,8 +57,8 @@ import org.osteocast.io.Volume;
  */
 public final class PhantomGenerator {
 
-	/** Message when the output folder already holds a cohort and overwrite is off (tests assert on it). */
-	public static final String EXISTS_MESSAGE = "already holds a cohort (cohort.csv); choose another folder or allow overwrite";
+	/** Message when the output folder already exists and overwrite is off (tests assert on it). */
+	public static final String EXISTS_MESSAGE = Output.EXISTS; choose another folder or allow overwrite";
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -75,14 +76,24 @@ public final class PhantomGenerator {
 	 * Generates the cohort.
 	 *
 	 * @param out the output folder (created if missing)
-	 * @throws IOException when writing fails or {@code out/cohort.csv} exists and overwrite is off
+	 * @throws IOException when writing fails or {@code out} exists (not empty) and overwrite is off
 	 * @throws Cancellation.CancelledException when cancelled between scans
 	 */
 	public static Result generate(final PhantomParameters p, final Path out, final Progress progress,
 		final Cancellation cancel) throws IOException
 	{
+		// the output rule of every verb: refused when it exists (unless overwrite), replaced as a whole, whole or nothing
+		try (Output o = Output.folder(out, p.overwrite(), List.of())) {
+			final Result r = write(p, o.dir(), progress, cancel);
+			o.commit();
+			return new Result(out, r.mice(), r.scans(), r.weeks());
+		}
+	}
+
+	private static Result write(final PhantomParameters p, final Path out, final Progress progress,
+		final Cancellation cancel) throws IOException
+	{
 		final Path csv = out.resolve("cohort.csv");
-		if (Files.exists(csv) && !p.overwrite()) throw new org.osteocast.io.VolumeIOException(out, EXISTS_MESSAGE);
 		Files.createDirectories(out.resolve("truth"));
 		final List<MouseModel> mice = MouseModel.cohort(p);
 		final long total = (long) p.mice() * p.weeks();
@@ -121,7 +132,7 @@ public final class PhantomGenerator {
 			AtomicFiles.writeString(out.resolve("truth").resolve("summary.csv"), summary.toString());
 			PhantomRigidity.write(out, p, rows);
 			AtomicFiles.writeString(csv, cohort.toString());
-			progress.status("phantom: wrote " + scans + " scans of " + p.mice() + " mice to " + out);
+			progress.status("phantom: wrote " + scans + " scans of " + p.mice() + " mice");
 			return new Result(out, p.mice(), scans, List.copyOf(rows));
 		}
 		finally {
