@@ -58,7 +58,7 @@ import org.osteocast.io.Volume;
 public final class PhantomGenerator {
 
 	/** Message when the output folder already exists and overwrite is off (tests assert on it). */
-	public static final String EXISTS_MESSAGE = Output.EXISTS; choose another folder or allow overwrite";
+	public static final String EXISTS_MESSAGE = Output.EXISTS;
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
