@@ -51,7 +51,7 @@ class SelfReferenceScanTest {
 	/** Words about how the work was organised. */
 	static final Pattern ORGANISATION = Pattern.compile(
 		"(?i)\\b(previous|earlier|last|this|next|helper)\\s+sessions?\\b|\\bthe\\s+lead\\b(?!\\s+time)|\\blead(?:'s)?\\s+engineer");
-	/** Home folders: the root user's, and /home/user. */
+	/** Home folders: the root user's, and any user's under the home root. */
 	static final Pattern HOME = Pattern.compile("(?<![\\w.~-])/(roo[t]|hom[e]/[A-Za-z_][\\w.-]*)(/|\\b)");
 	/** The temporary folder. */
 	static final Pattern TEMP = Pattern.compile("(?<![\\w.~-])/tm[p](/|\\b)");
@@ -85,7 +85,7 @@ class SelfReferenceScanTest {
 	@Test
 	void rulesCatchWhatTheyShouldAndSpareTheRest() {
 		final String above = "/srv/build";
-		assertEquals(1, hits("a.md", "as asked in issue" + " #6\n", above).size());
+		assertEquals(1, hits("a.md", "as asked in issue" + " #" + "6\n", above).size());
 		assertEquals(1, hits("a.java", "// fixed (" + "#15)\n", above).size());
 		assertEquals(1, hits("a.md", "see " + "#7 for why\n", above).size());
 		assertEquals(1, hits("a.md", "measured in the previous " + " session\n", above).size());
