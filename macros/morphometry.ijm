@@ -1,6 +1,8 @@
 // OsteoCast: bone morphometry of a forecast (or any scan).
 // Uses BoneJ's "Area/Volume fraction" and "Thickness" when BoneJ is installed,
-// otherwise OsteoCast's own "Bone Morphometry" (BV/TV, local and cortical thickness).
+// otherwise OsteoCast's own "Bone Morphometry" (BV/TV, local and cortical thickness);
+// then OsteoCast's "Bone Rigidity (CTRA)" (EA, EI_min, EI_max, GJ per slice, the weakest slice)
+// into "<results>_rigidity.csv" beside the results.
 //
 // Headless:  ImageJ --headless -batch morphometry.ijm "<image.tif>|<results.csv>"
 //            (plain ImageJ 1.x on a server: xvfb-run -a java -jar ij.jar -batch morphometry.ijm "...")
@@ -41,3 +43,11 @@ if (bonej) {
 }
 saveAs("Results", output);
 print("morphometry: wrote " + output);
+
+// fracture risk: CT-based rigidity analysis (relative mode: no density calibration)
+selectImage(title);
+run("Clear Results");
+run("Bone Rigidity (CTRA)", "threshold=NaN bmd_slope=NaN");
+rigidity = replace(output, "\\.csv$", "") + "_rigidity.csv";
+saveAs("Results", rigidity);
+print("morphometry: wrote " + rigidity);

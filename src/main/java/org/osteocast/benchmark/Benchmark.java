@@ -219,7 +219,7 @@ public final class Benchmark {
 				" of " + r.epochsRun);
 			archive = ModelArchive.read(model);
 		}
-		Predictor.run(archive, data, List.of(SliceDataset.Split.TEST), pred,
+		Predictor.run(archive, data, List.of(SliceDataset.Split.TEST), pred, true,
 			new Predictor.Options().samples(o.samples).seed(seed), o.device, Progress.NONE, cancel, null);
 		final CohortEvaluation e;
 		if (o.lpips == null) e = CohortEvaluation.run(data, "test", pred, null, null);

@@ -69,17 +69,18 @@ public final class DemoCommand implements Callable<Integer> {
 		final String s = Long.toString(seed);
 		run(console, steps, "Generate a synthetic cohort", "phantom", "--out", cohort.toString(), "--mice", Integer
 			.toString(plan.mice), "--weeks", "4", "--seed", s, "--missing-week-prob", "0.1", "--overwrite");
+		// the demo owns its folder (an earlier demo was refused above without --overwrite): each step replaces its output
 		run(console, steps, "Register every week to week 1", "register", "--cohort", cohort.toString(), "--out",
-			registered.toString());
+			registered.toString(), "--overwrite");
 		run(console, steps, "Cut the VOI below the growth plate into slice sequences", "slice", "--cohort", registered
-			.toString(), "--out", slices.toString(), "--seed", s);
+			.toString(), "--out", slices.toString(), "--seed", s, "--overwrite");
 		run(console, steps, "Train the T-VAE", "train", "--data", slices.toString(), "--model", model.toString(),
 			"--nf", Integer.toString(plan.nf), "--epochs", Integer.toString(plan.epochs), "--minutes", String.format(
-				Locale.ROOT, "%.1f", plan.trainMinutes), "--seed", s);
+				Locale.ROOT, "%.1f", plan.trainMinutes), "--seed", s, "--overwrite");
 		run(console, steps, "Forecast week 4 of the test mice", "predict", "--model", model.toString(), "--data", slices
-			.toString(), "--out", predictions.toString(), "--samples", "8", "--seed", s);
+			.toString(), "--out", predictions.toString(), "--samples", "8", "--seed", s, "--overwrite");
 		run(console, steps, "Evaluate against the truth and the baselines", "evaluate", "--pred", predictions
-			.toString(), "--data", slices.toString(), "--out", evaluation.toString());
+			.toString(), "--data", slices.toString(), "--out", evaluation.toString(), "--overwrite");
 		console.println("\n== Writing the report");
 		final Path html = DemoReport.write(out, steps, quick, plan.mice, plan.nf, plan.trainMinutes);
 		console.println("demo: report -> " + html.toAbsolutePath());

@@ -39,8 +39,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 	/** Printed because LPIPS needs a pretrained network that is not part of OsteoCast. */
 	public static final String NO_LPIPS = "LPIPS not computed: no network given";
 
-	/** File name of the cohort's reliability diagram, written beside the CSV. */
-	public static final String RELIABILITY_PNG = ReliabilityDiagram.FILE_NAME;
+	/** The end of the file name of the cohort's reliability diagram, written beside the CSV as {@code <csv>_reliability.png}. */
+	public static final String RELIABILITY_PNG = "_" + ReliabilityDiagram.FILE_NAME;
 
 	/** Printed when no scored mouse has an uncertainty file, so there is nothing to draw. */
 	public static final String NO_RELIABILITY = "no reliability diagram: no scored forecast has an uncertainty file";
@@ -83,12 +83,23 @@ public final class EvaluateCommand implements Callable<Integer> {
 			"none without either).")
 	Path reliability;
 
+	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
+	boolean overwrite;
+
 	@Override
 	public Integer call() throws Exception {
+		final Path png = reliability != null ? reliability : out != null ? ReliabilityDiagram.besideCsv(out) : null;
+		final SliceDataset ds = SliceDataset.open(data);
+		final java.util.List<Path> inputs = new java.util.ArrayList<>();
+		for (final SliceDataset.Entry x : ds.entries())
+			inputs.add(x.image);
+		inputs.add(pred);
+		if (out != null) org.osteocast.io.Output.checkFile(out, overwrite, inputs);
+		if (png != null) org.osteocast.io.Output.checkFile(png, overwrite, inputs);
 		final CohortEvaluation e;
-		if (lpips == null) e = CohortEvaluation.run(SliceDataset.open(data), split, pred, observed, changeThreshold);
+		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold);
 		else try (Lpips net = Lpips.load(lpips)) {
-			e = CohortEvaluation.run(SliceDataset.open(data), split, pred, observed, changeThreshold, net);
+			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net);
 		}
 		if (out != null) e.writeCsv(out);
 		final PrintWriter w = spec.commandLine().getOut();
@@ -96,6 +107,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 		if (lpips == null) w.println(NO_LPIPS);
 		for (final String note : e.notes())
 			w.println(note);
+		for (final String note : e.rigidity().notes())
+			w.println(note);
+		w.println(e.rigidity().summary("tumour"));
 		final Calibration.Reliability r = e.reliability();
 		final UncertaintyRanking.Result u = e.uncertaintyRanking();
 		if (r != null) w.println(String.format(Locale.ROOT,
@@ -103,8 +117,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 				"pixels with AUC %.4f (mean SD %.4f changed, %.4f unchanged; %,d changed pixels)", e.uncertainMice(), e
 					.scoredMice(), r.n, r.ece, r.brier, u.auc, u.meanChanged, u.meanUnchanged, u.changed));
 		if (out != null) w.println("wrote " + out);
-		final Path png = reliability != null ? reliability : out != null ? out.toAbsolutePath().resolveSibling(
-			RELIABILITY_PNG) : null;
 		if (png != null) {
 			if (r == null) w.println(NO_RELIABILITY);
 			else {

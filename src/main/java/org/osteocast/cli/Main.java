@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "osteocast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
 	description = "Forecast osteolytic bone lesions in longitudinal micro-CT (T-VAE, Xiong et al. 2022).",
 	subcommands = { InfoCommand.class, PhantomCommand.class, RegisterCommand.class, SliceCommand.class,
-		TrainCommand.class, PredictCommand.class, EvaluateCommand.class, DemoCommand.class, BenchCommand.class, BenchmarkCommand.class,
+		TrainCommand.class, PredictCommand.class, EvaluateCommand.class, DemoCommand.class, BenchCommand.class, BenchmarkCommand.class, RigidityCommand.class,
 		CommandLine.HelpCommand.class })
 public final class Main implements Callable<Integer> {
 
@@ -51,14 +51,14 @@ public final class Main implements Callable<Integer> {
 	public static CommandLine commandLine() {
 		final CommandLine cl = new CommandLine(new Main());
 		cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-			final boolean verbose = parsed.hasMatchedOption("--verbose");
+			final boolean verbose = verbose(parsed);
 			final PrintWriter err = cmd.getErr();
 			if (ex instanceof Cancellation.CancelledException) {
 				err.println("osteocast: cancelled: " + ex.getMessage());
 				err.flush();
 				return EXIT_CANCELLED;
 			}
-			err.println("osteocast " + cmd.getCommandName() + ": " + describe(ex));
+			err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
 			if (verbose) ex.printStackTrace(err);
 			else err.println("(run again with --verbose for the stack trace)");
 			err.flush();
@@ -67,7 +67,16 @@ public final class Main implements Callable<Integer> {
 		return cl;
 	}
 
+	/** Whether --verbose was given anywhere: before the verb or after it. */
+	static boolean verbose(final CommandLine.ParseResult parsed) {
+		for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand())
+			if (p.hasMatchedOption("--verbose")) return true;
+		return false;
+	}
+
 	private static String describe(final Throwable ex) {
+		if (ex instanceof OutOfMemoryError) return "out of Java heap memory (" + Runtime.getRuntime().maxMemory() / (1 <<
+			20) + " MB): set a larger heap with OSTEOCAST_XMX (e.g. OSTEOCAST_XMX=16g) or use smaller inputs";
 		final String m = ex.getMessage();
 		return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
 	}

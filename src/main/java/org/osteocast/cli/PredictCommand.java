@@ -27,7 +27,7 @@ public final class PredictCommand implements Callable<Integer> {
 	@Option(names = "--data", required = true, description = "Slice-sequence data set folder, cohort.csv, or one hyperstack .tif.")
 	Path data;
 
-	@Option(names = "--out", required = true, description = "Output folder.")
+	@Option(names = "--out", required = true, description = "Output folder: new or empty (or --overwrite).")
 	Path out;
 
 	@Option(names = "--samples", defaultValue = "8", description = "Samples per slice (default ${DEFAULT-VALUE}).")
@@ -54,6 +54,9 @@ public final class PredictCommand implements Callable<Integer> {
 	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
 	String device;
 
+	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
+	boolean overwrite;
+
 	@Override
 	public Integer call() throws Exception {
 		final List<SliceDataset.Split> splits;
@@ -79,8 +82,10 @@ public final class PredictCommand implements Callable<Integer> {
 			.intraOpThreads(), archive.architecture() + " " + archive.hyperParameters()));
 		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon).median(median)
 			.batch(batch).batchStatistics(bn.equals("batch"));
-		final List<String> mice = Predictor.run(archive, ds, splits, out, o, dev, new ConsoleProgress(System.err),
-			new Cancellation(), System.out);
+		final Cancellation cancel = new Cancellation();
+		final List<String> mice = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); nothing was written",
+			() -> Predictor.run(archive, ds, splits, out, overwrite, o, dev, new ConsoleProgress(System.err), cancel,
+				System.out));
 		System.out.println("predicted " + mice.size() + " mice into " + out);
 		return 0;
 	}

@@ -41,7 +41,7 @@ public final class RegisterCommand implements Callable<Integer> {
 		description = "Cohort manifest (mouse,week,image[,group]) or a folder <mouse>/week<k>.<ext>.")
 	Path cohort;
 
-	@Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (never an input's).")
+	@Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder: new or empty (or --overwrite); never an input's.")
 	Path out;
 
 	@Option(names = "--reference", paramLabel = "FILE",
@@ -55,6 +55,9 @@ public final class RegisterCommand implements Callable<Integer> {
 		description = "Pyramid levels (default: ${DEFAULT-VALUE}).")
 	int levels;
 
+	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
+	boolean overwrite;
+
 	@Option(names = "--strict", description = "Exit with code " + EXIT_UNRELIABLE + " if any pair is unreliable.")
 	boolean strict;
 
@@ -66,8 +69,10 @@ public final class RegisterCommand implements Callable<Integer> {
 		RegistrationParameters p = RegistrationParameters.defaults().withLevels(levels);
 		if (threads != null) p = p.withThreads(threads);
 		final PrintWriter o = spec.commandLine().getOut();
-		final CohortRegistration.Summary s = CohortRegistration.run(c, out, reference, p, new ConsoleProgress(
-			System.err), new Cancellation());
+		final Cancellation cancel = new Cancellation();
+		final RegistrationParameters params = p;
+		final CohortRegistration.Summary s = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); nothing was written",
+			() -> CohortRegistration.run(c, out, reference, params, overwrite, new ConsoleProgress(System.err), cancel));
 		for (final CohortRegistration.Row r : s.rows) {
 			final RegistrationResult x = r.result;
 			o.printf(Locale.ROOT, "%s week %d -> %s: rotation %.2f deg, translation %.1f um, metric %.4f, dice %.3f%s%n",
@@ -117,6 +122,8 @@ public final class RegisterCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() throws Exception {
+			if (pairs < 1) throw new IllegalArgumentException("--pairs must be at least 1, not " + pairs);
+			if (size < 32) throw new IllegalArgumentException("--size must be at least 32 voxels, not " + size);
 			final PrintWriter o = spec.commandLine().getOut();
 			final int n = threads != null ? threads : Parallel.threads();
 			Path exe = RegistrationBenchmark.findExecutable(elastix);

@@ -37,7 +37,7 @@ public final class SliceCommand implements Callable<Integer> {
 		description = "Registered cohort: cohort.csv or a folder <mouse>/week<k>.tif (all weeks on week 1's grid).")
 	Path cohort;
 
-	@Option(names = "--out", required = true, paramLabel = "DIR", description = "Output data set folder (new).")
+	@Option(names = "--out", required = true, paramLabel = "DIR", description = "Output data set folder: new or empty (or --overwrite).")
 	Path out;
 
 	@Option(names = "--slices", defaultValue = "48", description = "Slices along the VOI (default: ${DEFAULT-VALUE}).")
@@ -84,6 +84,13 @@ public final class SliceCommand implements Callable<Integer> {
 		description = "Weeks per mouse, from week 1; mice with fewer are skipped (default: ${DEFAULT-VALUE}).")
 	int weeks;
 
+	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
+	boolean overwrite;
+
+	@Option(names = "--include-unreliable",
+		description = "Use weeks whose registration was flagged unreliable (default: skip such mice and list them).")
+	boolean includeUnreliable;
+
 	/** The options as the library's settings (validated). */
 	SliceOptions options() {
 		final SliceOptions o = new SliceOptions();
@@ -106,6 +113,7 @@ public final class SliceCommand implements Callable<Integer> {
 		o.valFraction = valFraction;
 		o.seed = seed;
 		o.weeks = weeks;
+		o.includeUnreliable = includeUnreliable;
 		return o.validate();
 	}
 
@@ -117,7 +125,7 @@ public final class SliceCommand implements Callable<Integer> {
 		final PrintStream console = System.err;
 		final Cancellation cancel = new Cancellation();
 		final CohortSlicer.Report r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C)", () -> CohortSlicer.run(c, o,
-			out, new ConsoleProgress(console), cancel));
+			out, overwrite, new ConsoleProgress(console), cancel));
 		w.printf(Locale.ROOT, "%-12s %-6s %-8s %8s %9s %10s %11s%n", "mouse", "split", "start", "plate", "voi_start",
 			"crop_um", "axis_deg");
 		for (final SliceDataset.Entry e : r.dataset.entries()) {

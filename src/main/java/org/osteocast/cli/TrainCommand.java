@@ -84,6 +84,9 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--resume", description = "Continue from <model>.ckpt if it exists.")
 	boolean resume;
 
+	@Option(names = "--overwrite", description = "Replace an existing model archive and start afresh over its checkpoint (default: refuse).")
+	boolean overwrite;
+
 	@Option(names = "--nf", description = "Encoder base width nf: channels nf, 2nf, 4nf, 8nf (default: the model's; T-VAE 2-D 64, 3-D models 16).")
 	Integer nf;
 
@@ -128,6 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
 		final PrintStream out = System.out;
 		final SliceDataset ds = SliceDataset.open(data);
 		final ForecastNets.Preset preset = ForecastNets.preset(arch);
+		Training.checkOutputs(ds, model, resume, overwrite);
 		final JsonObject h = Training.dataHyperParameters(ds);
 		put(h, "n_past", nPast);
 		put(h, "nf", nf);
@@ -161,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
 		final Path ckpt = Training.checkpoint(model);
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
 			" holds the last complete epoch: run again with --resume", () -> Training.run(ds, model, net, tc, dev, resume,
-				new ConsoleProgress(System.err), cancel, null, out));
+				overwrite, new ConsoleProgress(System.err), cancel, null, out));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;

@@ -4,6 +4,7 @@ import ij.measure.ResultsTable;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 import org.osteocast.io.SliceDataset;
@@ -38,17 +39,24 @@ public final class EvaluateCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "CSV file", style = "save", required = false, description = "Also write the table here.")
 	File csv;
 
+	@Parameter(persist = false, label = "Overwrite existing output", required = false,
+		description = "Replace an existing output as a whole; off: an existing output is refused with a message.")
+	boolean overwrite = false;
+
 	@Override
 	protected void execute() throws IOException {
 		if (predictions == null || data == null) throw new IllegalArgumentException(Messages.NO_INPUT);
+		if (csv != null) {
+			org.osteocast.io.Output.checkFile(csv.toPath(), overwrite, List.of(predictions.toPath(), data.toPath()));
+			org.osteocast.io.Output.checkFile(ReliabilityDiagram.besideCsv(csv.toPath()), overwrite, List.of());
+		}
 		progress().status("Evaluating forecasts in " + predictions);
 		final CohortEvaluation e = CohortEvaluation.run(SliceDataset.open(data.toPath()), split, predictions.toPath(),
 			null, null);
 		if (csv != null) e.writeCsv(csv.toPath());
 		final Calibration.Reliability r = e.reliability();
 		if (csv != null && r != null) ReliabilityDiagram.write(r, "Reliability of P(bone), " + e.uncertainMice() +
-			" mice (split " + split + ")", csv.toPath().toAbsolutePath().resolveSibling(
-				ReliabilityDiagram.FILE_NAME));
+			" mice (split " + split + ")", ReliabilityDiagram.besideCsv(csv.toPath()));
 		// the system "Results" table: macros read it with getResult() and saveAs("Results", ...)
 		final ResultsTable rt = ResultsTable.getResultsTable();
 		rt.reset();

@@ -36,6 +36,14 @@ public final class ExtractSlicesCommand extends OsteoCastCommand {
 		description = "New folder for the data set (cohort mode).")
 	File out;
 
+	@Parameter(persist = false, label = "Overwrite existing output", required = false,
+		description = "Replace an existing output as a whole; off: an existing output is refused with a message.")
+	boolean overwrite = false;
+
+	@Parameter(persist = false, label = "Include unreliable registrations", required = false,
+		description = "Use weeks whose registration was flagged unreliable; off: such mice are skipped and listed.")
+	boolean include_unreliable = false;
+
 	@Parameter(persist = false, label = "Registered hyperstack", required = false,
 		description = "Frames = weeks, already registered (used when no cohort is given).")
 	ImagePlus image;
@@ -85,10 +93,11 @@ public final class ExtractSlicesCommand extends OsteoCastCommand {
 		o.trainFraction = split;
 		o.seed = seed;
 		o.weeks = weeks;
+		o.includeUnreliable = include_unreliable;
 		o.validate();
 		if (cohort != null && !cohort.getPath().isEmpty()) {
 			if (out == null) throw new IllegalArgumentException(Messages.NO_OUTPUT);
-			final CohortSlicer.Report r = CohortSlicer.run(Cohort.read(cohort.toPath()), o, out.toPath(), progress(),
+			final CohortSlicer.Report r = CohortSlicer.run(Cohort.read(cohort.toPath()), o, out.toPath(), overwrite, progress(),
 				cancellation());
 			if (log != null) log.info("Extract VOI Slices: " + r.dataset.entries().size() + " mice written to " + out +
 				(r.skipped.isEmpty() ? "" : "; skipped " + r.skipped));

@@ -55,6 +55,10 @@ public final class PredictCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Split", choices = { "test", "all" }, description = "Data set mode: which mice.")
 	String split = "test";
 
+	@Parameter(persist = false, label = "Overwrite existing output", required = false,
+		description = "Replace an existing output as a whole; off: an existing output is refused with a message.")
+	boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Observed + forecast")
 	ImagePlus forecast;
 
@@ -69,7 +73,7 @@ public final class PredictCommand extends OsteoCastCommand {
 		if (data != null && !data.getPath().isEmpty()) {
 			if (out == null) throw new IllegalArgumentException(Messages.NO_OUTPUT);
 			final List<String> mice = Predictor.run(archive, SliceDataset.open(data.toPath()), "all".equals(split) ? List
-				.of() : List.of(SliceDataset.Split.TEST), out.toPath(), o, EngineSetup.device("auto"), progress(),
+				.of() : List.of(SliceDataset.Split.TEST), out.toPath(), overwrite, o, EngineSetup.device("auto"), progress(),
 				cancellation(), null);
 			if (log != null) log.info("Predict Next Scan: " + mice.size() + " mice -> " + out);
 			return;

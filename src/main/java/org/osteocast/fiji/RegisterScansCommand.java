@@ -34,6 +34,10 @@ public final class RegisterScansCommand extends OsteoCastCommand {
 		description = "New folder for the registered cohort (cohort mode).")
 	File out;
 
+	@Parameter(persist = false, label = "Overwrite existing output", required = false,
+		description = "Replace an existing output as a whole; off: an existing output is refused with a message.")
+	boolean overwrite = false;
+
 	@Parameter(persist = false, label = "Reference tibia", style = "file", required = false,
 		description = "Optional scan that every mouse's week 1 is registered to.")
 	File reference;
@@ -56,7 +60,7 @@ public final class RegisterScansCommand extends OsteoCastCommand {
 		if (cohort != null && !cohort.getPath().isEmpty()) {
 			if (out == null) throw new IllegalArgumentException(Messages.NO_OUTPUT);
 			final CohortRegistration.Summary s = CohortRegistration.run(Cohort.read(cohort.toPath()), out.toPath(),
-				reference == null ? null : reference.toPath(), p, progress(), cancellation());
+				reference == null ? null : reference.toPath(), p, overwrite, progress(), cancellation());
 			result = s.rows.size() + " scans registered; " + s.unreliable().size() + " flagged unreliable (see " +
 				s.summaryCsv + ")";
 			return;

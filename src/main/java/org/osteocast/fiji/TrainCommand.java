@@ -75,6 +75,10 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Resume from the checkpoint")
 	boolean resume = false;
 
+	@Parameter(persist = false, label = "Overwrite existing output", required = false,
+		description = "Replace an existing output as a whole; off: an existing output is refused with a message.")
+	boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Loss plot")
 	ImagePlus loss_plot;
 
@@ -105,7 +109,7 @@ public final class TrainCommand extends OsteoCastCommand {
 		};
 		progress().status("Training " + preset.name + " on " + ds.entries().size() + " mice");
 		final ForecastTrainer.Result r = Training.run(ds, model.toPath(), cfg, tc, EngineSetup.device(device), resume,
-			progress(), cancellation(), live, null);
+			overwrite, progress(), cancellation(), live, null);
 		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
 			"; wrote " + model);
 		loss_plot = plot[0] != null ? plot[0].getImagePlus() : null;

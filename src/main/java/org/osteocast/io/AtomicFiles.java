@@ -27,6 +27,19 @@ public final class AtomicFiles {
 	public static void write(final Path target, final Writer writer) throws IOException {
 		final Path abs = target.toAbsolutePath();
 		final Path dir = abs.getParent();
+		try {
+			writeOrFail(abs, dir, writer);
+		}
+		catch (final VolumeIOException e) {
+			throw e;
+		}
+		catch (final IOException e) {
+			// disk full, permissions, a vanished folder: name the file and the cause
+			throw new VolumeIOException(target, "cannot write (" + Output.reason(e) + ")", e);
+		}
+	}
+
+	private static void writeOrFail(final Path abs, final Path dir, final Writer writer) throws IOException {
 		if (dir != null) Files.createDirectories(dir);
 		final String fileName = abs.getFileName().toString();
 		// keep the extension: some writers choose the format by it

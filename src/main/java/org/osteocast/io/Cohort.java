@@ -71,6 +71,8 @@ public final class Cohort {
 	public static Cohort of(final Path root, final List<Scan> scans) {
 		final Map<String, Scan> seen = new HashMap<>();
 		for (final Scan s : scans)
+			Ids.check("mouse", s.mouse);
+		for (final Scan s : scans)
 			if (seen.put(s.mouse + "\u0000" + s.week, s) != null) throw new IllegalArgumentException("mouse " + s.mouse +
 				" has week " + s.week + " twice");
 		return new Cohort(root, scans);
@@ -130,6 +132,10 @@ public final class Cohort {
 				problems.add("line " + r.line() + ": empty mouse");
 				continue;
 			}
+			if (!Ids.isValid(mouse)) {
+				problems.add("line " + r.line() + ": " + Ids.problem("mouse", mouse));
+				continue;
+			}
 			int w;
 			try {
 				w = Integer.parseInt(week == null ? "" : week.replaceFirst("(?i)^week[_-]?", ""));
@@ -176,7 +182,13 @@ public final class Cohort {
 							" and " + f.getFileName());
 					}
 				}
-				weeks.forEach((w, f) -> scans.add(new Scan(m.getFileName().toString(), w, f, null)));
+				final String mouse = m.getFileName().toString();
+				if (weeks.isEmpty()) continue;
+				if (!Ids.isValid(mouse)) {
+					problems.add("folder " + mouse + ": " + Ids.problem("mouse", mouse));
+					continue;
+				}
+				weeks.forEach((w, f) -> scans.add(new Scan(mouse, w, f, null)));
 			}
 		}
 		catch (final IOException e) {

@@ -61,8 +61,11 @@ public final class Csv {
 		try {
 			lines = Files.readAllLines(file, StandardCharsets.UTF_8);
 		}
+		catch (final java.nio.charset.CharacterCodingException e) {
+			throw new VolumeIOException(file, "not a text CSV file (its bytes are not UTF-8 text)", e);
+		}
 		catch (final IOException e) {
-			throw new VolumeIOException(file, "cannot read CSV (" + e.getMessage() + ")", e);
+			throw new VolumeIOException(file, "cannot read CSV (" + Output.reason(e) + ")", e);
 		}
 		List<String> header = null;
 		final List<Row> rows = new ArrayList<>();

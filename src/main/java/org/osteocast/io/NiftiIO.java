@@ -109,14 +109,15 @@ public final class NiftiIO {
 			final double[] v = new double[3];
 			for (int d = 0; d < 3; d++) {
 				final double p = Math.abs(pixdim[d + 1]);
-				v[d] = p > 0 && Double.isFinite(p) ? p * u : u; // a zero pixdim: one unit, as most readers do
+				// no usable pixdim (0, NaN, infinite): 1 um, what the header reports as assumed (hasVoxelSize() is false)
+				v[d] = p > 0 && Double.isFinite(p) ? p * u : 1;
 			}
 			return v;
 		}
 
 		boolean hasVoxelSize() {
 			for (int d = 1; d <= 3; d++)
-				if (!(Math.abs(pixdim[d]) > 0)) return false;
+				if (!(Math.abs(pixdim[d]) > 0) || !Float.isFinite(pixdim[d])) return false;
 			return true;
 		}
 

@@ -101,7 +101,7 @@ public final class SliceDataset {
 	 */
 	public static SliceDataset open(final Path path) throws VolumeIOException {
 		if (Files.isRegularFile(path) && isTiff(path)) {
-			final String mouse = stripExtension(path.getFileName().toString());
+			final String mouse = Ids.sanitize(stripExtension(path.getFileName().toString()));
 			return new SliceDataset(path.toAbsolutePath().getParent(), List.of(new Entry(mouse, path.toAbsolutePath(),
 				null, Split.TEST)));
 		}
@@ -119,6 +119,10 @@ public final class SliceDataset {
 			final String mouse = r.get("mouse"), image = r.get("image");
 			if (mouse == null || image == null) {
 				problems.add("line " + r.line() + ": empty mouse or image");
+				continue;
+			}
+			if (!Ids.isValid(mouse)) {
+				problems.add("line " + r.line() + ": " + Ids.problem("mouse", mouse));
 				continue;
 			}
 			if (!seen.add(mouse)) problems.add("line " + r.line() + ": mouse '" + mouse + "' listed twice");

@@ -40,13 +40,22 @@ public final class TiffIO {
 	public static FileInfo[] info(final Path file) throws VolumeIOException {
 		if (!Files.isRegularFile(file)) throw new VolumeIOException(file, "no such file");
 		if (!Files.isReadable(file)) throw new VolumeIOException(file, "not readable");
+		try {
+			if (Files.size(file) == 0) throw new VolumeIOException(file, "empty file (0 bytes): not a TIFF");
+		}
+		catch (final VolumeIOException e) {
+			throw e;
+		}
+		catch (final IOException e) {
+			throw new VolumeIOException(file, "cannot read file size (" + Output.reason(e) + ")", e);
+		}
 		final FileInfo[] info;
 		try {
 			final Path abs = file.toAbsolutePath();
 			info = new TiffDecoder(abs.getParent().toString() + "/", abs.getFileName().toString()).getTiffInfo();
 		}
 		catch (final IOException | RuntimeException e) {
-			final String m = String.valueOf(e.getMessage());
+			final String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
 			if (m.contains("BitsPerSample")) throw new VolumeIOException(file, "unsupported bit depth (" + m +
 				"; OsteoCast reads grey-scale 8-, 16- and 32-bit images)", e);
 			throw new VolumeIOException(file, "not a readable TIFF (" + m + ")", e);
@@ -291,6 +300,23 @@ public final class TiffIO {
 	 * voxel size in µm is also recorded in ImageJ's Info text (see
 	 * {@link #exactVoxelSizeUm}), since TIFF's rational resolution tags round it.
 	 */
+	/** Why ImageJ's writer failed (it reports only false): disk full, permissions, or unknown. */
+	static String writeFailure(final Path tmp, final ImagePlus imp) {
+		final Path dir = tmp.toAbsolutePath().getParent();
+		try {
+			final long need = (long) imp.getWidth() * imp.getHeight() * imp.getStackSize() * Math.max(1, imp.getBitDepth() /
+				8);
+			final long free = Files.getFileStore(dir).getUsableSpace();
+			if (free < need + (1 << 20)) return String.format(Locale.ROOT,
+				"no space left on device: %.1f MB free in %s, the TIFF needs %.1f MB", free / 1e6, dir, need / 1e6);
+			if (!Files.isWritable(dir)) return "permission denied in " + dir;
+		}
+		catch (final IOException | RuntimeException e) {
+			// fall through
+		}
+		return "ImageJ's TIFF writer failed";
+	}
+
 	public static void write(final ImagePlus imp, final Path file) throws IOException {
 		final Calibration cal = imp.getCalibration();
 		final Object old = imp.getProperty("Info");
@@ -308,7 +334,7 @@ public final class TiffIO {
 				synchronized (TiffIO.class) {
 					ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
 				}
-				if (!ok) throw new VolumeIOException(file, "ImageJ could not write the TIFF");
+				if (!ok) throw new VolumeIOException(file, "could not write the TIFF (" + writeFailure(tmp, imp) + ")");
 			});
 		}
 		finally {

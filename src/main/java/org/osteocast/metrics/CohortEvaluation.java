@@ -47,16 +47,25 @@ public final class CohortEvaluation {
 	public static final String MEAN = "ALL(mean)";
 
 	/**
-	 * Column names (the CSV header). {@code psnr_db} is the mean over slices of
-	 * each slice's PSNR (as video-prediction papers report it),
+	 * Column names before the rigidity columns. {@code psnr_db} is the mean over
+	 * slices of each slice's PSNR (as video-prediction papers report it),
 	 * {@code psnr_volume_db} the PSNR of the error pooled over the volume (what
 	 * {@code psnr_db} meant in files written before both existed; see
 	 * {@link org.osteocast.metrics.Psnr}).
 	 */
-	public static final List<String> COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
+	public static final List<String> BASE_COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
 		"changed_pixels", "lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
 		"perforated_slices_truth", "perforation_agrees", "lpips", "ece", "brier", "unc_auc", "sd_changed",
 		"sd_unchanged", "unc_auc_bone", "psnr_volume_db");
+
+	/** Column names: {@link #BASE_COLUMNS} then the rigidity columns ({@link RigidityEvaluation#COLUMNS}). */
+	public static final List<String> COLUMNS = concat(BASE_COLUMNS, RigidityEvaluation.COLUMNS);
+
+	private static List<String> concat(final List<String> a, final List<String> b) {
+		final List<String> l = new ArrayList<>(a);
+		l.addAll(b);
+		return List.copyOf(l);
+	}
 
 	/** Start of the note naming mice whose forecast has no uncertainty file. */
 	public static final String NO_UNCERTAINTY = "no uncertainty file";
@@ -73,6 +82,12 @@ public final class CohortEvaluation {
 	private final UncertaintyRanking.Accumulator boneRanking = new UncertaintyRanking.Accumulator();
 	private final List<String> notes = new ArrayList<>();
 	private int uncertainMice, scoredMice;
+	private RigidityEvaluation rigidity;
+
+	/** The rigidity scores (fracture risk) of this evaluation. */
+	public RigidityEvaluation rigidity() {
+		return rigidity;
+	}
 
 	private CohortEvaluation(final Path pred, final List<String[]> rows) {
 		this.pred = pred;
@@ -141,20 +156,26 @@ public final class CohortEvaluation {
 		}
 		if (entries.isEmpty()) throw new IllegalArgumentException("the data set " + data + " has no mice in split '" +
 			split + "'");
+		final Map<String, PredictionUncertainty.MouseInfo> info = PredictionUncertainty.mice(pred);
+		final Integer n0 = checkProvenance(pred, info, entries, observed, self.notes);
 		final List<String> missing = new ArrayList<>();
 		for (final SliceDataset.Entry e : entries)
 			if (!Files.isRegularFile(self.predFile(e.mouse))) missing.add(self.predFile(e.mouse).getFileName().toString());
 		if (!missing.isEmpty()) throw new VolumeIOException(pred, "missing forecast(s): " + String.join(", ", missing));
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
 		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
-		final Map<String, PredictionUncertainty.MouseInfo> info = PredictionUncertainty.mice(pred);
 		final List<String> noFile = new ArrayList<>();
+		self.rigidity = RigidityEvaluation.start(data, Rigidity.DEFAULT_DROP);
+		final Map<String, Integer> sampleCounts = RigidityForecast.sampleCounts(pred);
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();
-			final int n = observed != null ? observed : h.frames() - 1;
+			final int n = n0 != null ? n0 : h.frames() - 1;
 			if (n < 1 || n >= h.frames()) throw new VolumeIOException(e.image, "has " + h.frames() + " frames: cannot use " +
 				n + " observed weeks and score week " + (n + 1));
 			final float[][] forecast = readForecast(self.predFile(e.mouse), h);
+			final long bad = nonFinite(forecast);
+			if (bad > 0) throw new VolumeIOException(self.predFile(e.mouse), bad +
+				" voxel(s) are not finite (NaN or infinity): a forecast must be finite to be scored next to the baselines");
 			final float[][] week1 = h.planes(0), last = h.planes(n - 1), truth = h.planes(n);
 			final ForecastEvaluation.Reference ref = new ForecastEvaluation.Reference(week1, last, truth, h.width(), h
 				.height(), Psnr.DEFAULT_RANGE, changeThreshold == null ? Double.NaN : changeThreshold);
@@ -164,14 +185,17 @@ public final class CohortEvaluation {
 			final String[] unc = self.scoreUncertainty(e, h, n, ref, info.get(e.mouse), noFile);
 			methods.put("persistence", ForecastEvaluation.persistence(last));
 			if (n >= 2) methods.put("linear", ForecastEvaluation.linear(h.planes(n - 2), last, 0, 1));
+			final Map<String, String[]> rig = self.rigidity.mouse(e.mouse, e.group, h, n, methods, FORECAST,
+				RigidityForecast.readSamples(pred.resolve(self.predFile(e.mouse).getFileName().toString().replace(
+					"_pred.tif", "_samples.tif")), h, sampleCounts.getOrDefault(e.mouse, 0)));
 			for (final Map.Entry<String, float[][]> m : methods.entrySet()) {
 				final ForecastEvaluation.Scores s = ref.score(m.getValue());
 				byMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(s);
 				final double lp = lpips == null ? Double.NaN : mean(toDouble(lpips.distance(m.getValue(), truth, h.width(), h
 					.height())));
 				lpipsByMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(lp);
-				rows.add(append(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey()) ? unc
-					: NAN_UNCERTAINTY), f(s.psnrVolume, 3)));
+				rows.add(concat(append(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey())
+					? unc : NAN_UNCERTAINTY), f(s.psnrVolume, 3)), rig.get(m.getKey())));
 			}
 		}
 		if (!noFile.isEmpty()) self.notes.add(0, NO_UNCERTAINTY + " for " + String.join(", ", noFile) + " in " + pred +
@@ -179,11 +203,110 @@ public final class CohortEvaluation {
 			" (predictions from an older version, or from a tool that writes only <mouse>_pred.tif)");
 		final String[] pooled = self.uncertainMice == 0 ? NAN_UNCERTAINTY : cells(self.calibration.result(), self.ranking
 			.result(), self.boneRanking.result());
+		final boolean[][] drop = sameMiceForEveryMethod(byMethod, entries, self.notes);
 		for (final Map.Entry<String, List<ForecastEvaluation.Scores>> m : byMethod.entrySet())
-			rows.add(append(concat(append(meanRow(m.getKey(), m.getValue()), f(mean(lpipsByMethod.get(m.getKey()).stream()
-				.mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled : NAN_UNCERTAINTY), f(
-					mean(m.getValue().stream().mapToDouble(s -> s.psnrVolume).toArray()), 3)));
+			rows.add(append(concat(append(meanRow(m.getKey(), m.getValue(), drop), f(mean(lpipsByMethod.get(m.getKey())
+				.stream().mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled
+					: NAN_UNCERTAINTY), f(mean(m.getValue().stream().mapToDouble(s -> s.psnrVolume).toArray()), 3)));
+		for (int i = rows.size() - byMethod.size(); i < rows.size(); i++)
+			rows.set(i, concat(rows.get(i), self.rigidity.mean(rows.get(i)[1])));
 		return self;
+	}
+
+	/** The start of the message for a folder holding forecasts of more than one run (tests assert on it). */
+	public static final String MIXED = "holds forecasts that prediction.json does not list (of another run or model?): ";
+
+	/**
+	 * Checks that the forecasts are what {@code prediction.json} says they are
+	 * and were made from the data being scored: no forecast of another run in
+	 * the folder, the inputs unchanged since (SHA-256), and one forecast week.
+	 *
+	 * @return the observed weeks (the truth is the next week), or null to use all frames but the last
+	 */
+	static Integer checkProvenance(final Path pred, final Map<String, PredictionUncertainty.MouseInfo> info,
+		final List<SliceDataset.Entry> entries, final Integer observed, final List<String> notes) throws IOException
+	{
+		final Path json = pred.resolve(PredictionUncertainty.PREDICTION_JSON);
+		if (!Files.isDirectory(pred)) throw new VolumeIOException(pred, "no such forecast folder");
+		if (!Files.isRegularFile(json)) {
+			notes.add("no " + PredictionUncertainty.PREDICTION_JSON + " in " + pred +
+				": the forecasts' model, observed weeks and inputs were not checked (forecasts from another tool?)");
+			return observed;
+		}
+		final List<String> foreign = new ArrayList<>();
+		try (java.util.stream.Stream<Path> s = Files.list(pred)) {
+			s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_pred.tif")).sorted().forEach(n -> {
+				if (!info.containsKey(n.substring(0, n.length() - "_pred.tif".length()))) foreign.add(n);
+			});
+		}
+		if (!foreign.isEmpty()) throw new VolumeIOException(pred, MIXED + String.join(", ", foreign) +
+			"; score each run's own folder");
+		final java.util.Set<Integer> weeks = new java.util.TreeSet<>();
+		for (final SliceDataset.Entry e : entries) {
+			final PredictionUncertainty.MouseInfo m = info.get(e.mouse);
+			if (m == null) continue; // reported as a missing forecast
+			if (m.observedWeeks > 0) weeks.add(m.observedWeeks);
+			if (m.inputSha256 != null && !m.inputSha256.equalsIgnoreCase(org.osteocast.train.ModelArchive.sha256(e.image)))
+				throw new VolumeIOException(e.image, "is not the file that mouse " + e.mouse +
+					"'s forecast was made from (its SHA-256 differs from the one in " + json +
+					"): predict again from this data set");
+		}
+		if (weeks.size() > 1) throw new VolumeIOException(json, "its forecasts conditioned on different numbers of weeks " +
+			weeks + ": score each run's own folder");
+		if (weeks.isEmpty()) return observed;
+		final int n = weeks.iterator().next();
+		if (observed != null && observed != n) throw new IllegalArgumentException("--observed " + observed +
+			" asks to score week " + (observed + 1) + ", but the forecasts in " + pred + " conditioned on " + n +
+			" weeks: they forecast week " + (n + 1));
+		return n;
+	}
+
+	private static long nonFinite(final float[][] planes) {
+		long n = 0;
+		for (final float[] p : planes)
+			for (final float v : p)
+				if (!Float.isFinite(v)) n++;
+		return n;
+	}
+
+	/**
+	 * A score that is undefined for one method of a mouse (NaN: a Dice without
+	 * lesions, say) leaves that mouse out of that column's mean for every
+	 * method, so that each mean row covers the same mice; says so in the notes.
+	 *
+	 * @return per mean column ({@link #values}), the mice (by position) left out
+	 */
+	static boolean[][] sameMiceForEveryMethod(final Map<String, List<ForecastEvaluation.Scores>> byMethod,
+		final List<SliceDataset.Entry> entries, final List<String> notes)
+	{
+		final int k = entries.size();
+		final boolean[][] drop = new boolean[MEAN_NAMES.length][k];
+		for (final List<ForecastEvaluation.Scores> l : byMethod.values())
+			for (int i = 0; i < l.size(); i++) {
+				final double[] v = values(l.get(i));
+				for (int c = 0; c < v.length; c++)
+					drop[c][i] |= Double.isNaN(v[c]);
+			}
+		final List<String> dropped = new ArrayList<>();
+		for (int c = 0; c < drop.length; c++) {
+			int nd = 0;
+			for (final boolean d : drop[c])
+				if (d) nd++;
+			if (nd > 0) dropped.add(MEAN_NAMES[c] + " (" + nd + " of " + k + " mice)");
+		}
+		if (!dropped.isEmpty()) notes.add("mean rows leave out, for every method alike, the mice where a score is " +
+			"undefined (nan) for any method: " + String.join(", ", dropped));
+		return drop;
+	}
+
+	/** The columns averaged in the mean rows, in {@link #values} order. */
+	private static final String[] MEAN_NAMES = { "psnr_db", "ssim", "changed_mse", "changed_pixels", "lesion_dice",
+		"bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast", "perforated_slices_truth",
+		"perforation_agrees" };
+
+	private static double[] values(final ForecastEvaluation.Scores s) {
+		return new double[] { s.psnr, s.ssim, s.changedMse, s.changedPixels, s.dice, s.bvtvForecast, s.bvtvTruth, s
+			.bvtvError(), s.perforatedSlicesForecast, s.perforatedSlicesTruth, s.perforationAgrees() };
 	}
 
 	private static final String[] NAN_UNCERTAINTY = { "nan", "nan", "nan", "nan", "nan", "nan" };
@@ -307,16 +430,16 @@ public final class CohortEvaluation {
 					.perforationAgrees()) };
 	}
 
-	/** Mean over mice (NaN values left out of each mean). */
-	private static String[] meanRow(final String method, final List<ForecastEvaluation.Scores> l) {
+	/** Mean over mice, leaving out the mice {@code drop} marks for each column. */
+	private static String[] meanRow(final String method, final List<ForecastEvaluation.Scores> l,
+		final boolean[][] drop)
+	{
 		final int k = l.size();
-		final double[][] v = new double[11][k];
+		final double[][] v = new double[MEAN_NAMES.length][k];
 		for (int i = 0; i < k; i++) {
-			final ForecastEvaluation.Scores s = l.get(i);
-			final double[] r = { s.psnr, s.ssim, s.changedMse, s.changedPixels, s.dice, s.bvtvForecast, s.bvtvTruth, s
-				.bvtvError(), s.perforatedSlicesForecast, s.perforatedSlicesTruth, s.perforationAgrees() };
+			final double[] r = values(l.get(i));
 			for (int j = 0; j < r.length; j++)
-				v[j][i] = r[j];
+				v[j][i] = drop[j][i] ? Double.NaN : r[j];
 		}
 		return new String[] { MEAN, method, f(mean(v[0]), 3), f(mean(v[1]), 5), f(mean(v[2]), 6), f(mean(v[3]), 1),
 			f(mean(v[4]), 4), f(mean(v[5]), 4), f(mean(v[6]), 4), f(mean(v[7]), 4), f(mean(v[8]), 2), f(mean(v[9]), 2), f(

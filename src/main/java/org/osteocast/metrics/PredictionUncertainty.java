@@ -38,10 +38,17 @@ public final class PredictionUncertainty {
 		public final double boneThreshold;
 		/** Observed weeks the forecast conditioned on (-1 if not recorded). */
 		public final int observedWeeks;
+		/** SHA-256 of the input hyperstack the forecast was made from (null if not recorded). */
+		public final String inputSha256;
 
 		public MouseInfo(final double boneThreshold, final int observedWeeks) {
+			this(boneThreshold, observedWeeks, null);
+		}
+
+		public MouseInfo(final double boneThreshold, final int observedWeeks, final String inputSha256) {
 			this.boneThreshold = boneThreshold;
 			this.observedWeeks = observedWeeks;
+			this.inputSha256 = inputSha256;
 		}
 	}
 
@@ -110,7 +117,8 @@ public final class PredictionUncertainty {
 				if (!m.has("mouse")) throw new VolumeIOException(f, "an entry of 'mice' has no 'mouse'");
 				final double t = m.has("bone_threshold_otsu") ? m.get("bone_threshold_otsu").getAsDouble() : Double.NaN;
 				final int n = m.has("observed_weeks") ? m.get("observed_weeks").getAsInt() : -1;
-				out.put(m.get("mouse").getAsString(), new MouseInfo(t, n));
+				out.put(m.get("mouse").getAsString(), new MouseInfo(t, n, m.has("input_sha256") ? m.get("input_sha256")
+					.getAsString() : null));
 			}
 			return out;
 		}

@@ -119,6 +119,7 @@ public final class PhantomGenerator {
 			params.addProperty("software", "OsteoCast " + OsteoCast.VERSION);
 			AtomicFiles.writeString(out.resolve("phantom.json"), GSON.toJson(params) + "\n");
 			AtomicFiles.writeString(out.resolve("truth").resolve("summary.csv"), summary.toString());
+			PhantomRigidity.write(out, p, rows);
 			AtomicFiles.writeString(csv, cohort.toString());
 			progress.status("phantom: wrote " + scans + " scans of " + p.mice() + " mice to " + out);
 			return new Result(out, p.mice(), scans, List.copyOf(rows));

@@ -26,6 +26,8 @@ import org.osteocast.core.Otsu;
 import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Hyperstack;
+import org.osteocast.io.Ids;
+import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.EngineSetup;
@@ -157,6 +159,7 @@ public final class Predictor {
 		final int s = model.imageSize(), n = model.nPast(), px = s * s, zs = observed.slices(), hz = o.horizon;
 		// a deterministic model's samples would all be equal: one is enough
 		final int k = model.stochastic() ? o.samples : 1;
+		checkMemory(zs, k, hz, px, model.pixelVariance());
 		if (observed.width() != s || observed.height() != s) throw new IllegalArgumentException("slices are " + observed
 			.width() + " x " + observed.height() + ", the model expects " + s + " x " + s);
 		if (observed.frames() < n) throw new IllegalArgumentException("the model needs " + n + " observed weeks, got " +
@@ -255,6 +258,23 @@ public final class Predictor {
 		return new Forecast(pred, samples, unc, thr);
 	}
 
+	/** The message when a forecast would not fit the Java heap (tests assert on its start). */
+	public static final String TOO_BIG = "too many samples for the Java heap: ";
+
+	/**
+	 * Refuses a forecast whose arrays (samples, their variances, the written
+	 * stacks) would not fit the Java heap, before allocating them.
+	 */
+	static void checkMemory(final int slices, final int k, final int horizon, final int px, final boolean pixVar) {
+		final double bytes = 4.0 * px * slices * horizon * ((double) k * (pixVar ? 3 : 2) + 3);
+		final Runtime rt = Runtime.getRuntime();
+		final double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (bytes > 0.8 * free || (double) slices * k > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(TOO_BIG + String.format(Locale.ROOT,
+			"%d sample(s) of %d slice(s) x %d week(s) need about %.1f GB, and %.1f GB of the %.1f GB heap are free; " +
+				"use fewer --samples or a larger heap (OSTEOCAST_XMX, e.g. %dg)", k, slices, horizon, bytes / 1e9, free / 1e9,
+			rt.maxMemory() / 1e9, (long) Math.ceil((bytes / 0.8 + rt.maxMemory() - free) / 1e9)));
+	}
+
 	private static float median(final float[] v) {
 		final float[] c = v.clone();
 		Arrays.sort(c);
@@ -273,20 +293,71 @@ public final class Predictor {
 		final List<SliceDataset.Split> splits, final Path outDir, final Options o, final Device device,
 		final Progress progress, final Cancellation cancel, final PrintStream log) throws IOException
 	{
+		return run(archive, data, splits, outDir, false, o, device, progress, cancel, log);
+	}
+
+	/**
+	 * As {@link #run(ModelArchive, SliceDataset, List, Path, Options, Device, Progress, Cancellation, PrintStream)};
+	 * the output folder appears whole or not at all ({@link Output}) and is
+	 * replaced as a whole with {@code overwrite}. {@code prediction.json}
+	 * records the provenance that {@code evaluate} checks: the model archive
+	 * and its SHA-256, the data set, the split, the observed and forecast
+	 * weeks, and each input hyperstack's SHA-256.
+	 */
+	public static List<String> run(final ModelArchive archive, final SliceDataset data,
+		final List<SliceDataset.Split> splits, final Path outDir, final boolean overwrite, final Options o,
+		final Device device, final Progress progress, final Cancellation cancel, final PrintStream log)
+		throws IOException
+	{
 		o.check();
 		final List<SliceDataset.Entry> mice = new ArrayList<>();
 		for (final SliceDataset.Entry e : data.entries())
 			if (splits.isEmpty() || splits.contains(e.split)) mice.add(e);
 		if (mice.isEmpty()) throw new IllegalArgumentException("no mice in split(s) " + splits + " of " + data.root());
-		for (final SliceDataset.Entry e : mice)
-			for (final String suffix : new String[] { "_pred.tif", "_samples.tif", "_uncertainty.tif" })
-				for (final SliceDataset.Entry in : data.entries())
-					if (outDir.resolve(e.mouse + suffix).toAbsolutePath().normalize().equals(in.image.toAbsolutePath()
-						.normalize())) throw new VolumeIOException(in.image, "--out would overwrite this input with " + e.mouse +
-							suffix);
+		final List<Path> inputs = new ArrayList<>();
+		for (final SliceDataset.Entry e : data.entries())
+			inputs.add(e.image);
+		inputs.add(archive.file());
+		try (Output out = Output.folder(outDir, overwrite, inputs)) {
+			final List<String> done = write(archive, data, splits, mice, out.dir(), o, device, progress, cancel, log);
+			out.commit();
+			return done;
+		}
+	}
+
+	/** The voxels of a hyperstack that are not finite (NaN or infinite), as "N voxels (first: week w, slice z)"; null if none. */
+	static String nonFinite(final Hyperstack h, final int frames) {
+		long n = 0;
+		String first = null;
+		for (int t = 0; t < frames; t++)
+			for (int z = 0; z < h.slices(); z++)
+				for (final float v : h.plane(z, t))
+					if (!Float.isFinite(v)) {
+						if (n++ == 0) first = "week " + (t + 1) + ", slice " + (z + 1);
+					}
+		return n == 0 ? null : n + " voxel(s) (first: " + first + ")";
+	}
+
+	private static List<String> write(final ModelArchive archive, final SliceDataset data,
+		final List<SliceDataset.Split> splits, final List<SliceDataset.Entry> mice, final Path outDir, final Options o,
+		final Device device, final Progress progress, final Cancellation cancel, final PrintStream log)
+		throws IOException
+	{
 		EngineSetup.engine();
 		final JsonObject summary = new JsonObject();
 		summary.addProperty("model", archive.file().toAbsolutePath().toString());
+		summary.addProperty("model_sha256", ModelArchive.sha256(archive.file()));
+		summary.addProperty("data", data.root().toAbsolutePath().toString());
+		final JsonArray sp = new JsonArray();
+		for (final SliceDataset.Split x : splits)
+			sp.add(x.label());
+		if (splits.isEmpty()) sp.add("all");
+		summary.add("splits", sp);
+		summary.addProperty("observed_weeks", archive.nPast());
+		final JsonArray fw = new JsonArray();
+		for (int h = 1; h <= o.horizon; h++)
+			fw.add(archive.nPast() + h);
+		summary.add("forecast_weeks", fw);
 		summary.add("settings", o.toJson());
 		summary.addProperty("device", device.toString());
 		summary.addProperty("architecture", archive.architecture());
@@ -294,7 +365,6 @@ public final class Predictor {
 			" is deterministic: one sample per slice, P(bone) is 0 or 1 and the standard deviation 0");
 		final JsonArray arr = new JsonArray();
 		final List<String> done = new ArrayList<>();
-		Files.createDirectories(outDir);
 		try (NDManager manager = NDManager.newBaseManager(device)) {
 			final ForecastNet model = archive.load(manager);
 			summary.addProperty("uncertainty", model.pixelVariance()
@@ -308,13 +378,20 @@ public final class Predictor {
 				archive.checkInputSize(h.width() == h.height() ? h.width() : -1, e.image);
 				if (h.frames() < archive.nPast()) throw new VolumeIOException(e.image, "has " + h.frames() +
 					" weeks; the model conditions on " + archive.nPast());
+				final String bad = nonFinite(h, archive.nPast());
+				if (bad != null) throw new VolumeIOException(e.image, "mouse " + e.mouse + ": " + bad +
+					" are not finite (NaN or infinity); forecasts need finite values in [0, 1], as training does");
 				final Forecast f = predict(model, manager, h, o, o.seed * 0x9E3779B97F4A7C15L + e.mouse.hashCode(), cancel);
-				f.pred.write(outDir.resolve(e.mouse + "_pred.tif"));
+				final String badOut = nonFinite(f.pred, f.pred.frames());
+				if (badOut != null) throw new VolumeIOException(archive.file(), "the forecast of mouse " + e.mouse + " has " +
+					badOut.replace("week ", "predicted frame ") + " that are not finite: the model is damaged or its training diverged");
+				f.pred.write(outDir.resolve(Ids.check("mouse", e.mouse) + "_pred.tif"));
 				f.samples.write(outDir.resolve(e.mouse + "_samples.tif"));
 				f.uncertainty.write(outDir.resolve(e.mouse + "_uncertainty.tif"));
 				final JsonObject m = new JsonObject();
 				m.addProperty("mouse", e.mouse);
 				m.addProperty("input", e.image.toString());
+				m.addProperty("input_sha256", ModelArchive.sha256(e.image));
 				m.addProperty("split", e.split.label());
 				m.addProperty("observed_weeks", archive.nPast());
 				m.addProperty("bone_threshold_otsu", f.boneThreshold);

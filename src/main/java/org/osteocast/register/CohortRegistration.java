@@ -16,8 +16,10 @@ import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Cohort;
 import org.osteocast.io.Csv;
+import org.osteocast.io.Output;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIO;
+import org.osteocast.io.VolumeIOException;
 
 /**
  * Registers a whole cohort: each mouse's later weeks onto its first week and,
@@ -98,66 +100,61 @@ public final class CohortRegistration {
 	}
 
 	/**
-	 * Registers every mouse of {@code cohort} and writes the outputs into {@code out}.
-	 *
-	 * @param reference a reference tibia scan, or null to keep each mouse in its first week's frame
-	 * @throws IOException for unreadable scans or unwritable outputs
-	 * @throws IllegalArgumentException if an output would overwrite an input
+	 * Registers every mouse of {@code cohort} and writes the outputs into a new
+	 * folder {@code out} (see {@link #run(Cohort, Path, Path, RegistrationParameters, boolean, Progress, Cancellation)}).
 	 */
 	public static Summary run(final Cohort cohort, final Path out, final Path reference,
 		final RegistrationParameters p, final Progress progress, final Cancellation cancel) throws IOException
 	{
-		final Path outDir = out.toAbsolutePath().normalize();
-		final Set<Path> inputs = new HashSet<>();
+		return run(cohort, out, reference, p, false, progress, cancel);
+	}
+
+	/**
+	 * Registers every mouse of {@code cohort} and writes the outputs into
+	 * {@code out}, which appears whole or not at all ({@link Output}): a
+	 * failure at any mouse leaves the last complete output (or nothing) and
+	 * names the mouse and week.
+	 *
+	 * @param reference a reference tibia scan, or null to keep each mouse in its first week's frame
+	 * @param overwrite whether an existing output folder may be replaced (as a whole)
+	 * @throws IOException for unreadable scans, unwritable outputs, an output that exists (without
+	 *           {@code overwrite}) or would overwrite an input
+	 */
+	public static Summary run(final Cohort cohort, final Path out, final Path reference,
+		final RegistrationParameters p, final boolean overwrite, final Progress progress, final Cancellation cancel)
+		throws IOException
+	{
+		final List<Path> inputs = new ArrayList<>();
 		for (final Cohort.Scan s : cohort.scans())
 			inputs.add(s.image);
-		if (reference != null) inputs.add(reference.toAbsolutePath().normalize());
-		for (final Cohort.Scan s : cohort.scans())
-			for (final Path o : new Path[] { image(outDir, s), transform(outDir, s), qc(outDir, s) })
-				if (inputs.contains(o) || (Files.isDirectory(s.image) && o.startsWith(s.image))) throw new IllegalArgumentException(o +
-					": output would overwrite an input scan; choose another --out folder");
-		Files.createDirectories(outDir);
+		if (reference != null) inputs.add(reference);
+		try (Output o = Output.folder(out, overwrite, inputs)) {
+			final Summary s = write(cohort, o.dir(), reference, p, progress, cancel);
+			o.commit();
+			final List<Row> rows = new ArrayList<>();
+			for (final Row r : s.rows)
+				rows.add(new Row(r.mouse, r.week, r.fixed, o.finalPath(r.image), o.finalPath(r.transform), r.qc == null
+					? null : o.finalPath(r.qc), r.result));
+			return new Summary(rows, o.finalPath(s.manifest), o.finalPath(s.summaryCsv));
+		}
+	}
 
+	private static Summary write(final Cohort cohort, final Path outDir, final Path reference,
+		final RegistrationParameters p, final Progress progress, final Cancellation cancel) throws IOException
+	{
 		final Volume<?> ref = reference == null ? null : VolumeIO.read(reference);
 		final int total = cohort.scans().size();
 		final List<Row> rows = new ArrayList<>();
 		int done = 0;
 		for (final String mouse : cohort.mice()) {
-			final List<Cohort.Scan> scans = cohort.scans(mouse);
-			final Cohort.Scan first = scans.get(0);
-			cancel.check();
-			final Volume<?> week1 = VolumeIO.read(first.image);
-			final Progress sub = sub(progress, done, total);
-			// week 1: identity, or onto the reference
-			final RegistrationResult r1;
-			final Volume<?> grid;
-			if (ref != null) {
-				progress.status(mouse + " week " + first.week + " -> reference");
-				r1 = RigidRegistration.register(ref, week1, p, sub, cancel);
-				grid = ref;
+			try {
+				done = registerMouse(cohort, mouse, outDir, ref, p, progress, cancel, rows, done, total);
 			}
-			else {
-				r1 = identity(week1);
-				grid = week1;
+			catch (final Cancellation.CancelledException e) {
+				throw e;
 			}
-			final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
-			VolumeIO.write(w1out, image(outDir, first));
-			if (ref != null) QualityControl.writePng(ref, w1out, qc(outDir, first));
-			rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
-				outDir, first), ref != null ? qc(outDir, first) : null, r1));
-			progress.progress(++done, total);
-			for (final Cohort.Scan s : scans.subList(1, scans.size())) {
-				cancel.check();
-				progress.status(mouse + " week " + s.week + " -> week " + first.week);
-				final Volume<?> moving = VolumeIO.read(s.image);
-				RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
-				if (ref != null) rk = rk.composedWith(r1);
-				final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
-				VolumeIO.write(reg, image(outDir, s));
-				QualityControl.writePng(grid, reg, qc(outDir, s));
-				rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
-					transform(outDir, s), qc(outDir, s), rk));
-				progress.progress(++done, total);
+			catch (final IOException | RuntimeException e) {
+				throw failed(mouse, cohort, e);
 			}
 		}
 		judgeCohort(rows);
@@ -172,6 +169,59 @@ public final class CohortRegistration {
 		final Path manifest = outDir.resolve("cohort.csv");
 		Cohort.of(outDir, registered).writeManifest(manifest);
 		return new Summary(rows, manifest, summary);
+	}
+
+	/** An error at one mouse, said so: nothing of the run is kept. */
+	private static IOException failed(final String mouse, final Cohort cohort, final Exception e) {
+		final String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+		final Path file = e instanceof VolumeIOException ? ((VolumeIOException) e).file() : cohort.scans(mouse).get(0)
+			.image;
+		final String problem = e instanceof VolumeIOException && m.startsWith(file + ": ") ? m.substring(file.toString()
+			.length() + 2) : m;
+		return new VolumeIOException(file, problem + " (mouse " + mouse + "; the run stopped there and wrote nothing)", e);
+	}
+
+	private static int registerMouse(final Cohort cohort, final String mouse, final Path outDir, final Volume<?> ref,
+		final RegistrationParameters p, final Progress progress, final Cancellation cancel, final List<Row> rows,
+		int done, final int total) throws IOException
+	{
+		final List<Cohort.Scan> scans = cohort.scans(mouse);
+		final Cohort.Scan first = scans.get(0);
+		cancel.check();
+		final Volume<?> week1 = VolumeIO.read(first.image);
+		final Progress sub = sub(progress, done, total);
+		// week 1: identity, or onto the reference
+		final RegistrationResult r1;
+		final Volume<?> grid;
+		if (ref != null) {
+			progress.status(mouse + " week " + first.week + " -> reference");
+			r1 = RigidRegistration.register(ref, week1, p, sub, cancel);
+			grid = ref;
+		}
+		else {
+			r1 = identity(week1);
+			grid = week1;
+		}
+		final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
+		VolumeIO.write(w1out, image(outDir, first));
+		if (ref != null) QualityControl.writePng(ref, w1out, qc(outDir, first));
+		rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
+			outDir, first), ref != null ? qc(outDir, first) : null, r1));
+		progress.progress(++done, total);
+		for (final Cohort.Scan s : scans.subList(1, scans.size())) {
+			cancel.check();
+			progress.status(mouse + " week " + s.week + " -> week " + first.week);
+			final Volume<?> moving = VolumeIO.read(s.image);
+			RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
+			if (ref != null) rk = rk.composedWith(r1);
+			final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
+			VolumeIO.write(reg, image(outDir, s));
+			QualityControl.writePng(grid, reg, qc(outDir, s));
+			rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
+				transform(outDir, s), qc(outDir, s), rk));
+			progress.progress(++done, total);
+		}
+		return done;
 	}
 
 

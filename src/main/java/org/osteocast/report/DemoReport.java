@@ -160,12 +160,14 @@ public final class DemoReport {
 				"(it needs a perceptual network: osteocast evaluate --lpips FILE).");
 			r.table(table.header, means.isEmpty() ? all : means);
 		}
-		final Path reliability = out.resolve(ReliabilityDiagram.FILE_NAME);
+		final Path reliability = ReliabilityDiagram.besideCsv(out.resolve("evaluation.csv"));
 		if (Files.isRegularFile(reliability)) r.image(reliability, "Is the forecast's uncertainty honest? Reliability " +
 			"of the per-pixel probability of bone (over the samples and the model's per-pixel variance) over every pixel " +
 			"of the test mice: among pixels given probability p, a fraction p should truly be bone (dashed diagonal). " +
 			"ECE is the pixel-weighted gap to the diagonal; the table's unc_auc says how well the predictive SD " +
 			"points at the pixels that truly change (0.5: no better than chance).");
+
+		fractureRisk(r, slices, predictions, figures);
 
 		r.heading("6. Do it on your own scans");
 		final StringBuilder cmds = new StringBuilder();
@@ -180,6 +182,93 @@ public final class DemoReport {
 		final Path html = out.resolve("index.html");
 		r.write(html);
 		return html;
+	}
+
+	/**
+	 * "Fracture risk": the minimum bending rigidity of every week of each test
+	 * mouse with the forecast and its samples' range (a plot, relative to week 1),
+	 * and the risk table (true drop, forecast drop, P(drop &gt; 35 %)).
+	 */
+	static void fractureRisk(final HtmlReport r, final Path slices, final Path predictions, final Path figures)
+		throws IOException
+	{
+		if (!Files.isDirectory(predictions)) return;
+		final org.osteocast.metrics.RigidityAnalysis.Options o = new org.osteocast.metrics.RigidityAnalysis.Options();
+		final SliceDataset all = SliceDataset.open(slices);
+		final SliceDataset test = new SliceDataset(all.root(), all.entries(SliceDataset.Split.TEST));
+		final org.osteocast.metrics.RigidityAnalysis.Tables t = org.osteocast.metrics.RigidityAnalysis.dataset(test,
+			predictions, o);
+		r.heading("Fracture risk");
+		r.paragraph("CT-based rigidity analysis (docs/rigidity.md) of every week of the test mice and of the forecast " +
+			"of week 4 with its samples: per slice the bending rigidity EI_min about the principal axes, its minimum " +
+			"over the VOI (the weakest slice governs), and the drop from week 1. Relative mode: uniform modulus over " +
+			"bone (the synthetic scans have no density calibration), so the numbers are second moments (mm^4), " +
+			"compared within a mouse. A drop of the minimum EA, EI_min or GJ by more than 35 % is the CTRA fracture " +
+			"criterion; P(drop > 35 %) is the fraction of the forecast's samples above it.");
+		final ij.gui.Plot plot = new ij.gui.Plot("Minimum bending rigidity", "week", "min EI_min / week 1");
+		final java.awt.Color[] colours = { java.awt.Color.BLUE, java.awt.Color.RED, new java.awt.Color(0, 140, 0),
+			java.awt.Color.MAGENTA, java.awt.Color.ORANGE, java.awt.Color.CYAN, java.awt.Color.GRAY, java.awt.Color.BLACK };
+		final List<List<String>> risk = new ArrayList<>();
+		final java.util.Map<String, Double> week1 = new java.util.HashMap<>();
+		final java.util.Map<String, List<double[]>> truth = new java.util.LinkedHashMap<>();
+		for (final String[] row : t.summary) {
+			final double ei = Double.parseDouble(row[5]);
+			if (row[2].equals("truth")) {
+				if (row[1].equals("1")) week1.put(row[0], ei);
+				truth.computeIfAbsent(row[0], k -> new ArrayList<>()).add(new double[] { Double.parseDouble(row[1]), ei });
+			}
+		}
+		int c = 0;
+		final StringBuilder legend = new StringBuilder();
+		for (final String[] row : t.summary) {
+			if (!row[2].equals("forecast")) continue;
+			final String mouse = row[0];
+			final double w1 = week1.getOrDefault(mouse, Double.NaN);
+			final List<double[]> pts = truth.get(mouse);
+			final double[] x = new double[pts.size()], y = new double[pts.size()];
+			for (int i = 0; i < x.length; i++) {
+				x[i] = pts.get(i)[0];
+				y[i] = pts.get(i)[1] / w1;
+			}
+			plot.setColor(colours[c++ % colours.length]);
+			plot.addPoints(x, y, ij.gui.Plot.LINE);
+			final double week = Double.parseDouble(row[1]);
+			plot.addPoints(new double[] { week + 0.08 }, new double[] { Double.parseDouble(row[5]) / w1 },
+				ij.gui.Plot.CIRCLE);
+			if (!row[11].equals("nan")) plot.drawLine(week + 0.08, Double.parseDouble(row[11]) / w1, week + 0.08, Double
+				.parseDouble(row[12]) / w1);
+			legend.append(legend.length() == 0 ? "" : "\t").append(mouse);
+			String trueDrop = "nan";
+			for (final String[] tr : t.summary)
+				if (tr[0].equals(mouse) && tr[2].equals("truth") && tr[1].equals(row[1])) trueDrop = tr[9];
+			final String group = group(test, mouse);
+			risk.add(List.of(mouse, group, row[1], trueDrop, row[9], row[13], risky(trueDrop), risky(row[13]
+				.equals("nan") ? row[9] : Double.parseDouble(row[13]) > 0.5 ? "1" : "0")));
+		}
+		double maxWeek = 1;
+		for (final List<double[]> pts : truth.values())
+			for (final double[] q : pts)
+				maxWeek = Math.max(maxWeek, q[0]);
+		plot.setLimits(0.8, maxWeek + 0.4, 0, 1.2);
+		final Path png = figures.resolve("rigidity.png");
+		ImageIO.write(plot.getImagePlus().getBufferedImage(), "png", png.toFile());
+		r.image(png, "Minimum EI_min of each test mouse over the weeks (lines, relative to week 1), the forecast of " +
+			"week 4 (circle, drawn just right of week 4) and the 5–95 % range of its samples (vertical bar).");
+		r.table(List.of("mouse", "group", "week", "true drop", "forecast drop", "P(drop > 35 %)", "truly at risk",
+			"forecast at risk"), risk);
+	}
+
+	private static String group(final SliceDataset ds, final String mouse) {
+		for (final SliceDataset.Entry e : ds.entries())
+			if (e.mouse.equals(mouse)) return e.group == null ? "" : e.group;
+		return "";
+	}
+
+	private static String risky(final String dropOrClass) {
+		if (dropOrClass.equals("nan")) return "?";
+		if (dropOrClass.equals("1")) return "yes";
+		if (dropOrClass.equals("0")) return "no";
+		return Double.parseDouble(dropOrClass) > org.osteocast.metrics.Rigidity.DEFAULT_DROP ? "yes" : "no";
 	}
 
 	private static Path firstQc(final Path registered) throws IOException {

@@ -48,13 +48,20 @@ import org.osteocast.nn.ForecastNets;
 public final class ModelArchive {
 
 	/** The format version this build writes and the newest it reads. */
-	public static final int FORMAT_VERSION = 1;
+	public static final int FORMAT_VERSION = 2;
+	/**
+	 * Key in {@code model.json} (format 2 on) holding the SHA-256 of the rest of
+	 * {@code model.json} in compact form: an edited description (output mapping,
+	 * sizes, hyper-parameters) is refused like damaged weights.
+	 */
+	public static final String JSON_SHA256 = "json_sha256";
 	public static final String MODEL_JSON = "model.json", WEIGHTS = "weights.params", LOG = "training_log.csv",
 			CURVE = "loss_curve.png";
 	/** What the slice-sequence contract promises about intensities; recorded in model.json. */
 	public static final String NORMALISATION =
 		"slice sequences in [0, 1]: one intensity window per mouse for all weeks (the slicer's normalisation)";
 
+	private static final Gson COMPACT = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
 		.create();
 
@@ -203,6 +210,7 @@ public final class ModelArchive {
 		j.add("weights", w);
 		j.addProperty("software", "OsteoCast " + OsteoCast.VERSION);
 		j.addProperty("created", Instant.now().toString());
+		j.addProperty(JSON_SHA256, jsonSha256(j));
 		AtomicFiles.writeStream(file, os -> {
 			try (ZipOutputStream z = new ZipOutputStream(os)) {
 				put(z, MODEL_JSON, GSON.toJson(j).getBytes(StandardCharsets.UTF_8));
@@ -239,6 +247,15 @@ public final class ModelArchive {
 			if (version > FORMAT_VERSION || version < 1) throw new VolumeIOException(file, "model format version " +
 				version + " is not supported: this OsteoCast (" + OsteoCast.VERSION + ") reads versions 1.." +
 				FORMAT_VERSION);
+			if (version >= 2) {
+				if (!j.has(JSON_SHA256)) throw new VolumeIOException(file, MODEL_JSON + " has no checksum (" + JSON_SHA256 +
+					"): not written by OsteoCast, or edited");
+				final String want = j.get(JSON_SHA256).getAsString(), got = jsonSha256(j);
+				if (!want.equalsIgnoreCase(got)) throw new VolumeIOException(file, MODEL_JSON +
+					" was changed after training (its SHA-256 does not match the one recorded in it): an edited " +
+					"description would forecast with settings the weights were not trained for; retrain or use the " +
+					"original archive");
+			}
 			final String arch = j.has("architecture") ? j.get("architecture").getAsString() : "(none)";
 			if (!ForecastNets.architectures().contains(arch)) throw new VolumeIOException(file, "architecture '" + arch +
 				"' is not supported by this OsteoCast (" + OsteoCast.VERSION + "; it knows " + String.join(", ",
@@ -291,6 +308,34 @@ public final class ModelArchive {
 			throw new VolumeIOException(file, name + " inside the archive is damaged or truncated (" + ex.getMessage() +
 				")", ex);
 		}
+	}
+
+	/** SHA-256 of {@code model.json} without its own checksum, in Gson's compact form. */
+	static String jsonSha256(final JsonObject j) {
+		final JsonObject c = j.deepCopy();
+		c.remove(JSON_SHA256);
+		return sha256(COMPACT.toJson(c).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** SHA-256 of a whole file, as lower-case hex (the provenance of inputs and models). */
+	public static String sha256(final Path file) throws IOException {
+		try (InputStream in = Files.newInputStream(file)) {
+			final MessageDigest md = MessageDigest.getInstance("SHA-256");
+			final byte[] buf = new byte[1 << 16];
+			for (int n; (n = in.read(buf)) > 0;)
+				md.update(buf, 0, n);
+			return hex(md.digest());
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static String hex(final byte[] d) {
+		final StringBuilder b = new StringBuilder();
+		for (final byte x : d)
+			b.append(String.format("%02x", x & 0xff));
+		return b.toString();
 	}
 
 	static String sha256(final byte[] data) {

@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Hyperstack;
+import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
+import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.ForecastNet;
 
 /**
@@ -53,6 +57,62 @@ public final class Training {
 	 * @param out one line per epoch, or null
 	 */
 	public static ForecastTrainer.Result run(final SliceDataset ds, final Path model, final ForecastNet net,
+		final TrainConfig tc, final Device device, final boolean resume, final Progress progress,
+		final Cancellation cancel, final ForecastTrainer.EpochListener listener, final PrintStream out) throws IOException
+	{
+		return run(ds, model, net, tc, device, resume, resume, progress, cancel, listener, out);
+	}
+
+	/** The message when a checkpoint of an unfinished training is in the way (tests assert on it). */
+	public static final String UNFINISHED = "holds an unfinished training; --resume continues it, --overwrite starts afresh";
+
+	/**
+	 * Checks, before any work, that {@code model} may be written: not a folder
+	 * nor an input, no existing archive or checkpoint unless {@code overwrite}
+	 * (a resumed training may replace the archive of the run it continues), and
+	 * a data set with training mice.
+	 */
+	public static void checkOutputs(final SliceDataset ds, final Path model, final boolean resume,
+		final boolean overwrite) throws IOException
+	{
+		final List<Path> inputs = new ArrayList<>();
+		for (final SliceDataset.Entry e : ds.entries())
+			inputs.add(e.image);
+		Output.checkFile(model, overwrite || resume, inputs);
+		final Path ckpt = checkpoint(model);
+		if (!resume && !overwrite && Files.exists(ckpt)) throw new VolumeIOException(ckpt, UNFINISHED);
+		if (ds.entries(SliceDataset.Split.TRAIN).isEmpty()) throw new VolumeIOException(ds.root(),
+			"has no training mice (split=train in its cohort.csv; found " + ds.entries().size() + " " + (ds.entries()
+				.size() == 1 ? "mouse" : "mice") + " in split(s) " + splits(ds) + "): train on a data set folder written by " +
+				"osteocast slice");
+	}
+
+	private static String splits(final SliceDataset ds) {
+		final java.util.Set<String> s = new java.util.TreeSet<>();
+		for (final SliceDataset.Entry e : ds.entries())
+			s.add(e.split.label());
+		return String.join(", ", s);
+	}
+
+	/**
+	 * Trains on {@code data} and writes {@code model} (atomically), after
+	 * {@link #checkOutputs}; the archive is locked against a second writer for
+	 * the whole training.
+	 *
+	 * @param overwrite whether an existing archive (and checkpoint, when not resuming) may be replaced
+	 */
+	public static ForecastTrainer.Result run(final SliceDataset ds, final Path model, final ForecastNet net,
+		final TrainConfig tc, final Device device, final boolean resume, final boolean overwrite,
+		final Progress progress, final Cancellation cancel, final ForecastTrainer.EpochListener listener,
+		final PrintStream out) throws IOException
+	{
+		checkOutputs(ds, model, resume, overwrite);
+		try (Output lock = Output.file(model, true, List.of())) {
+			return train(ds, model, net, tc, device, resume, progress, cancel, listener, out);
+		}
+	}
+
+	private static ForecastTrainer.Result train(final SliceDataset ds, final Path model, final ForecastNet net,
 		final TrainConfig tc, final Device device, final boolean resume, final Progress progress,
 		final Cancellation cancel, final ForecastTrainer.EpochListener listener, final PrintStream out) throws IOException
 	{

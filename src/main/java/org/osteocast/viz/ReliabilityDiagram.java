@@ -28,8 +28,19 @@ public final class ReliabilityDiagram {
 
 	private ReliabilityDiagram() {}
 
-	/** The file name evaluation writes the cohort's diagram to, beside its CSV. */
+	/** The file name of a run's diagram in a folder of its own (a benchmark run). */
 	public static final String FILE_NAME = "reliability.png";
+
+	/**
+	 * Where evaluation writes the cohort's diagram beside its CSV:
+	 * {@code <csv name without .csv>_reliability.png}, so that two evaluations
+	 * in one folder never write over each other's diagram.
+	 */
+	public static java.nio.file.Path besideCsv(final java.nio.file.Path csv) {
+		final String n = csv.getFileName().toString();
+		final String stem = n.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? n.substring(0, n.length() - 4) : n;
+		return csv.toAbsolutePath().resolveSibling(stem + "_" + FILE_NAME);
+	}
 
 	/** Size of the square plot and of the histogram under it, in pixels. */
 	static final int PLOT = 360, HIST = 90;

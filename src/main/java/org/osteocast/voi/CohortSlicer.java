@@ -18,8 +18,10 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Cohort;
 import org.osteocast.io.Hyperstack;
+import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.SliceDataset.Split;
+import org.osteocast.io.TransformFile;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIO;
 import org.osteocast.io.VolumeIOException;
@@ -78,20 +80,68 @@ public final class CohortSlicer {
 		}
 	}
 
-	/**
-	 * Builds the data set.
-	 *
-	 * @param out output folder (created); must not be the cohort's folder
-	 */
+	/** Builds the data set in a new folder {@code out} (see {@link #run(Cohort, SliceOptions, Path, boolean, Progress, Cancellation)}). */
 	public static Report run(final Cohort cohort, final SliceOptions o, final Path out, final Progress progress,
 		final Cancellation cancel) throws IOException
 	{
+		return run(cohort, o, out, false, progress, cancel);
+	}
+
+	/**
+	 * Builds the data set. The output folder appears whole or not at all
+	 * ({@link Output}); it may not hold or lie inside the cohort's scans.
+	 *
+	 * @param overwrite whether an existing output folder may be replaced (as a whole)
+	 */
+	public static Report run(final Cohort cohort, final SliceOptions o, final Path out, final boolean overwrite,
+		final Progress progress, final Cancellation cancel) throws IOException
+	{
 		o.validate();
-		final Path outAbs = out.toAbsolutePath().normalize();
-		if (outAbs.equals(cohort.root())) throw new IllegalArgumentException("--out " + out +
-			" is the cohort's own folder; choose a new folder so no input is overwritten");
+		final List<Path> inputs = new ArrayList<>();
+		for (final Cohort.Scan s : cohort.scans())
+			inputs.add(s.image);
+		inputs.add(cohort.root().resolve("cohort.csv"));
+		try (Output output = Output.folder(out, overwrite, inputs)) {
+			final Report r = write(cohort, o, output.dir(), progress, cancel);
+			output.commit();
+			return new Report(SliceDataset.open(output.target()), r.window, r.geometry, r.skipped, r.warnings);
+		}
+	}
+
+	/**
+	 * The weeks of a mouse whose registration was flagged unreliable, read from
+	 * the {@code <scan>.transform.json} files that {@code register} writes beside
+	 * its scans (none for a cohort that was not registered by OsteoCast).
+	 */
+	static List<String> unreliableWeeks(final Path[] weeks) throws VolumeIOException {
+		final List<String> bad = new ArrayList<>();
+		for (int k = 0; k < weeks.length; k++) {
+			final Path t = transformFile(weeks[k]);
+			if (t == null || !Files.isRegularFile(t)) continue;
+			final Map<String, com.google.gson.JsonElement> x = TransformFile.read(t).extra();
+			final com.google.gson.JsonElement ok = x.get("reliable");
+			if (ok != null && ok.isJsonPrimitive() && !ok.getAsBoolean()) {
+				final com.google.gson.JsonElement why = x.get("reason");
+				bad.add("week " + (k + 1) + (why != null && why.isJsonPrimitive() && !why.getAsString().isEmpty() ? " (" + why
+					.getAsString() + ")" : ""));
+			}
+		}
+		return bad;
+	}
+
+	/** {@code week2.tif} → {@code week2.transform.json} beside it. */
+	static Path transformFile(final Path scan) {
+		final String n = scan.getFileName().toString();
+		final int dot = n.indexOf('.');
+		return scan.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".transform.json");
+	}
+
+	private static Report write(final Cohort cohort, final SliceOptions o, final Path outAbs, final Progress progress,
+		final Cancellation cancel) throws IOException
+	{
 		final List<Skipped> skipped = new ArrayList<>();
 		final List<String> eligible = new ArrayList<>();
+		final Map<String, String> mouseWarningsEarly = new HashMap<>();
 		final Map<String, Path[]> files = new LinkedHashMap<>();
 		for (final String m : cohort.mice()) {
 			final Map<Integer, Path> byWeek = new HashMap<>();
@@ -108,6 +158,16 @@ public final class CohortSlicer {
 				skipped.add(new Skipped(m, have < o.weeks ? "has " + have + " week(s) of 1.." + o.weeks + ", missing week(s) " +
 					missing : "missing week(s) " + missing));
 				continue;
+			}
+			final List<String> unreliable = unreliableWeeks(p);
+			if (!unreliable.isEmpty()) {
+				if (!o.includeUnreliable) {
+					skipped.add(new Skipped(m, "registration flagged unreliable: " + String.join(", ", unreliable) +
+						" (check the QC pictures; --include-unreliable uses it anyway)"));
+					continue;
+				}
+				mouseWarningsEarly.put(m, "registration flagged unreliable but used (--include-unreliable): " + String.join(
+					", ", unreliable));
 			}
 			eligible.add(m);
 			files.put(m, p);
@@ -127,6 +187,7 @@ public final class CohortSlicer {
 		for (final String m : eligible) {
 			final Path[] p = files.get(m);
 			final List<String> mw = new ArrayList<>();
+			if (mouseWarningsEarly.containsKey(m)) mw.add(m + ": " + mouseWarningsEarly.get(m));
 			Hyperstack h = null;
 			VoiGeometry g = null;
 			for (int t = 0; t < o.weeks; t++) {
@@ -164,7 +225,6 @@ public final class CohortSlicer {
 			window = new IntensityWindow(pw.lo(), pw.hi(), pw.source() + (noTrain ? " of all mice" :
 				" of the training mice"));
 		}
-		Files.createDirectories(outAbs);
 		final List<SliceDataset.Entry> entries = new ArrayList<>();
 		for (final String m : eligible) {
 			cancel.check();
@@ -210,6 +270,7 @@ public final class CohortSlicer {
 		opt.put("split", o.trainFraction);
 		opt.put("val_fraction", o.valFraction);
 		opt.put("seed", o.seed);
+		opt.put("include_unreliable", o.includeUnreliable);
 		r.put("options", opt);
 		final List<Object> ms = new ArrayList<>();
 		for (final String m : mice) {

@@ -37,6 +37,12 @@ public final class SliceOptions {
 	public long seed = 42;
 	/** Fixed intensity window {lo, hi}; null = percentiles of the training mice. */
 	public double[] window = null;
+	/**
+	 * Use weeks whose registration was flagged unreliable ({@code "reliable":
+	 * false} in the {@code .transform.json} beside the scan); by default such a
+	 * mouse is skipped and listed.
+	 */
+	public boolean includeUnreliable = false;
 	/** Lower and upper percentile (in %) of the automatic window. */
 	public double percentileLo = 0.5, percentileHi = 99.5;
 	/** Growth-plate detection settings. */

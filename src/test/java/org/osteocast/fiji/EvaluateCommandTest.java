@@ -79,6 +79,6 @@ class EvaluateCommandTest {
 		assertEquals(CohortEvaluation.MEAN, rt.getStringValue("mouse", 3));
 		assertEquals(1, rt.getValue("unc_auc", 3), 0);
 		assertTrue(Double.isNaN(rt.getValue("ece", 1)), "the persistence baseline has no probabilities");
-		assertTrue(Files.isRegularFile(csv.resolveSibling(ReliabilityDiagram.FILE_NAME)), "diagram beside the CSV");
+		assertTrue(Files.isRegularFile(ReliabilityDiagram.besideCsv(csv)), "diagram beside the CSV");
 	}
 }

@@ -129,7 +129,7 @@ class EvaluateCommandTest {
 		assertEquals("nan", m2p[header.indexOf("ece")]);
 		final String text = out.toString();
 		assertTrue(text.contains("pooled over 2 of 2 mice") && text.contains("ECE ") && text.contains("AUC "), text);
-		final Path png = tmp.resolve(org.osteocast.cli.EvaluateCommand.RELIABILITY_PNG);
+		final Path png = org.osteocast.viz.ReliabilityDiagram.besideCsv(tmp.resolve("scores.csv"));
 		assertTrue(text.contains("wrote " + png.toAbsolutePath()), text);
 		assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() > 100);
 	}

@@ -131,8 +131,9 @@ class CohortRegistrationTest {
 
 	@Test
 	void refusesToOverwriteInputs() {
-		assertThrows(IllegalArgumentException.class, () -> CohortRegistration.run(Cohort.read(cohortDir), cohortDir,
-			null, RegistrationParameters.defaults(), Progress.NONE, Cancellation.NEVER));
+		final java.io.IOException e = assertThrows(java.io.IOException.class, () -> CohortRegistration.run(Cohort.read(
+			cohortDir), cohortDir, null, RegistrationParameters.defaults(), Progress.NONE, Cancellation.NEVER));
+		assertTrue(e.getMessage().contains("holds the input"), e.getMessage());
 	}
 
 	@Test

@@ -108,6 +108,15 @@ class ModelArchiveTest {
 			return w;
 		}), "weights are corrupt");
 		assertMessage(rewrite(f, dir.resolve("j.zip"), null, null), "no model.json");
+		// an edited model.json (the output mapping, say) without a new stamp: refused, not forecast with
+		assertMessage(rewrite(f, dir.resolve("e.zip"), j -> {
+			j.getAsJsonObject("hyper_parameters").addProperty("output", "sigmoid");
+			return j;
+		}, null, false), "model.json was changed after training");
+		assertMessage(rewrite(f, dir.resolve("n.zip"), j -> {
+			j.remove(ModelArchive.JSON_SHA256);
+			return j;
+		}, null, false), "has no checksum");
 		// weights that pass the checksum but belong to another architecture
 		final Path other = rewrite(f, dir.resolve("o.zip"), j -> {
 			j.getAsJsonObject("hyper_parameters").addProperty("z_dim", 5);
@@ -137,6 +146,12 @@ class ModelArchiveTest {
 	private static Path rewrite(final Path src, final Path dst, final UnaryOperator<JsonObject> json,
 		final UnaryOperator<byte[]> weights) throws Exception
 	{
+		return rewrite(src, dst, json, weights, true);
+	}
+
+	private static Path rewrite(final Path src, final Path dst, final UnaryOperator<JsonObject> json,
+		final UnaryOperator<byte[]> weights, final boolean stamp) throws Exception
+	{
 		try (ZipFile z = new ZipFile(src.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(
 			dst)))
 		{
@@ -147,8 +162,12 @@ class ModelArchiveTest {
 				}
 				if (e.getName().equals(ModelArchive.MODEL_JSON)) {
 					if (json == null) continue;
-					data = json.apply(JsonParser.parseString(new String(data, StandardCharsets.UTF_8)).getAsJsonObject())
-						.toString().getBytes(StandardCharsets.UTF_8);
+					final JsonObject j = json.apply(JsonParser.parseString(new String(data, StandardCharsets.UTF_8))
+						.getAsJsonObject());
+					// stamped again as a writer would (another version, another tool): the deeper checks still catch it
+					if (stamp && j.has(ModelArchive.JSON_SHA256)) j.addProperty(ModelArchive.JSON_SHA256, ModelArchive
+						.jsonSha256(j));
+					data = j.toString().getBytes(StandardCharsets.UTF_8);
 				}
 				if (e.getName().equals(ModelArchive.WEIGHTS) && weights != null) data = weights.apply(data);
 				out.putNextEntry(new ZipEntry(e.getName()));
