@@ -324,12 +324,7 @@ public final class CohortEvaluation {
 			noFile.add(e.mouse);
 			return NAN_UNCERTAINTY;
 		}
-		if (info != null && info.observedWeeks > 0 && info.observedWeeks != n) {
-			notes.add(e.mouse + ": " + PredictionUncertainty.PREDICTION_JSON + " says the forecast conditioned on " +
-				info.observedWeeks + " weeks, but week " + (n + 1) + " is scored: its uncertainty is for another week, " +
-				"so its uncertainty columns are nan");
-			return NAN_UNCERTAINTY;
-		}
+		// checkProvenance made n the forecast week of every mouse that prediction.json lists
 		final PredictionUncertainty.Planes u = PredictionUncertainty.read(file, h.width(), h.height(), h.slices());
 		final double threshold = info != null && Double.isFinite(info.boneThreshold) ? info.boneThreshold
 			: PredictionUncertainty.otsuOfObserved(h, n);

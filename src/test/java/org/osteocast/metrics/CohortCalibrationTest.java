@@ -200,13 +200,20 @@ class CohortCalibrationTest {
 	}
 
 	@Test
-	void uncertaintyForAnotherWeekIsNanWithANote() throws Exception {
+	void theWeekThatWasForecastIsScored() throws Exception {
 		writeUncertainty(0, 0.6, Double.NaN, sdOnChanged(0));
 		writeUncertainty(1, 0.6, Double.NaN, sdOnChanged(1));
+		// the forecasts conditioned on 2 weeks: they forecast week 3, which is what is scored (not week 4)
 		writeJson(0.6, 0.6, 2);
 		final CohortEvaluation e = run();
-		assertEquals("nan", cell(e, "m1", "forecast", "ece"));
-		assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("m1:") && n.contains("2 weeks")), e.notes().toString());
+		assertTrue(Double.isFinite(Double.parseDouble(cell(e, "m1", "forecast", "ece"))), "uncertainty scored");
+		assertEquals(e.rows.stream().filter(r -> r[0].equals("m1") && r[1].equals("persistence")).findFirst().get()[2],
+			cell(CohortEvaluation.run(SliceDataset.open(data), "test", pred, 2, null), "m1", "persistence", "psnr_db"),
+			"scored as with --observed 2: persistence copies week 2 against week 3");
+		// asking for another week than the one forecast is an error, not nan columns
+		final IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> CohortEvaluation.run(
+			SliceDataset.open(data), "test", pred, 3, null));
+		assertTrue(x.getMessage().contains("conditioned on 2 weeks"), x.getMessage());
 	}
 
 	@Test
