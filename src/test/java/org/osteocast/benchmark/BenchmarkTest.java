@@ -90,7 +90,7 @@ class BenchmarkTest {
 
 	@Test
 	void runsMadeByOtherCodeAreSetAsideAndMadeAgain(@TempDir final Path dir) throws Exception {
-		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 6, 4, 16, 4, 3, 0, 3);
+		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 6, 4, 16, 4, 3, 3, 3);
 		final Path out = dir.resolve("bench");
 		final Benchmark.Options o = tiny();
 		o.models = List.of("persistence");
@@ -137,7 +137,7 @@ class BenchmarkTest {
 		final Path eval = dir.resolve("evaluation.csv");
 		Files.writeString(eval, "mouse,method,psnr_db,ssim\nALL(mean),forecast,27.5,0.87\n");
 		final Path model = dir.resolve("m.zip");
-		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 4, 16, 4, 3, 0, 3);
+		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 4, 16, 4, 3, 3, 3);
 		final Benchmark.Options o = tiny();
 		o.models = List.of("persistence");
 		o.seeds = 1;
