@@ -209,12 +209,11 @@ public final class Benchmark {
 			return read(preset.name, seed, eval, archive, o.codeVersion);
 		}
 		if (archive == null) {
-			final TrainConfig tc = TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience)
-				.optMinutes(o.budgetMinutes).optBatch(net.spatialDims() == 3 ? 4 : 48).build();
 			if (log != null) log.println(String.format(Locale.ROOT, "== %s seed %d: %s %s, %.1f min budget", preset.name,
 				seed, net.architecture(), net.hyperParameters(), o.budgetMinutes));
-			final ForecastTrainer.Result r = Training.run(data, model, net, tc, o.device, true, Progress.NONE, cancel,
-				null, log);
+			final ForecastTrainer.Result r = Training.run(net, data, new Training.Options().model(model).resume(true).loop(
+				TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience).optMinutes(o.budgetMinutes))
+				.device(o.device).cancel(cancel).log(log));
 			if (log != null) log.println(preset.name + " seed " + seed + ": " + r.stopReason + ", best epoch " + r.bestEpoch +
 				" of " + r.epochsRun);
 			archive = ModelArchive.read(model);
