@@ -77,7 +77,8 @@ final class ParameterDialog {
 	}
 
 	private static String plain(final Object n) {
-		if (n instanceof Number) return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+		if (n instanceof Number && Double.isFinite(((Number) n).doubleValue())) return new BigDecimal(n.toString())
+			.stripTrailingZeros().toPlainString();
 		return n.toString();
 	}
 
@@ -93,7 +94,8 @@ final class ParameterDialog {
 
 	/** Decimals that show a default exactly (at most 6). */
 	static int digits(final Class<?> t, final Object def) {
-		if (isInteger(t) || !(def instanceof Number)) return isInteger(t) ? 0 : 2;
+		if (isInteger(t) || !(def instanceof Number) || !Double.isFinite(((Number) def).doubleValue())) return isInteger(
+			t) ? 0 : 2;
 		final int scale = new BigDecimal(def.toString()).stripTrailingZeros().scale();
 		return Math.max(1, Math.min(6, scale));
 	}

@@ -49,7 +49,7 @@ public final class DialogShots {
 		for (final String c : classes) {
 			final Thread runner = new Thread(() -> new OsteoCastPlugIn().run(c), "run " + c);
 			runner.start();
-			final Dialog d = waitForDialog(120_000);
+			final Dialog d = waitForDialog(runner, 120_000);
 			if (d == null) {
 				System.err.println(c + ": no dialog appeared");
 				runner.interrupt();
@@ -69,9 +69,9 @@ public final class DialogShots {
 		System.exit(0);
 	}
 
-	private static Dialog waitForDialog(final long millis) throws InterruptedException {
+	private static Dialog waitForDialog(final Thread runner, final long millis) throws InterruptedException {
 		final long end = System.currentTimeMillis() + millis;
-		while (System.currentTimeMillis() < end) {
+		while (System.currentTimeMillis() < end && runner.isAlive()) {
 			for (final Window w : Window.getWindows())
 				if (w instanceof Dialog && w.isShowing() && w.getWidth() > 50) return (Dialog) w;
 			Thread.sleep(100);
