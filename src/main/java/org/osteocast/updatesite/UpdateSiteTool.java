@@ -62,7 +62,7 @@ public final class UpdateSiteTool {
 			for (final UpdateSiteBuilder.Entry e : plan)
 				System.out.println("  " + e.fijiPath + "  (" + Files.size(e.source) / 1024 + " KiB" + (e.platform != null
 					? ", " + e.platform + " only" : "") + ")");
-			System.out.println("update site: " + out.toAbsolutePath() + " (" + plan.size() + " files)");
+			System.out.println("update site: " + out + " (" + plan.size() + " files)");
 			verifyOrExit(out, bom);
 		}
 		else if (args.length == 3 && args[0].equals("verify")) {

@@ -37,7 +37,8 @@ class ParameterDialogTest {
 	}
 
 	private static List<ModuleItem<?>> inputs(final Context c) {
-		return OsteoCastPlugIn.dialogInputs(c.service(CommandService.class).getCommand(Sample.class));
+		final org.scijava.command.CommandInfo info = new org.scijava.command.CommandInfo(Sample.class);
+		return OsteoCastPlugIn.dialogInputs(info);
 	}
 
 	@Test
