@@ -66,7 +66,7 @@ class DialogScreenshotIT {
 				assertTrue(img.getWidth() > 150 && img.getHeight() > 80, name + ": " + img.getWidth() + "x" + img
 					.getHeight());
 				assertTrue(distinctColours(img) > 3, name + ": the screenshot is blank");
-				final List<String> texts = Files.readAllLines(txt, StandardCharsets.UTF_8);
+				final List<String> texts = trimmed(Files.readAllLines(txt, StandardCharsets.UTF_8));
 				final CommandInfo info = commands.getCommand(Class.forName(c).asSubclass(Command.class));
 				assertEquals(info.getLabel(), texts.get(0), name + ": title");
 				assertTrue(texts.contains("Help"), name + ": no Help button in " + texts);
@@ -86,12 +86,20 @@ class DialogScreenshotIT {
 			}
 		}
 		// the dialog the biologists saw with bare keys
-		final List<String> train = Files.readAllLines(out.resolve("TrainCommand.txt"), StandardCharsets.UTF_8);
+		final List<String> train = trimmed(Files.readAllLines(out.resolve("TrainCommand.txt"), StandardCharsets.UTF_8));
 		for (final String s : List.of("Train T-VAE", "Slice data set", "Base width nf (T-VAE 2-D)", "Edge blur sigma (px)",
 			"KL weight beta", "0 = plain MSE.", "\u2265 4"))
 			assertTrue(train.contains(s), "'" + s + "' in " + train);
 		for (final String bare : List.of("data", "model", "nf", "lambda", "sigma", "beta"))
 			assertFalse(train.contains(bare), "bare key '" + bare + "' in " + train);
+	}
+
+	/** ImageJ pads some labels (a unit after its field) with spaces. */
+	private static List<String> trimmed(final List<String> texts) {
+		final List<String> out = new ArrayList<>();
+		for (final String t : texts)
+			out.add(t.trim());
+		return out;
 	}
 
 	private static int distinctColours(final BufferedImage img) {

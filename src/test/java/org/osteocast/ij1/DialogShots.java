@@ -55,9 +55,14 @@ public final class DialogShots {
 				runner.interrupt();
 				continue;
 			}
-			Thread.sleep(700); // let it paint
 			final String name = c.substring(c.lastIndexOf('.') + 1);
-			ImageIO.write(capture(d), "png", out.resolve(name + ".png").toFile());
+			BufferedImage shot = null;
+			for (int tries = 0; tries < 30 && (shot == null || uniform(shot)); tries++) {
+				Thread.sleep(300); // until the dialog has painted
+				shot = capture(d);
+			}
+			if (uniform(shot)) shot = painted(d); // the screen could not be read: the dialog's own painting
+			ImageIO.write(shot, "png", out.resolve(name + ".png").toFile());
 			final List<String> texts = new ArrayList<>();
 			texts.add(d.getTitle());
 			EventQueue.invokeAndWait(() -> collect(d, texts));
@@ -86,12 +91,24 @@ public final class DialogShots {
 			return new Robot().createScreenCapture(r);
 		}
 		catch (final Exception e) {
-			final BufferedImage img = new BufferedImage(d.getWidth(), d.getHeight(), BufferedImage.TYPE_INT_RGB);
-			final Graphics2D g = img.createGraphics();
-			EventQueue.invokeAndWait(() -> d.printAll(g));
-			g.dispose();
-			return img;
+			return painted(d);
 		}
+	}
+
+	private static BufferedImage painted(final Dialog d) throws Exception {
+		final BufferedImage img = new BufferedImage(d.getWidth(), d.getHeight(), BufferedImage.TYPE_INT_RGB);
+		final Graphics2D g = img.createGraphics();
+		EventQueue.invokeAndWait(() -> d.printAll(g));
+		g.dispose();
+		return img;
+	}
+
+	private static boolean uniform(final BufferedImage img) {
+		final int first = img.getRGB(0, 0);
+		for (int y = 0; y < img.getHeight(); y += 2)
+			for (int x = 0; x < img.getWidth(); x += 2)
+				if (img.getRGB(x, y) != first) return false;
+		return true;
 	}
 
 	private static void collect(final Component c, final List<String> out) {
