@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the OsteoCast Fiji update site into update-site/site/ (or $1) and verifies it.
 # The profile update-site-natives fetches the CPU libtorch of Windows, Apple-silicon macOS and
-# Linux ARM from Maven Central into target/natives (about 190 MB, cached in ~/.m2 afterwards).
+# Linux ARM from Maven Central into target/natives (180 MiB, kept in the local Maven repository).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$here/update-site/site}"
