@@ -48,28 +48,28 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Time budget (minutes)", min = "0", description = "0: no limit.")
 	double minutes = 0;
 
-	@Parameter(persist = false, label = "Batch (2-D models; 3-D ones use 4)", min = "1")
+	@Parameter(persist = false, style = "advanced", label = "Batch (2-D models; 3-D ones use 4)", min = "1")
 	int batch = 48;
 
 	/** The default T-VAE 2-D: the dialog's defaults, and what a value must differ from to override a preset. */
 	private static final TvaeConfig T = TvaeConfig.builder().build();
 
-	@Parameter(persist = false, label = "Base width nf (T-VAE 2-D)", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
+	@Parameter(persist = false, style = "advanced", label = "Base width nf (T-VAE 2-D)", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
 	int nf = T.nf;
 
-	@Parameter(persist = false, label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
+	@Parameter(persist = false, style = "advanced", label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
 	double lambda = T.lambda;
 
-	@Parameter(persist = false, label = "Edge blur sigma (px)", min = "0.1")
+	@Parameter(persist = false, style = "advanced", label = "Edge blur sigma (px)", min = "0.1")
 	double sigma = T.sigma;
 
-	@Parameter(persist = false, label = "KL weight beta", min = "0")
+	@Parameter(persist = false, style = "advanced", label = "KL weight beta", min = "0")
 	double beta = T.beta;
 
 	@Parameter(persist = false, label = "Residual output", description = "Predict the change from the last observed week.")
 	boolean residual = T.output == TvaeConfig.Output.RESIDUAL_CLAMP;
 
-	@Parameter(persist = false, label = "Seed")
+	@Parameter(persist = false, style = "advanced", label = "Seed")
 	long seed = 1;
 
 	@Parameter(persist = false, label = "Device", choices = { "auto", "cpu", "gpu" })
