@@ -22,10 +22,10 @@ import org.osteocast.io.SliceDataset;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.metrics.Lpips;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.nn.ForecastNets;
+import org.osteocast.nn.model.ForecastNets;
+import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.predict.Predictor;
 import org.osteocast.train.ForecastTrainer;
-import org.osteocast.train.ModelArchive;
 import org.osteocast.train.TrainConfig;
 import org.osteocast.train.Training;
 

@@ -16,9 +16,9 @@ import java.util.Map;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.ForecastNets;
-import org.osteocast.nn.TvaeLoss;
+import org.osteocast.nn.blocks.EdgeWeights;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ForecastNets;
 import org.osteocast.viz.ColorMap;
 import org.osteocast.viz.Figure;
 import org.osteocast.viz.Panel;
@@ -327,7 +327,7 @@ public final class BenchmarkReport {
 		try (NDManager m = NDManager.newBaseManager()) {
 			final NDArray x = m.create(h.plane(z, 0), new Shape(1, 1, hh, w));
 			for (final double sigma : new double[] { 1, 2, 4 })
-				row.add(new Panel(TvaeLoss.edgeWeights(x, 1, sigma).toFloatArray(), w, hh, 1, 2, ColorMap.MAGMA, String
+				row.add(new Panel(EdgeWeights.of(x, 1, sigma).toFloatArray(), w, hh, 1, 2, ColorMap.MAGMA, String
 					.format(Locale.ROOT, "σ = %.0f px", sigma), true));
 		}
 		new Figure(3).title("Fig. 7: edge-aware loss weights 1 + λ·G_σ(week 1), λ = 1").row("", row).writePng(out

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.tvae.TvaeConfig;
 import org.osteocast.train.StepBenchmark;
 
 import picocli.CommandLine.Command;

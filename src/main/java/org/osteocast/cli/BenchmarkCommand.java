@@ -11,8 +11,8 @@ import org.osteocast.benchmark.Benchmark;
 import org.osteocast.benchmark.BenchmarkReport;
 import org.osteocast.core.Cancellation;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.ForecastNets;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ForecastNets;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -24,10 +24,10 @@ import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeHeader;
 import org.osteocast.io.VolumeIO;
 import org.osteocast.io.VolumeIOException;
-import org.osteocast.nn.EnginePlatform;
-import org.osteocast.nn.EngineSettings;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.LibtorchCheck;
+import org.osteocast.nn.engine.EnginePlatform;
+import org.osteocast.nn.engine.EngineSettings;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.LibtorchCheck;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

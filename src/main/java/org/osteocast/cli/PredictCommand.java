@@ -9,9 +9,9 @@ import java.util.concurrent.Callable;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.predict.Predictor;
-import org.osteocast.train.ModelArchive;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -12,12 +12,12 @@ import java.util.concurrent.Callable;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.nn.ForecastNets;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ForecastNets;
+import org.osteocast.train.ForecastTrainer;
 import org.osteocast.train.TrainConfig;
 import org.osteocast.train.Training;
-import org.osteocast.train.ForecastTrainer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -6,10 +6,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 
-import org.osteocast.nn.EnginePlatform;
-import org.osteocast.nn.EngineSettings;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.LibtorchCheck;
+import org.osteocast.nn.engine.EnginePlatform;
+import org.osteocast.nn.engine.EngineSettings;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.LibtorchCheck;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

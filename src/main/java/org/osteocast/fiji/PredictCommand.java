@@ -8,9 +8,9 @@ import java.util.List;
 
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.predict.Predictor;
-import org.osteocast.train.ModelArchive;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

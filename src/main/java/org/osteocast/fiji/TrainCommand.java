@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.nn.ForecastNets;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.blocks.FrameOutput;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ForecastNets;
+import org.osteocast.nn.tvae.TvaeConfig;
+import org.osteocast.train.ForecastTrainer;
 import org.osteocast.train.TrainConfig;
 import org.osteocast.train.Training;
-import org.osteocast.train.ForecastTrainer;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -67,7 +68,7 @@ public final class TrainCommand extends OsteoCastCommand {
 	double beta = T.beta;
 
 	@Parameter(persist = false, label = "Residual output", description = "Predict the change from the last observed week.")
-	boolean residual = T.output == TvaeConfig.Output.RESIDUAL_CLAMP;
+	boolean residual = T.output == FrameOutput.RESIDUAL_CLAMP;
 
 	@Parameter(persist = false, style = "advanced", label = "Seed")
 	long seed = 1;
@@ -98,8 +99,8 @@ public final class TrainCommand extends OsteoCastCommand {
 			if (lambda != T.lambda) h.addProperty("lambda", lambda);
 			if (sigma != T.sigma) h.addProperty("sigma", sigma);
 			if (beta != T.beta) h.addProperty("beta", beta);
-			if (residual != (T.output == TvaeConfig.Output.RESIDUAL_CLAMP)) h.addProperty("output", residual
-				? TvaeConfig.Output.RESIDUAL_CLAMP.label() : TvaeConfig.Output.SIGMOID.label());
+			if (residual != (T.output == FrameOutput.RESIDUAL_CLAMP)) h.addProperty("output", residual
+				? FrameOutput.RESIDUAL_CLAMP.label() : FrameOutput.SIGMOID.label());
 		}
 		final ForecastNet cfg = Training.model(preset, h, ds);
 		final List<double[]> rows = new ArrayList<>();

@@ -246,7 +246,7 @@ public final class CohortEvaluation {
 			final PredictionUncertainty.MouseInfo m = info.get(e.mouse);
 			if (m == null) continue; // reported as a missing forecast
 			if (m.observedWeeks > 0) weeks.add(m.observedWeeks);
-			if (m.inputSha256 != null && !m.inputSha256.equalsIgnoreCase(org.osteocast.train.ModelArchive.sha256(e.image)))
+			if (m.inputSha256 != null && !m.inputSha256.equalsIgnoreCase(org.osteocast.nn.model.ModelArchive.sha256(e.image)))
 				throw new VolumeIOException(e.image, "is not the file that mouse " + e.mouse +
 					"'s forecast was made from (its SHA-256 differs from the one in " + json +
 					"): predict again from this data set");

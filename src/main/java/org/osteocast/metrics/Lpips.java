@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.osteocast.io.VolumeIOException;
-import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.engine.EngineSetup;
 
 /**
  * LPIPS (Zhang et al. 2018), computed by a network the user supplies: the
@@ -42,8 +42,7 @@ public final class Lpips implements AutoCloseable {
 	/** Loads a TorchScript LPIPS network (a {@code .pt} file). */
 	public static Lpips load(final Path torchScript) throws VolumeIOException {
 		if (!Files.isRegularFile(torchScript)) throw new VolumeIOException(torchScript, "no such LPIPS network file");
-		EngineSetup.engine();
-		final Model model = Model.newInstance("lpips", ai.djl.Device.cpu(), "PyTorch");
+		final Model model = EngineSetup.newCpuModel("lpips");
 		try {
 			model.load(torchScript);
 		}

@@ -12,6 +12,8 @@ import com.google.gson.JsonObject;
 
 import java.util.List;
 
+import org.osteocast.nn.model.ForecastNets;
+
 /**
  * A next-week forecaster that {@code train}, {@code predict} and
  * {@code benchmark} handle alike: the T-VAE (2-D and 3-D), ConvLSTM, PredRNN,

@@ -1,6 +1,6 @@
 /**
  * Every forecaster behind one interface ({@link org.osteocast.nn.ForecastNet},
- * registry {@link org.osteocast.nn.ForecastNets}): the 2-D T-VAE (Xiong et al.
+ * registry {@link org.osteocast.nn.model.ForecastNets}): the 2-D T-VAE (Xiong et al.
  * 2022, after SVG-LP) and its loss, the 3-D T-VAE (DCGAN- and U-Net-style),
  * ConvLSTM, PredRNN, the 3-D GAN and the untrained references; engine set-up.
  * <p>
@@ -8,8 +8,8 @@
  * <ul>
  * <li>{@code Conv2dTranspose} throws "Not implemented": the decoder up-samples
  * with a padded 2×2 convolution + depth-to-space, an exact transposed
- * convolution ({@link org.osteocast.nn.PixelShuffle}).</li>
- * <li>DJL has whole-sequence LSTMs only; {@link org.osteocast.nn.LstmCell}
+ * convolution ({@link org.osteocast.nn.blocks.PixelShuffle}).</li>
+ * <li>DJL has whole-sequence LSTMs only; {@link org.osteocast.nn.blocks.LstmCell}
  * steps one time point. On this machine the no-grad (oneDNN inference) path
  * of {@code torch::lstm} ignores some input features; the cells (plain
  * linear algebra) are unaffected, and the test compares them with DJL's LSTM
@@ -24,7 +24,7 @@
  * input has more than 16 channels and the count is not a multiple of 16 (e.g.
  * 17–29, 33–47), and wrong input gradients for 8 output channels; 1×1
  * convolutions and weight gradients are right. The recurrent baselines pad
- * channels to safe counts ({@link org.osteocast.nn.ConvRnnConv}); the T-VAE's
+ * channels to safe counts ({@link org.osteocast.nn.blocks.ConvRnnConv}); the T-VAE's
  * channel counts (multiples of 16 for nf ≥ 16) avoid it. Stride-1
  * {@code Conv3d} backward returns non-finite input gradients unless the
  * output channels are 1 or a multiple of 16: the 3-D blocks round their

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.GsonBuilder;
@@ -30,9 +29,10 @@ import org.osteocast.io.Ids;
 import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.VolumeIOException;
-import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.train.ModelArchive;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Torch;
+import org.osteocast.nn.model.ModelArchive;
 
 /**
  * Forecasts week {@code n_past + 1} (and optionally further weeks) from
@@ -190,9 +190,7 @@ public final class Predictor {
 			noise[r] = org.osteocast.core.Gaussians.sample(rnd, nn);
 		final int batch = volume ? Math.min(o.batch, 2) : o.batch;
 		final ParameterStore ps = new ParameterStore(manager, false);
-		final boolean grad = JniUtils.isGradMode();
-		JniUtils.setGradMode(false);
-		try {
+		try (Torch.GradMode noGrad = Torch.gradMode(false)) {
 			for (int from = 0; from < rows; from += batch) {
 				cancel.check();
 				final int b = Math.min(batch, rows - from);
@@ -224,9 +222,6 @@ public final class Predictor {
 						}
 				}
 			}
-		}
-		finally {
-			JniUtils.setGradMode(grad);
 		}
 		final List<float[]> obsPlanes = new ArrayList<>();
 		for (int w = 0; w < n; w++)

@@ -6,8 +6,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
@@ -16,6 +14,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.osteocast.nn.engine.Torch;
 
 /**
  * Adam (Kingma &amp; Ba 2015) over a block's trainable parameters, with its
@@ -88,16 +88,14 @@ public final class Adam {
 	 */
 	public boolean step() {
 		if (params.isEmpty()) return true;
-		final boolean grad0 = JniUtils.isGradMode();
-		JniUtils.setGradMode(false);
-		try (NDScope scope = new NDScope()) {
+		try (Torch.GradMode off = Torch.gradMode(false); NDScope scope = new NDScope()) {
 			final NDIndex all = new NDIndex("0:{}", m.size());
 			for (int i = 0; i < params.size(); i++)
 				g.set(slice(i), params.get(i).getArray().getGradient().reshape(-1));
 			// a NaN or infinity anywhere makes the sum non-finite: one host read per step
 			if (!Float.isFinite(g.sum().getFloat())) {
 				for (final Parameter q : params)
-					JniUtils.zeroGrad((PtNDArray) q.getArray());
+					Torch.zeroGradient(q.getArray());
 				return false;
 			}
 			t++;
@@ -114,11 +112,8 @@ public final class Adam {
 			for (int i = 0; i < params.size(); i++) {
 				final NDArray w = params.get(i).getArray();
 				w.subi(g.get(slice(i)).reshape(w.getShape()));
-				JniUtils.zeroGrad((PtNDArray) w);
+				Torch.zeroGradient(w);
 			}
-		}
-		finally {
-			JniUtils.setGradMode(grad0);
 		}
 		return true;
 	}

@@ -22,6 +22,7 @@ import java.util.zip.ZipOutputStream;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.model.ModelArchive;
 
 /**
  * The training checkpoint written after every epoch and read by

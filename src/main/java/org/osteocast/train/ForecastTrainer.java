@@ -27,8 +27,9 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Gaussians;
 import org.osteocast.core.Progress;
 import org.osteocast.metrics.ImageMetrics;
-import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ModelArchive;
 
 /**
  * The training loop of every {@link ForecastNet}, owned here rather than

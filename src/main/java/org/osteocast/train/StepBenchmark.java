@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.tvae.TvaeConfig;
 
 /**
  * Speed of the training step, measured through the real training loop
@@ -45,7 +45,7 @@ public final class StepBenchmark {
 		}
 		final SequenceSet set = new SequenceSet(cfg.imageSize, t, seqs);
 		final SequenceSet none = new SequenceSet(cfg.imageSize, t, List.of());
-		final ForecastTrainer.Result res = ForecastTrainer.train(set, none, new org.osteocast.nn.Tvae(cfg), TrainConfig
+		final ForecastTrainer.Result res = ForecastTrainer.train(set, none, new org.osteocast.nn.tvae.Tvae(cfg), TrainConfig
 			.builder().optBatch(batch).optEpochs(epochs + 1).optMaxBatches(steps).build(), device, null, false,
 			Progress.NONE, Cancellation.NEVER, null, null);
 		final double[] s = res.log.rows().stream().skip(1).mapToDouble(row -> row.seconds).sorted().toArray();

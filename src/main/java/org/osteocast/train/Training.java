@@ -18,7 +18,8 @@ import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.nn.ForecastNets;
+import org.osteocast.nn.model.ForecastNets;
+import org.osteocast.nn.model.ModelArchive;
 
 /**
  * The headless facade of training, shared by {@code osteocast train} and the

@@ -16,11 +16,13 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
+import org.osteocast.nn.model.ModelArchive;
+
 /**
  * The per-epoch training log: a CSV ({@code training_log.csv} in the model
  * archive) and a loss-curve PNG drawn headless with java.awt.
  */
-public final class TrainingLog {
+public final class TrainingLog implements ModelArchive.Log {
 
 	/** One epoch's numbers. */
 	public static final class Row {
@@ -97,6 +99,7 @@ public final class TrainingLog {
 	}
 
 	/** The CSV text: epoch, recon, kl, beta, val_psnr, val_ssim, val_mse, active_units, seconds, rss_mb, val_spread, kl_d1… */
+	@Override
 	public String csv() {
 		final int z = rows.isEmpty() ? 0 : rows.get(0).klPerDim.length;
 		final StringBuilder b = new StringBuilder(
@@ -121,6 +124,7 @@ public final class TrainingLog {
 	}
 
 	/** A PNG of training reconstruction loss and validation MSE per epoch (log scale). */
+	@Override
 	public byte[] lossCurvePng() {
 		final int w = 640, h = 400, l = 70, r = 20, t = 30, bt = 50;
 		final BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -1,8 +1,9 @@
 /**
  * Training of the T-VAE: the loop ({@link org.osteocast.train.ForecastTrainer}),
  * optimiser with checkpointable state ({@link org.osteocast.train.Adam}),
- * augmentation, the per-epoch log and loss curve, the model archive
- * ({@link org.osteocast.train.ModelArchive}) and the step benchmark.
+ * augmentation, checkpoints, the per-epoch log and loss curve and the step
+ * benchmark. The model archive it writes lives in the model layer that
+ * {@code predict} shares ({@link org.osteocast.nn.model.ModelArchive}).
  * <p>
  * Determinism: all randomness after initialisation comes from Java
  * generators seeded from (seed, epoch); the engine's generator is used only

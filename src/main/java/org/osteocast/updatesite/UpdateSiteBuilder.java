@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import org.osteocast.io.AtomicFiles;
-import org.osteocast.nn.EnginePlatform;
+import org.osteocast.nn.engine.EnginePlatform;
 
 /**
  * Assembles a static Fiji update site: every file stored as

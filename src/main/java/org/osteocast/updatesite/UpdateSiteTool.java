@@ -8,7 +8,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osteocast.nn.EnginePlatform;
+import org.osteocast.nn.engine.EnginePlatform;
 
 /**
  * Build tooling (not a user command): {@code build} assembles the update site,

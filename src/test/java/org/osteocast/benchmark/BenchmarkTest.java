@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.train.SyntheticCohort;
 
 /** The benchmark on a tiny cohort: every model through the same commands, seeds aggregated, resumable. */
@@ -84,7 +84,7 @@ class BenchmarkTest {
 		final Path seed1 = Benchmark.runDir(out, "tvae2d", 1);
 		Benchmark.run(data, out, changed, Progress.NONE, Cancellation.NEVER, null);
 		assertTrue(Files.isRegularFile(seed1.resolveSibling(seed1.getFileName() + ".stale-1").resolve("model.zip")));
-		assertFalse(org.osteocast.train.ModelArchive.read(seed1.resolve("model.zip")).hyperParameters().get(
+		assertFalse(org.osteocast.nn.model.ModelArchive.read(seed1.resolve("model.zip")).hyperParameters().get(
 			"pixel_variance").getAsBoolean());
 	}
 
@@ -143,13 +143,13 @@ class BenchmarkTest {
 		o.seeds = 1;
 		Benchmark.run(data, dir.resolve("b"), o, Progress.NONE, Cancellation.NEVER, null);
 		Files.copy(Benchmark.runDir(dir.resolve("b"), "persistence", 1).resolve("model.zip"), model);
-		final Benchmark.Run r = Benchmark.read("x", 1, eval, org.osteocast.train.ModelArchive.read(model), "v");
+		final Benchmark.Run r = Benchmark.read("x", 1, eval, org.osteocast.nn.model.ModelArchive.read(model), "v");
 		assertEquals(27.5, r.scores.get("psnr_volume_db"), 0);
 		assertTrue(r.scores.get("psnr_db").isNaN(), "the per-slice PSNR is unknown in an old file");
 		assertEquals(0.87, r.scores.get("ssim"), 0);
 		// a current evaluation has both, per slice at least the pooled value (Jensen)
 		final Benchmark.Run now = Benchmark.read("x", 1, Benchmark.runDir(dir.resolve("b"), "persistence", 1).resolve(
-			"evaluation.csv"), org.osteocast.train.ModelArchive.read(model), "v");
+			"evaluation.csv"), org.osteocast.nn.model.ModelArchive.read(model), "v");
 		assertTrue(now.scores.get("psnr_db") >= now.scores.get("psnr_volume_db"), now.scores.toString());
 	}
 

@@ -33,7 +33,7 @@ import org.osteocast.io.Hyperstack;
 import org.osteocast.io.Output;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.metrics.CohortEvaluation;
-import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.predict.Predictor;
 import org.osteocast.train.SyntheticCohort;
 import org.osteocast.train.Training;

@@ -19,9 +19,9 @@ import org.osteocast.io.Csv;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.metrics.ForecastEvaluation;
 import org.osteocast.metrics.Psnr;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.ForecastNets;
-import org.osteocast.train.ModelArchive;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ForecastNets;
+import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.train.SyntheticCohort;
 
 /**

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.io.Hyperstack;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.train.ModelArchive;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.train.SyntheticCohort;
 import org.osteocast.train.TrainingLog;
 

@@ -97,7 +97,7 @@ public class CommandContractTest {
 		for (final ModuleItem<?> in : train.inputs())
 			if (in.getName().equals("model_type")) for (final Object o : in.getChoices())
 				choices.add(o.toString());
-		assertEquals(org.osteocast.nn.ForecastNets.presets().stream().map(p -> p.name).collect(Collectors.toSet()),
+		assertEquals(org.osteocast.nn.model.ForecastNets.presets().stream().map(p -> p.name).collect(Collectors.toSet()),
 			choices, "the Fiji dialog lists exactly the presets of osteocast train --arch");
 	}
 

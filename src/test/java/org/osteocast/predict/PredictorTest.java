@@ -22,10 +22,11 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.Tvae;
-import org.osteocast.nn.TvaeConfig;
-import org.osteocast.train.ModelArchive;
+import org.osteocast.nn.blocks.FrameOutput;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.model.ModelArchive;
+import org.osteocast.nn.tvae.Tvae;
+import org.osteocast.nn.tvae.TvaeConfig;
 import org.osteocast.train.SyntheticCohort;
 
 /** Prediction writes the contract's files with the right shapes, values and calibration. */
@@ -97,7 +98,7 @@ class PredictorTest {
 	@Test
 	void residualModelStartsAsPersistenceOnAFreshThread(@TempDir final Path dir) throws Exception {
 		// grad mode is per thread: initialising on a new thread (as a Fiji command does) must work too
-		final TvaeConfig residual = CFG.toBuilder().optOutput(TvaeConfig.Output.RESIDUAL_LOGIT).build();
+		final TvaeConfig residual = CFG.toBuilder().optOutput(FrameOutput.RESIDUAL_LOGIT).build();
 		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 5, 16, 4, 4, 0, 3);
 		final Throwable[] failure = { null };
 		final Thread t = new Thread(() -> {

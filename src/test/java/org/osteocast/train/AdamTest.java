@@ -21,7 +21,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 
 import org.junit.jupiter.api.Test;
-import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.engine.EngineSetup;
 
 /** The optimiser: Adam's first step, state round trip, and skipping non-finite gradients. */
 class AdamTest {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.Tvae;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.tvae.Tvae;
+import org.osteocast.nn.tvae.TvaeConfig;
 
 /** The training loop on tiny models: it learns, it resumes exactly, it stops when cancelled. */
 class ForecastTrainerTest {

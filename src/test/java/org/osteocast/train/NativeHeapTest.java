@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.nn.Tvae;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.tvae.Tvae;
+import org.osteocast.nn.tvae.TvaeConfig;
 
 /**
  * With the heap kept ({@link NativeHeap}), training steps after the first

@@ -173,7 +173,7 @@ class UpdateSiteTest {
 	}
 
 	/** A DJL CPU native jar for {@code t}; {@code dropTorch} leaves the engine library out. */
-	private Path nativeJar(final org.osteocast.nn.EnginePlatform.Target t, final boolean dropTorch) throws IOException {
+	private Path nativeJar(final org.osteocast.nn.engine.EnginePlatform.Target t, final boolean dropTorch) throws IOException {
 		final Path jar = Files.createDirectories(tmp.resolve("natives")).resolve(t.nativeJarName("2.7.1"));
 		final List<String> libs = List.of(t.os.libraryName("c10"), t.os.libraryName("torch"), t.os.libraryName(
 			"torch_cpu"));
@@ -193,7 +193,7 @@ class UpdateSiteTest {
 	private Path jniJar() throws IOException {
 		final Path jar = tmp.resolve("pytorch-jni-2.7.1-0.36.0.jar");
 		try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o)) {
-			for (final org.osteocast.nn.EnginePlatform.Target t : org.osteocast.nn.EnginePlatform.ALL)
+			for (final org.osteocast.nn.engine.EnginePlatform.Target t : org.osteocast.nn.engine.EnginePlatform.ALL)
 				for (final String f : t.jniFlavors) {
 					j.putNextEntry(new JarEntry(t.jniEntry(f)));
 					j.write(1);
@@ -202,7 +202,7 @@ class UpdateSiteTest {
 		return jar;
 	}
 
-	private List<org.osteocast.nn.EnginePlatform.Target> served() {
+	private List<org.osteocast.nn.engine.EnginePlatform.Target> served() {
 		return UpdateSiteTool.servedPlatforms();
 	}
 
@@ -210,7 +210,7 @@ class UpdateSiteTest {
 	void eachPlatformsNativeJarGoesIntoItsFolderWithItsTag() throws Exception {
 		final List<UpdateSiteBuilder.Artifact> deps = new java.util.ArrayList<>();
 		deps.add(new UpdateSiteBuilder.Artifact("ai.djl.pytorch", "pytorch-jni", null, "2.7.1-0.36.0", jniJar()));
-		for (final org.osteocast.nn.EnginePlatform.Target t : served())
+		for (final org.osteocast.nn.engine.EnginePlatform.Target t : served())
 			nativeJar(t, false);
 		deps.addAll(UpdateSiteBuilder.readNativeJars(tmp.resolve("natives"), "ai.djl.pytorch", "pytorch-native-cpu",
 			"2.7.1"));
@@ -236,8 +236,8 @@ class UpdateSiteTest {
 
 	@Test
 	void theVerifierCatchesAMissingPlatformAWrongTagAndAnIncompleteJar() throws Exception {
-		final org.osteocast.nn.EnginePlatform.Target win = org.osteocast.nn.EnginePlatform.detect("Windows 11", "amd64");
-		final org.osteocast.nn.EnginePlatform.Target mac = org.osteocast.nn.EnginePlatform.detect("Mac OS X", "aarch64");
+		final org.osteocast.nn.engine.EnginePlatform.Target win = org.osteocast.nn.engine.EnginePlatform.detect("Windows 11", "amd64");
+		final org.osteocast.nn.engine.EnginePlatform.Target mac = org.osteocast.nn.engine.EnginePlatform.detect("Mac OS X", "aarch64");
 		final List<UpdateSiteBuilder.Entry> entries = new java.util.ArrayList<>(UpdateSiteBuilder.plan(pluginJar("p.jar",
 			"d", "m", "c"), List.of(new UpdateSiteBuilder.Artifact("ai.djl.pytorch", "pytorch-jni", null, "2.7.1-0.36.0",
 				jniJar())), bom, null, List.of()));
