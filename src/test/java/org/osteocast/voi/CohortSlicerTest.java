@@ -24,8 +24,8 @@ import org.osteocast.core.Progress;
 import org.osteocast.io.Cohort;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.ImagePlusVolumes;
-import org.osteocast.io.SliceDataset.Split;
 import org.osteocast.io.SliceDataset;
+import org.osteocast.io.SliceDataset.Split;
 import org.osteocast.io.TiffIO;
 import org.osteocast.io.Volume;
 
