@@ -155,7 +155,7 @@ final class AnatomyRenderer {
 					final double fr = Math.sqrt(fdx * fdx + fdy * fdy + fibCap * fibCap);
 					if (fr < m.fibulaRadius + 2 * v) {
 						final double outer = clamp01(0.5 + (m.fibulaRadius - fr) / v);
-						final double inner = clamp01(0.5 + (m.fibulaRadius - m.fibulaShell - fr) / v);
+						final double inner = clamp01(0.5 + (m.fibulaRadius - m.fibulaWall() - fr) / v);
 						g += outer * (marrow - g);
 						g += (outer - inner) * (boneC - g);
 					}

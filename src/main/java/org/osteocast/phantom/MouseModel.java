@@ -143,8 +143,8 @@ public final class MouseModel {
 		perforationSpacingUm = u(r, 70, 90);
 		trabecularAnisotropy = u(r, 1.5, 1.9);
 		// drawn last, so that every earlier draw (and so every cohort made before) stays the same
-		junctionDepth = p.junctionDepthUm() * u(r, 0.92, 1.08);
-		junctionApproach = u(r, 350, 500);
+		junctionDepth = p.junctionDepthUm() * u(r, 0.96, 1.04);
+		junctionApproach = u(r, 150, 250);
 		tiltAzimuth = u(r, 0, 2 * Math.PI);
 
 		foci = group == Group.CONTROL ? List.of() : drawFoci(Seeds.stream(seed, Seeds.FOCI));
@@ -316,6 +316,15 @@ public final class MouseModel {
 		if (dA < junctionDepth) return (fibulaGap0 + fibulaGapSlope * Math.max(0, a - fibulaStart)) * (junctionDepth -
 			dA) / junctionApproach;
 		return -0.6 * fibulaRadius * Math.min(1, (dA - junctionDepth) / junctionApproach);
+	}
+
+	/**
+	 * Wall thickness of the fibula (µm). A mouse's fibula is nearly solid
+	 * cortical bone with a narrow canal: 70 % of its radius. (A separate fibula
+	 * keeps the thin shell of cohorts made before.)
+	 */
+	double fibulaWall() {
+		return fibulaJoins() ? 0.7 * fibulaRadius : fibulaShell;
 	}
 
 	/** Whether this mouse's fibula fuses with the tibia. */

@@ -253,10 +253,10 @@ public final class PhantomParameters {
 
 	/**
 	 * Mean depth of the tibia–fibula junction below the growth plate in µm
-	 * (default 2400, each mouse ±8 %; used with {@link Fibula#JOINED}). In a
+	 * (default 2250, each mouse ±4 %; used with {@link Fibula#JOINED}). In a
 	 * mouse the fibula fuses further down the shaft; the default puts the
-	 * junction just past the paper's 2.1 mm VOI so that a default scan holds
-	 * both anchors. Give a longer {@link #scanLengthUm()} for a BoneMet-style
+	 * junction just past the paper's 2.1 mm VOI, near the end of a default
+	 * scan, so that a default scan holds both anchors. Give a longer {@link #scanLengthUm()} for a BoneMet-style
 	 * region below the junction.
 	 */
 	public double junctionDepthUm() {
@@ -356,7 +356,7 @@ public final class PhantomParameters {
 		private double softTissueGrey = 14000;
 		private double boneGrey = 48000;
 		private Fibula fibula = Fibula.JOINED;
-		private double junctionDepthUm = 2400;
+		private double junctionDepthUm = 2250;
 		private double tiltDeg = 0;
 		private int threads = 0;
 		private boolean overwrite = false;

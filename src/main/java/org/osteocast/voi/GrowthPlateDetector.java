@@ -176,7 +176,7 @@ public final class GrowthPlateDetector {
 		return Otsu.boneThreshold(hist, min, max);
 	}
 
-	private static float[] binPlane(final float[] p, final int w, final int h, final int bin, final int bw,
+	static float[] binPlane(final float[] p, final int w, final int h, final int bin, final int bw,
 		final int bh)
 	{
 		final float[] out = new float[bw * bh];
