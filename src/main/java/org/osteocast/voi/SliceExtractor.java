@@ -80,8 +80,11 @@ public final class SliceExtractor {
 	}
 
 	/**
-	 * Finds the VOI in week 1: growth plate (unless {@code options.voiStart}
-	 * is given), offset, bounds check, and the crop square.
+	 * Finds the VOI in week 1: growth plate or tibia–fibula junction
+	 * ({@code options.anchor}; unless {@code options.voiStart} is given), offset,
+	 * bounds check, and the crop square. Week 1 is used as it is: a scan with
+	 * several bones or a tilted tibia is first prepared by {@link VoiFrame}
+	 * (as {@link #extract} and {@link CohortSlicer} do).
 	 *
 	 * @param warnings receives warnings (axis deviation, clamped crop)
 	 * @throws IllegalArgumentException for a VOI past the end of the scan, a crop larger than the image,
@@ -96,16 +99,36 @@ public final class SliceExtractor {
 		final GrowthPlateDetector.Options det = o.detection;
 		det.proximal = o.proximal;
 		GrowthPlateDetector.Result plate = null;
+		TfJunctionDetector.Result junction = null;
 		final double threshold;
 		final int dir;
 		final double start;
-		if (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO) {
+		final boolean atJunction = o.anchor == SliceOptions.Anchor.TF_JUNCTION;
+		if (atJunction && (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO)) {
+			final TfJunctionDetector.Options jo = new TfJunctionDetector.Options();
+			jo.proximal = o.proximal;
 			try {
-				plate = GrowthPlateDetector.detect(week1.withName(mouse), det);
+				junction = TfJunctionDetector.detect(week1.withName(mouse), jo);
 			}
 			catch (final IllegalArgumentException e) {
 				if (o.voiStart == null) throw e;
 				throw new IllegalArgumentException(e.getMessage() +
+					"; with --voi-start also give --proximal top|bottom so the direction is known", e);
+			}
+			for (final String x : junction.warnings)
+				warnings.add(mouse + ": " + x);
+			threshold = junction.threshold;
+			dir = junction.direction;
+		}
+		else if (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO) {
+			try {
+				plate = GrowthPlateDetector.detect(week1.withName(mouse), det);
+			}
+			catch (final IllegalArgumentException e) {
+				final String fov = FieldOfView.missingKnee(week1, mouse);
+				final String msg = fov != null ? fov : e.getMessage();
+				if (o.voiStart == null) throw new IllegalArgumentException(msg, e);
+				throw new IllegalArgumentException(msg +
 					"; with --voi-start also give --proximal top|bottom so the direction is known", e);
 			}
 			warnings.addAll(plate.warnings);
@@ -128,20 +151,24 @@ public final class SliceExtractor {
 				" is past the last slice (" + (d - 1) + ")");
 			start = o.voiStart - 0.5 * dir + dir * offset;
 		}
+		else if (junction != null) start = junction.junctionSlice - 0.5 * dir + dir * offset; // the junction slice is the VOI's first
 		else start = plate.metaphysealEdge + dir * offset;
-		final double thicknessUm = o.voiMm * 1000;
+		final double thicknessUm = o.voiSlices != null ? o.voiSlices * vox[2] : o.voiMm * 1000;
 		final double length = thicknessUm / vox[2];
 		final double end = start + dir * length;
 		final double lowEdge = -0.5, highEdge = d - 0.5, tol = 1e-6;
 		final double past = dir > 0 ? Math.max(end - highEdge, lowEdge - start) : Math.max(lowEdge - end, start - highEdge);
 		if (past > tol) {
 			final double avail = dir > 0 ? highEdge - Math.max(start, lowEdge) : Math.min(start, highEdge) - lowEdge;
+			final String shorter = o.voiSlices != null ? String.format(Locale.ROOT, "--voi-slices %d or less", Math.max(0,
+				(int) Math.floor(avail + tol))) : String.format(Locale.ROOT, "--voi-mm %.3f or less", Math.max(0, avail *
+					vox[2] / 1000 - 0.0005));
 			throw new IllegalArgumentException(String.format(Locale.ROOT,
 				"%s: the VOI (%.3f mm = %.1f slices of %.3g um from slice %.1f towards %s z) runs %d slices past the end " +
-					"of the scan (%d slices); use --voi-mm %.3f or less, move it with --offset-mm / --voi-start, or " +
-					"check --proximal",
-				mouse, o.voiMm, length, vox[2], start + 0.5 * dir, dir > 0 ? "increasing" : "decreasing", (int) Math.ceil(
-					past - tol), d, Math.max(0, avail * vox[2] / 1000 - 0.0005)));
+					"of the scan (%d slices): the field of view misses the %s part of the VOI; use %s, move it with " +
+					"--offset-mm / --voi-start, or check --proximal",
+				mouse, thicknessUm / 1000, length, vox[2], start + 0.5 * dir, dir > 0 ? "increasing" : "decreasing", (int) Math
+					.ceil(past - tol), d, (dir > 0 ? end - highEdge : lowEdge - end) > tol ? "distal" : "proximal", shorter));
 		}
 		// crop: bone of week 1 over the VOI slices, largest in-plane component of its projection
 		final int w = vp.width(), h = vp.height();
@@ -174,6 +201,8 @@ public final class SliceExtractor {
 			}
 		if (n == 0) throw new IllegalArgumentException(mouse + ": no bone (above the Otsu threshold " +
 			GrowthPlateDetector.fmt(threshold) + ") inside the VOI slices " + z0 + "-" + z1 + " of week 1");
+		final String cut = FieldOfView.cutInPlane(minX, maxX, minY, maxY, w, h, mouse, z0, z1);
+		if (cut != null) throw new IllegalArgumentException(cut);
 		double cx = sx / n, cy = sy / n;
 		final double side;
 		if (o.cropMm != null) side = o.cropMm * 1000;
@@ -195,8 +224,9 @@ public final class SliceExtractor {
 		cx = ncx;
 		cy = ncy;
 		return new VoiGeometry(week1.dimensions(), vox, week1.originUm(), dir, start, thicknessUm, o.slices,
-			new double[] { cx, cy }, side, o.size, o.voiStart == null ? "growth plate" : "manual", plate == null ? null
-				: plate.plateSlice, threshold, plate == null ? Double.NaN : plate.axisDeviationDeg);
+			new double[] { cx, cy }, side, o.size, o.voiStart != null ? "manual" : junction != null ? "tf junction"
+				: "growth plate", plate == null ? null : plate.plateSlice, threshold, plate == null ? Double.NaN
+					: plate.axisDeviationDeg, junction == null ? null : junction.junctionSlice, null);
 	}
 
 	private static double clampCentre(final double c, final double side, final int n) {
