@@ -39,17 +39,43 @@ final class FieldOfView {
 				"with --proximal top|bottom)", mouse, d - 1);
 	}
 
-	/** The error when the bone's projection over the VOI slices touches the image border, or null. */
-	static String cutInPlane(final int minX, final int maxX, final int minY, final int maxY, final int w, final int h,
-		final String mouse, final int z0, final int z1)
+	/** An edge counts as cutting the bone when the bone covers at least this fraction of its extent along that edge. */
+	static final double CUT_FRACTION = 0.6;
+
+	/**
+	 * The error when the image border cuts through the bone's projection over
+	 * the VOI slices, or null: some edge carries bone over at least
+	 * {@value #CUT_FRACTION} of the bone's extent along that edge (a bone that
+	 * only grazes the border, as a wide metaphysis in a tight field of view
+	 * does, is not cut).
+	 */
+	static String cutInPlane(final boolean[] bone, final int w, final int h, final String mouse, final int z0,
+		final int z1)
 	{
-		final String edge = minX <= 0 ? "left edge (x = 0)" : maxX >= w - 1 ? "right edge (x = " + (w - 1) + ")"
-			: minY <= 0 ? "top edge (y = 0)" : maxY >= h - 1 ? "bottom edge (y = " + (h - 1) + ")" : null;
-		if (edge == null) return null;
+		int minX = w, maxX = -1, minY = h, maxY = -1;
+		final int[] edge = new int[4]; // left, right, top, bottom
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				if (!bone[y * w + x]) continue;
+				minX = Math.min(minX, x);
+				maxX = Math.max(maxX, x);
+				minY = Math.min(minY, y);
+				maxY = Math.max(maxY, y);
+				if (x == 0) edge[0]++;
+				if (x == w - 1) edge[1]++;
+				if (y == 0) edge[2]++;
+				if (y == h - 1) edge[3]++;
+			}
+		if (maxX < 0) return null;
+		final int ey = maxY - minY + 1, ex = maxX - minX + 1;
+		final String name = edge[0] >= CUT_FRACTION * ey ? "left edge (x = 0)" : edge[1] >= CUT_FRACTION * ey
+			? "right edge (x = " + (w - 1) + ")" : edge[2] >= CUT_FRACTION * ex ? "top edge (y = 0)" : edge[3] >= CUT_FRACTION *
+				ex ? "bottom edge (y = " + (h - 1) + ")" : null;
+		if (name == null) return null;
 		return String.format(Locale.ROOT,
-			"%s: the tibia touches the %s of the field of view within the VOI slices %d-%d: part of its cross-section " +
-				"is outside the scan (a partial field of view); rescan with the whole cross-section in view, or move the " +
-				"VOI (--offset-mm, --voi-start)", mouse, edge, z0, z1);
+			"%s: the image's %s cuts through the tibia within the VOI slices %d-%d: part of its cross-section is " +
+				"outside the scan (a partial field of view); rescan with the whole cross-section in view, or move the VOI " +
+				"(--offset-mm, --voi-start)", mouse, name, z0, z1);
 	}
 
 	private static boolean bone(final float[] p, final double t) {

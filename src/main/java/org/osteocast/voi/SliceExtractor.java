@@ -57,8 +57,18 @@ public final class SliceExtractor {
 		options.validate();
 		if (weeks.isEmpty()) throw new IllegalArgumentException(mouse + ": no weeks given");
 		final List<String> warnings = new ArrayList<>();
-		final VoiGeometry g = geometry(weeks.get(0), options, mouse, warnings);
-		final Hyperstack raw = extractRaw(weeks, g, mouse);
+		final VoiFrame frame = VoiFrame.find(weeks.get(0), options, mouse, warnings);
+		VoiGeometry g = geometry(frame.analysis(weeks.get(0)), options, mouse, warnings, frame.isIdentity() ? null
+			: frame.threshold());
+		if (!frame.isIdentity()) g = g.withFrame(frame.toMap());
+		final List<Volume<?>> framed = new ArrayList<>();
+		for (final Volume<?> v : weeks) {
+			if (!Arrays.equals(frame.sourceDims(), v.dimensions())) throw new IllegalArgumentException(String.format(
+				Locale.ROOT, "%s: frame %d is %s but week 1 is %s voxels; register all weeks onto week 1's grid first",
+				mouse, framed.size() + 1, Arrays.toString(v.dimensions()), Arrays.toString(frame.sourceDims())));
+			framed.add(frame.apply(v));
+		}
+		final Hyperstack raw = extractRaw(framed, g, mouse);
 		final IntensityWindow w = window != null ? window : IntensityWindow.fromPercentiles(List.of(raw),
 			options.percentileLo, options.percentileHi);
 		w.normaliseInPlace(raw);
@@ -93,11 +103,23 @@ public final class SliceExtractor {
 	public static VoiGeometry geometry(final Volume<?> week1, final SliceOptions o, final String mouse,
 		final List<String> warnings)
 	{
+		return geometry(week1, o, mouse, warnings, null);
+	}
+
+	/**
+	 * As {@link #geometry(Volume, SliceOptions, String, List)} on week 1 as
+	 * prepared by {@link VoiFrame#analysis}, with the bone threshold of the
+	 * whole scan ({@link VoiFrame#threshold()}; null = the volume's own).
+	 */
+	public static VoiGeometry geometry(final Volume<?> week1, final SliceOptions o, final String mouse,
+		final List<String> warnings, final Double boneThreshold)
+	{
 		final double[] vox = week1.voxelSizeUm();
 		final int d = Math.toIntExact(week1.depth());
 		final VolumePlanes vp = new VolumePlanes(week1);
-		final GrowthPlateDetector.Options det = o.detection;
+		final GrowthPlateDetector.Options det = o.detection.copy();
 		det.proximal = o.proximal;
+		if (boneThreshold != null) det.threshold = boneThreshold;
 		GrowthPlateDetector.Result plate = null;
 		TfJunctionDetector.Result junction = null;
 		final double threshold;
@@ -107,6 +129,7 @@ public final class SliceExtractor {
 		if (atJunction && (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO)) {
 			final TfJunctionDetector.Options jo = new TfJunctionDetector.Options();
 			jo.proximal = o.proximal;
+			jo.threshold = boneThreshold;
 			try {
 				junction = TfJunctionDetector.detect(week1.withName(mouse), jo);
 			}
@@ -142,7 +165,7 @@ public final class SliceExtractor {
 					lo = Math.min(lo, v);
 					hi = Math.max(hi, v);
 				}
-			threshold = GrowthPlateDetector.fullThreshold(vp, lo, hi);
+			threshold = boneThreshold != null ? boneThreshold : GrowthPlateDetector.fullThreshold(vp, lo, hi);
 			dir = o.proximal == GrowthPlateDetector.Proximal.TOP ? 1 : -1;
 		}
 		final double offset = o.offsetMm * 1000 / vox[2];
@@ -201,7 +224,7 @@ public final class SliceExtractor {
 			}
 		if (n == 0) throw new IllegalArgumentException(mouse + ": no bone (above the Otsu threshold " +
 			GrowthPlateDetector.fmt(threshold) + ") inside the VOI slices " + z0 + "-" + z1 + " of week 1");
-		final String cut = FieldOfView.cutInPlane(minX, maxX, minY, maxY, w, h, mouse, z0, z1);
+		final String cut = FieldOfView.cutInPlane(bone, w, h, mouse, z0, z1);
 		if (cut != null) throw new IllegalArgumentException(cut);
 		double cx = sx / n, cy = sy / n;
 		final double side;

@@ -51,6 +51,8 @@ public final class TfJunctionDetector {
 		public double confirmUm = 100;
 		/** The fibula must be seen separate, slice after slice, over at least this length before it merges (µm; at least three slices). */
 		public double minSeparateUm = 250;
+		/** The bone threshold (grey value) to use instead of the scan's own; null = computed. */
+		public Double threshold = null;
 	}
 
 	/** What the detector found. */
@@ -114,10 +116,11 @@ public final class TfJunctionDetector {
 			min = Math.min(min, mins[z]);
 			max = Math.max(max, maxs[z]);
 		}
-		final double t = GrowthPlateDetector.fullThreshold(vp, min, max);
+		final double t = o.threshold != null ? o.threshold : GrowthPlateDetector.fullThreshold(vp, min, max);
 		final double[] vox = { volume.voxelSizeUm(0) * bin, volume.voxelSizeUm(1) * bin, volume.voxelSizeUm(2) };
-		return detect(planes, bw, bh, vox, t, o, volume.name(), () -> GrowthPlateDetector.detect(volume,
-			new GrowthPlateDetector.Options()).direction);
+		final GrowthPlateDetector.Options po = new GrowthPlateDetector.Options();
+		po.threshold = o.threshold;
+		return detect(planes, bw, bh, vox, t, o, volume.name(), () -> GrowthPlateDetector.detect(volume, po).direction);
 	}
 
 	static Result detect(final float[][] planes, final int w, final int h, final double[] vox, final double t,
