@@ -14,22 +14,35 @@ final class FieldOfView {
 	private FieldOfView() {}
 
 	/**
-	 * When no growth plate was found: if bone runs through both end slices of
-	 * the scan (a shaft cut at both ends), the knee end is missing; null when
-	 * the scan does not look like that (the detector's own message then
-	 * stands).
+	 * A growth-plate minimum shallower than this (central mineral fraction) in
+	 * a scan whose both end slices hold bone is no plate: a real one lies
+	 * between a dense epiphysis and the metaphysis.
 	 */
-	static String missingKnee(final Volume<?> v, final String mouse) {
+	static final double SHALLOW_PLATE = 0.2;
+
+	/**
+	 * When no growth plate (or only a shallow dip) was found: if bone runs
+	 * through both end slices of the scan (a shaft cut at both ends), the knee
+	 * end is missing; null when the scan does not look like that (the
+	 * detector's own message then stands).
+	 *
+	 * @param threshold the bone threshold, or null to compute the scan's own
+	 */
+	static String missingKnee(final Volume<?> v, final String mouse, final Double threshold) {
 		final VolumePlanes vp = new VolumePlanes(v);
 		final int d = vp.depth();
-		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-		for (int z = 0; z < d; z++)
-			for (final float f : vp.read(z)) {
-				lo = Math.min(lo, f);
-				hi = Math.max(hi, f);
-			}
-		if (!(hi > lo)) return null;
-		final double t = GrowthPlateDetector.fullThreshold(vp, lo, hi);
+		final double t;
+		if (threshold != null) t = threshold;
+		else {
+			double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+			for (int z = 0; z < d; z++)
+				for (final float f : vp.read(z)) {
+					lo = Math.min(lo, f);
+					hi = Math.max(hi, f);
+				}
+			if (!(hi > lo)) return null;
+			t = GrowthPlateDetector.fullThreshold(vp, lo, hi);
+		}
 		final boolean first = bone(vp.read(0), t), last = bone(vp.read(d - 1), t);
 		if (!first || !last) return null;
 		return String.format(Locale.ROOT,

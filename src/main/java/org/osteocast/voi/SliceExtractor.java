@@ -148,11 +148,16 @@ public final class SliceExtractor {
 				plate = GrowthPlateDetector.detect(week1.withName(mouse), det);
 			}
 			catch (final IllegalArgumentException e) {
-				final String fov = FieldOfView.missingKnee(week1, mouse);
+				final String fov = FieldOfView.missingKnee(week1, mouse, det.threshold);
 				final String msg = fov != null ? fov : e.getMessage();
 				if (o.voiStart == null) throw new IllegalArgumentException(msg, e);
 				throw new IllegalArgumentException(msg +
 					"; with --voi-start also give --proximal top|bottom so the direction is known", e);
+			}
+			// a shaft cut at both ends has shallow dips only: name the missing knee end instead of a wrong plate
+			if (plate.depth < FieldOfView.SHALLOW_PLATE) {
+				final String fov = FieldOfView.missingKnee(week1, mouse, plate.threshold);
+				if (fov != null) throw new IllegalArgumentException(fov);
 			}
 			warnings.addAll(plate.warnings);
 			threshold = plate.threshold;

@@ -28,10 +28,10 @@ import org.osteocast.io.Volume;
  * {@link Options#minSeparateUm} µm long) where the fibula is no longer separate <em>and</em> its last
  * separate pixels now belong to the tibia (it merged rather than ended), and
  * it stays merged for {@link Options#confirmUm} µm.</li>
- * <li>Orientation ({@link GrowthPlateDetector.Proximal#AUTO}): the fibula is
- * separate on the proximal side of the junction; when the fibula also touches
- * the tibia at its proximal head (so both ends qualify), the growth plate
- * decides.</li>
+ * <li>Orientation ({@link GrowthPlateDetector.Proximal#AUTO}): from the growth
+ * plate ({@link GrowthPlateDetector}); in a scan without one, the fibula is
+ * separate on the proximal side of the junction (when it merges at both ends
+ * of its separate stretch, the user is asked for {@code --proximal}).</li>
  * </ol>
  * When the fibula is still separate at the distal end of the scan, or no
  * fibula is seen at all, the error names what the field of view misses.
@@ -165,31 +165,33 @@ public final class TfJunctionDetector {
 			if (junction < 0) throw missing(name, state, dir);
 		}
 		else {
-			final List<String> wDown = new ArrayList<>(), wUp = new ArrayList<>();
-			final int down = walk(planes, w, h, t, state, fibula, 1, confirm, minRun, wDown);
-			final int up = walk(planes, w, h, t, state, fibula, -1, confirm, minRun, wUp);
-			if (down >= 0 && up >= 0) {
-				int pd;
-				try {
-					pd = plateDirection.getAsInt();
-				}
-				catch (final IllegalArgumentException e) {
-					throw new IllegalArgumentException(name + ": the fibula merges with the tibia at both ends of its " +
-						"separate stretch (slices " + up + " and " + down + ") and no growth plate tells which end is " +
-						"proximal; give --proximal top|bottom", e);
-				}
+			// the growth plate knows the orientation best; without one, the fibula is separate on the proximal side
+			Integer pd = null;
+			try {
+				pd = plateDirection.getAsInt();
+			}
+			catch (final IllegalArgumentException e) {
+				// no plate in the scan (e.g. a shaft): decide from the fibula below
+			}
+			if (pd != null) {
 				dir = pd;
 				source = "growth plate";
-				junction = pd > 0 ? down : up;
-				warnings.addAll(pd > 0 ? wDown : wUp);
+				junction = walk(planes, w, h, t, state, fibula, dir, confirm, minRun, warnings);
+				if (junction < 0) throw missing(name, state, dir);
 			}
-			else if (down >= 0 || up >= 0) {
+			else {
+				final List<String> wDown = new ArrayList<>(), wUp = new ArrayList<>();
+				final int down = walk(planes, w, h, t, state, fibula, 1, confirm, minRun, wDown);
+				final int up = walk(planes, w, h, t, state, fibula, -1, confirm, minRun, wUp);
+				if (down >= 0 && up >= 0) throw new IllegalArgumentException(name + ": the fibula merges with the tibia " +
+					"at both ends of its separate stretch (slices " + up + " and " + down + ") and no growth plate tells " +
+					"which end is proximal; give --proximal top|bottom");
+				if (down < 0 && up < 0) throw missing(name, state, 0);
 				dir = down >= 0 ? 1 : -1;
 				source = "fibula";
 				junction = Math.max(down, up);
 				warnings.addAll(down >= 0 ? wDown : wUp);
 			}
-			else throw missing(name, state, 0);
 		}
 		return new Result(t, junction, dir, source, separate, warnings);
 	}
