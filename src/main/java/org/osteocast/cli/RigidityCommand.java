@@ -50,8 +50,11 @@ public final class RigidityCommand implements Callable<Integer> {
 		description = "With --data: forecasts (<mouse>_pred.tif, <mouse>_samples.tif) to score for fracture risk.")
 	Path pred;
 
-	@Option(names = "--out", paramLabel = "DIR", description = "Write rigidity_slices.csv and rigidity_summary.csv here.")
+	@Option(names = "--out", paramLabel = "DIR", description = "Write rigidity_slices.csv and rigidity_summary.csv into this new folder.")
 	Path out;
+
+	@Option(names = "--overwrite", description = "Replace an existing --out folder as a whole (default: refuse).")
+	boolean overwrite;
 
 	@Option(names = "--slope", paramLabel = "S",
 		description = "Density calibration: BMD (mg HA/cm3) = S * grey + intercept. Without it: relative mode.")
@@ -103,6 +106,16 @@ public final class RigidityCommand implements Callable<Integer> {
 			}
 		}
 		if (pred != null && input.data == null) throw new IllegalArgumentException("--pred needs --data");
+		final java.util.List<Path> inputs = new java.util.ArrayList<>();
+		for (final Path p : new Path[] { input.scan, input.data, pred })
+			if (p != null) inputs.add(p);
+		// the output is checked (and locked) before the work: an existing one is refused up front, not after it
+		try (org.osteocast.io.Output output = out == null ? null : org.osteocast.io.Output.folder(out, overwrite, inputs)) {
+			return report(o, output);
+		}
+	}
+
+	private int report(final RigidityAnalysis.Options o, final org.osteocast.io.Output output) throws Exception {
 		final RigidityAnalysis.Tables t = input.scan != null ? RigidityAnalysis.scan(VolumeIO.read(input.scan), o)
 			: RigidityAnalysis.dataset(SliceDataset.open(input.data), pred, o);
 		final PrintWriter w = spec.commandLine().getOut();
@@ -113,8 +126,12 @@ public final class RigidityCommand implements Callable<Integer> {
 		for (final String[] r : t.summary)
 			w.println(String.join("  ", java.util.Arrays.copyOf(r, r.length - 1)));
 		if (!t.summary.isEmpty()) w.println("units: " + t.summary.get(0)[t.summary.get(0).length - 1]);
-		if (out != null) for (final Path p : t.write(out))
-			w.println("wrote " + p);
+		if (output != null) {
+			final java.util.List<Path> written = t.write(output.dir());
+			output.commit();
+			for (final Path p : written)
+				w.println("wrote " + output.finalPath(p));
+		}
 		w.println(String.format(Locale.ROOT, "risk: P(drop > %.0f %%) = fraction of samples whose worst drop of min EA, " +
 			"EI_min or GJ from week 1 exceeds it", 100 * drop));
 		w.flush();
