@@ -74,9 +74,9 @@ public final class RigidityCommand implements Callable<Integer> {
 		description = "Bone threshold (scan grey values, or normalised values with --data; default Otsu's of the scan or week 1).")
 	Double threshold;
 
-	@Option(names = "--drop", paramLabel = "F",
-		description = "Fracture-risk drop of the minimum rigidity from week 1 (default ${DEFAULT-VALUE}).")
-	double drop = Rigidity.DEFAULT_DROP;
+	@Option(names = "--drop", paramLabel = "PCT",
+		description = "Fracture risk: a drop of the minimum rigidity from week 1 by more than PCT %% (default ${DEFAULT-VALUE}).")
+	double drop = Rigidity.DEFAULT_DROP_PERCENT;
 
 	@Option(names = "--slices", paramLabel = "A-B", description = "With --scan: the slices of the volume of interest " +
 		"(1-based, inclusive; default all).")
@@ -91,7 +91,7 @@ public final class RigidityCommand implements Callable<Integer> {
 		o.b = modulusB;
 		o.poisson = poisson;
 		o.threshold = threshold == null ? Double.NaN : threshold;
-		o.drop = drop;
+		o.drop = Rigidity.dropFromPercent(drop);
 		if (slices != null) {
 			final String[] ab = slices.split("-");
 			try {
@@ -116,7 +116,7 @@ public final class RigidityCommand implements Callable<Integer> {
 		if (out != null) for (final Path p : t.write(out))
 			w.println("wrote " + p);
 		w.println(String.format(Locale.ROOT, "risk: P(drop > %.0f %%) = fraction of samples whose worst drop of min EA, " +
-			"EI_min or GJ from week 1 exceeds it", 100 * drop));
+			"EI_min or GJ from week 1 exceeds it", drop));
 		w.flush();
 		return 0;
 	}

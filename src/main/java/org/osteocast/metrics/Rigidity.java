@@ -379,4 +379,21 @@ public final class Rigidity {
 
 	/** The drop above which a bone counts as at fracture risk by default (35 %). */
 	public static final double DEFAULT_DROP = 0.35;
+
+	/** {@link #DEFAULT_DROP} in per cent, as the {@code --drop} options take it. */
+	public static final double DEFAULT_DROP_PERCENT = 35;
+
+	/**
+	 * The drop threshold as a fraction from the percentage a user gives
+	 * ({@code --drop 35}); a value below 1 is refused because it is almost
+	 * surely a fraction meant as a percentage.
+	 *
+	 * @throws IllegalArgumentException unless 1 &le; pct &lt; 100
+	 */
+	public static double dropFromPercent(final double pct) {
+		if (!(pct >= 1 && pct < 100)) throw new IllegalArgumentException(String.format(Locale.ROOT,
+			"the fracture-risk drop is a percentage from 1 to below 100 (e.g. 35 for 35 %%), not %s", pct < 1 && pct > 0
+				? pct + " (a fraction? write " + String.format(Locale.ROOT, "%.4g", 100 * pct) + ")" : Double.toString(pct)));
+		return pct / 100;
+	}
 }
