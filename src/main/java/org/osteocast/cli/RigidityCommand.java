@@ -61,7 +61,7 @@ public final class RigidityCommand implements Callable<Integer> {
 	double intercept = 0;
 
 	@Option(names = "--modulus-a", paramLabel = "A",
-		description = "E (MPa) = A * rho^B, rho = BMD/1000 in g/cm3 (default ${DEFAULT-VALUE}, Keller 1994).")
+		description = "E (MPa) = A * rho^B, rho = BMD/1000 in g/cm3 (default ${DEFAULT-VALUE}: Morgan et al. 2003, vertebral trabecular bone; docs/rigidity.md).")
 	double modulusA = Rigidity.DEFAULT_A_MPA;
 
 	@Option(names = "--modulus-b", paramLabel = "B", description = "Exponent of the modulus relation (default ${DEFAULT-VALUE}).")

@@ -41,10 +41,10 @@ public final class RigidityCommand extends OsteoCastCommand {
 	double bmd_intercept = 0;
 
 	@Parameter(persist = false, label = "Modulus coefficient (MPa)", required = false,
-		description = "E = coefficient * rho^exponent, rho = BMD/1000 g/cm3 (Keller 1994: 10500).")
+		description = "E = coefficient * rho^exponent, rho = BMD/1000 g/cm3 (default: Morgan et al. 2003, vertebra: 4730).")
 	double modulus_coefficient = Rigidity.DEFAULT_A_MPA;
 
-	@Parameter(persist = false, label = "Modulus exponent", required = false, description = "Keller 1994: 2.29.")
+	@Parameter(persist = false, label = "Modulus exponent", required = false, description = "Default: Morgan et al. 2003, vertebra: 1.56.")
 	double modulus_exponent = Rigidity.DEFAULT_B;
 
 	@Parameter(persist = false, label = "Poisson ratio", required = false, description = "G = E / 2(1 + nu).")

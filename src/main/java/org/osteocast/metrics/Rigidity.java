@@ -7,11 +7,13 @@ import java.util.Locale;
  * CT-based structural rigidity analysis (CTRA) of bone cross-sections: per
  * slice, density is calibrated, converted to an elastic modulus, and the
  * modulus-weighted area and second moments are integrated; the weakest
- * section of a volume of interest governs its strength (Snyder et al.,
- * "Predicting fracture through benign skeletal lesions with quantitative
- * computed tomography", J Bone Joint Surg Am 88:55–70, 2006; Whealan et al.,
+ * section of a volume of interest governs its strength (Whealan et al.,
  * "Noninvasive imaging predicts failure load of the spine with simulated
- * osteolytic defects", J Bone Joint Surg Am 82:1240–1251, 2000).
+ * osteolytic defects", J Bone Joint Surg Am 82(9), 2000; Leong et al.,
+ * "Computed tomography-based structural analysis for predicting fracture
+ * risk in children with benign skeletal neoplasms", J Bone Joint Surg Am
+ * 92:1827, 2010). docs/rigidity.md says which details of these references
+ * were checked.
  * <p>
  * For a section with modulus {@code E(x, y)} (per pixel {@code Eᵢ}, area
  * {@code dA}):
@@ -43,8 +45,8 @@ public final class Rigidity {
 
 	private Rigidity() {}
 
-	/** Default exponent and coefficient of {@code E = a·ρ^b}, see {@link Material#calibrated}. */
-	public static final double DEFAULT_A_MPA = 10500, DEFAULT_B = 2.29;
+	/** Default coefficient (MPa) and exponent of {@code E = a·ρ^b}, see {@link Material#calibrated}. */
+	public static final double DEFAULT_A_MPA = 4730, DEFAULT_B = 1.56;
 
 	/** Default Poisson ratio of cortical bone. */
 	public static final double DEFAULT_POISSON = 0.3;
@@ -100,11 +102,14 @@ public final class Rigidity {
 		/**
 		 * Calibrated mode: {@code BMD = slope · v + intercept} (mg HA/cm³), and
 		 * {@code E = a · (BMD/1000)^b} MPa. The default relation
-		 * ({@link #DEFAULT_A_MPA} = 10500 MPa, {@link #DEFAULT_B} = 2.29, ρ as ash
-		 * density in g/cm³, taken equal to the HA-equivalent density) is Keller's
-		 * for femoral bone (T. S. Keller, "Predicting the compressive mechanical
-		 * behavior of bone", J Biomech 27:1159–1168, 1994), the relation used in
-		 * the CTRA studies of Snyder and co-workers.
+		 * ({@link #DEFAULT_A_MPA} = 4730 MPa, {@link #DEFAULT_B} = 1.56) is Morgan
+		 * et al.'s for human vertebral trabecular bone with ρ its apparent density
+		 * in g/cm³ (E. F. Morgan et al., "Trabecular bone modulus-density
+		 * relationships depend on anatomic site", J Biomech 36:897–904, 2003),
+		 * here applied to the HA-equivalent density: a
+		 * substitution, stated in docs/rigidity.md with how far the values were
+		 * checked. Give the relation of your own bone and scanner with
+		 * {@code a} and {@code b}.
 		 *
 		 * @param threshold bone mask in the input's units (value &gt; threshold)
 		 */
@@ -367,8 +372,10 @@ public final class Rigidity {
 
 	/**
 	 * The CTRA fracture-risk drop: the largest relative reduction of the
-	 * minimum axial, bending or torsional rigidity (Snyder et al. 2006 predict
-	 * fracture when any of them falls by more than 35 %).
+	 * minimum axial, bending or torsional rigidity. CTRA compares a bone with
+	 * the contralateral one and predicts fracture when a rigidity falls by more
+	 * than a threshold (35 % by default, settable; see docs/rigidity.md for its
+	 * source); here the reference is the same bone at week 1.
 	 */
 	public static double worstDrop(final Profile reference, final Profile later) {
 		double w = Double.NaN;
