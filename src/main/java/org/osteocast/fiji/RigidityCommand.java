@@ -100,6 +100,10 @@ public final class RigidityCommand extends OsteoCastCommand {
 			rt.addValue("Weakest", z == p.weakest(1) ? 1 : 0);
 			rt.addValue("Units", units);
 		}
+		// rigidities in mm^2 and mm^4 of a mouse bone are small: scientific notation, 7 significant digits,
+		// so that a saved table keeps them
+		for (final String col : new String[] { "EA", "EI_min", "EI_max", "GJ" })
+			rt.setDecimalPlaces(rt.getColumnIndex(col), -6);
 		rt.show("Results");
 		weakest = p.weakest(1) + first_slice;
 		min_ei = p.min(1);
