@@ -138,9 +138,16 @@ public final class Rigidity {
 		 * at or below it, foreground the median of those above it.
 		 */
 		public static Material relative(final float[][] reference) {
-			final double t = LesionMetrics.otsu(reference);
-			final double[] m = medians(reference, t);
-			return relative(t, m[0], m[1] > m[0] ? m[1] : m[0] + 1e-6, DEFAULT_POISSON);
+			return relative(reference, LesionMetrics.otsu(reference), DEFAULT_POISSON);
+		}
+
+		/**
+		 * Relative mode with a given bone threshold: background the median of the
+		 * reference's values at or below it, foreground the median of those above.
+		 */
+		public static Material relative(final float[][] reference, final double threshold, final double poisson) {
+			final double[] m = medians(reference, threshold);
+			return relative(threshold, m[0], m[1] > m[0] ? m[1] : m[0] + 1e-6, poisson);
 		}
 
 		/** The modulus of a pixel of value {@code v} (0 when not bone). */
@@ -364,9 +371,14 @@ public final class Rigidity {
 	 * week: {@code 1 − min_k / min_ref} for EA, EI_min and GJ.
 	 */
 	public static double[] drops(final Profile reference, final Profile later) {
-		final double[] r = reference.minima(), l = later.minima(), d = new double[3];
+		return drops(reference.minima(), later.minima());
+	}
+
+	/** {@link #drops(Profile, Profile)} from the minima {EA, EI_min, GJ} of both. */
+	public static double[] drops(final double[] referenceMinima, final double[] laterMinima) {
+		final double[] d = new double[3];
 		for (int i = 0; i < 3; i++)
-			d[i] = r[i] > 0 ? 1 - l[i] / r[i] : Double.NaN;
+			d[i] = referenceMinima[i] > 0 ? 1 - laterMinima[i] / referenceMinima[i] : Double.NaN;
 		return d;
 	}
 
@@ -378,8 +390,13 @@ public final class Rigidity {
 	 * source); here the reference is the same bone at week 1.
 	 */
 	public static double worstDrop(final Profile reference, final Profile later) {
+		return worstDrop(reference.minima(), later.minima());
+	}
+
+	/** {@link #worstDrop(Profile, Profile)} from the minima {EA, EI_min, GJ} of both. */
+	public static double worstDrop(final double[] referenceMinima, final double[] laterMinima) {
 		double w = Double.NaN;
-		for (final double d : drops(reference, later))
+		for (final double d : drops(referenceMinima, laterMinima))
 			if (!Double.isNaN(d) && (Double.isNaN(w) || d > w)) w = d;
 		return w;
 	}

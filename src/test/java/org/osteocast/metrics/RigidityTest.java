@@ -169,4 +169,34 @@ class RigidityTest {
 		assertThrows(IllegalArgumentException.class, () -> Rigidity.Material.relative(0.5, 1, 1, 0.3));
 		assertThrows(IllegalArgumentException.class, () -> Rigidity.Material.calibrated(0, 0, 1, 1, 0.3, 0));
 	}
+
+	/**
+	 * A scan of a leg in air (air 0, soft tissue 0.45, cortex 1): two-class Otsu
+	 * cuts between air and the leg, so soft tissue would count as bone; the scan's
+	 * threshold is the mineral one, and only the cortex carries load.
+	 */
+	@Test
+	void scanBoneIsAboveSoftTissue() {
+		final int n = 64, d = 4;
+		final float[] v = new float[n * n * d];
+		int ring = 0;
+		for (int z = 0; z < d; z++)
+			for (int y = 0; y < n; y++)
+				for (int x = 0; x < n; x++) {
+					final double r = Math.hypot(x + 0.5 - n / 2.0, y + 0.5 - n / 2.0);
+					final boolean bone = r > 13 && r <= 18;
+					if (bone && z == 0) ring++;
+					v[(z * n + y) * n + x] = bone ? 1 : r <= 26 ? 0.45f : 0;
+				}
+		final org.osteocast.io.Volume<net.imglib2.type.numeric.real.FloatType> scan = new org.osteocast.io.Volume<>(
+			net.imglib2.img.array.ArrayImgs.floats(v, n, n, d), new double[] { 10, 10, 10 }, new double[3], "leg");
+		final float[][] planes = RigidityAnalysis.planes(scan);
+		assertTrue(LesionMetrics.otsu(planes) < 0.45, "two-class Otsu separates air from the leg");
+		final double t = RigidityAnalysis.mineralThreshold(planes);
+		assertTrue(t >= 0.45 && t < 1, "mineral threshold " + t);
+		final RigidityAnalysis.Tables tables = RigidityAnalysis.scan(scan, new RigidityAnalysis.Options());
+		final double area = ring * 0.01 * 0.01;
+		for (final Rigidity.Section s : tables.profiles.get(0).slices)
+			assertEquals(area, s.ea, 1e-9 * area, "the cortex only");
+	}
 }
