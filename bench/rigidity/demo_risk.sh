@@ -30,7 +30,7 @@ short() { sed -e "s#$demo#DEMO#g" -e "s#$here#REPO#g"; }
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores available)"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "java: $(java -version 2>&1 | head -1)"
-	echo "maven: $(mvn -v 2>/dev/null | head -1)"
+	echo "maven: $(mvn -v -B 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
 	echo "osteocast commit: $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- src pom.xml || echo ' (with uncommitted changes)')"
 	echo "command: bench/rigidity/demo_risk.sh DEMO   (runs ./osteocast demo --out DEMO --overwrite)"
 } > "$res/environment.txt"
