@@ -9,7 +9,8 @@
 #
 # DEMO_DIR: where the demo writes (outside the repository; an earlier demo there is replaced).
 # RESULTS_DIR (default bench/rigidity/results/<UTC date>) receives
-#   environment.txt          date, CPU, cores, load, Java, Maven, commit, command, wall time
+#   environment.txt          date, CPU, cores, load, Java, Maven, commit, command, wall time, and whether
+#                            evaluate's CSV here equals the demo's own
 #   demo_console.txt         the demo's console output (paths shortened to DEMO/ and REPO/)
 #   evaluate_console.txt     osteocast evaluate on the demo's test mice (deterministic: the same numbers
 #                            as the demo's own evaluate step); its last rigidity line holds the risk
@@ -51,9 +52,14 @@ main() {
 		echo "command: bench/rigidity/demo_risk.sh --reuse DEMO   (scores the finished demo in DEMO, made $(date -u -r "$demo/index.html" +%Y-%m-%dT%H:%M:%SZ))" >> "$res/environment.txt"
 	fi
 	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
+	trap "rm -rf '$tmp'" EXIT
 	"$here/osteocast" evaluate --pred "$demo/predictions" --data "$demo/slices" --out "$tmp/evaluation.csv" 2>&1 |
-		short > "$res/evaluate_console.txt"
+		short | sed "s#$tmp#TMP#g" > "$res/evaluate_console.txt"
+	if cmp -s "$tmp/evaluation.csv" "$demo/evaluation.csv"; then
+		echo "evaluation.csv: identical to the demo's own (DEMO/evaluation.csv)" >> "$res/environment.txt"
+	else
+		echo "evaluation.csv: DIFFERS from the demo's own (DEMO/evaluation.csv)" >> "$res/environment.txt"
+	fi
 	awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i; n=split("mouse,method,ea_min_rel_err,ei_min_rel_err,gj_min_rel_err,rigidity_drop_forecast,rigidity_drop_truth,risk_probability,risk_agrees,risk_auroc",k,",")}
 		{s=$c[k[1]]; for(j=2;j<=n;j++) s=s","$c[k[j]]; print s}' "$tmp/evaluation.csv" > "$res/evaluation_rigidity.csv"
 	# rigidity of every mouse and week, kept for the test mice (those the report's Fracture risk section scores)
