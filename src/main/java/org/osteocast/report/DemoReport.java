@@ -154,7 +154,8 @@ public final class DemoReport {
 			for (final List<String> row : all)
 				if (!row.isEmpty() && row.get(0).equals(org.osteocast.metrics.CohortEvaluation.MEAN)) means.add(row);
 			r.paragraph("Mean over the test mice. 'persistence' copies week 3, 'linear' extrapolates weeks 2–3; PSNR " +
-				"and SSIM use a data range of 1; 'changed MSE' is the error on the pixels that truly change between " +
+				"and SSIM use a data range of 1 (psnr_db: the mean of the slices' PSNR; psnr_volume_db: the error pooled " +
+				"over the volume); 'changed MSE' is the error on the pixels that truly change between " +
 				"weeks 3 and 4; Dice scores the predicted bone loss against the true lesion. LPIPS was not computed " +
 				"(it needs a perceptual network: osteocast evaluate --lpips FILE).");
 			r.table(table.header, means.isEmpty() ? all : means);
