@@ -64,7 +64,7 @@ public final class RigidityCommand implements Callable<Integer> {
 	double intercept = 0;
 
 	@Option(names = "--modulus-a", paramLabel = "A",
-		description = "E (MPa) = A * rho^B, rho = BMD/1000 in g/cm3 (default ${DEFAULT-VALUE}, Keller 1994).")
+		description = "E (MPa) = A * rho^B, rho = BMD/1000 in g/cm3 (default ${DEFAULT-VALUE}: Morgan et al. 2003, vertebral trabecular bone; docs/rigidity.md).")
 	double modulusA = Rigidity.DEFAULT_A_MPA;
 
 	@Option(names = "--modulus-b", paramLabel = "B", description = "Exponent of the modulus relation (default ${DEFAULT-VALUE}).")
@@ -77,9 +77,9 @@ public final class RigidityCommand implements Callable<Integer> {
 		description = "Bone threshold (scan grey values, or normalised values with --data; default Otsu's of the scan or week 1).")
 	Double threshold;
 
-	@Option(names = "--drop", paramLabel = "F",
-		description = "Fracture-risk drop of the minimum rigidity from week 1 (default ${DEFAULT-VALUE}).")
-	double drop = Rigidity.DEFAULT_DROP;
+	@Option(names = "--drop", paramLabel = "PCT",
+		description = "Fracture risk: a drop of the minimum rigidity from week 1 by more than PCT %% (default ${DEFAULT-VALUE}).")
+	double drop = Rigidity.DEFAULT_DROP_PERCENT;
 
 	@Option(names = "--slices", paramLabel = "A-B", description = "With --scan: the slices of the volume of interest " +
 		"(1-based, inclusive; default all).")
@@ -94,7 +94,7 @@ public final class RigidityCommand implements Callable<Integer> {
 		o.b = modulusB;
 		o.poisson = poisson;
 		o.threshold = threshold == null ? Double.NaN : threshold;
-		o.drop = drop;
+		o.drop = Rigidity.dropFromPercent(drop);
 		if (slices != null) {
 			final String[] ab = slices.split("-");
 			try {
@@ -133,7 +133,7 @@ public final class RigidityCommand implements Callable<Integer> {
 				w.println("wrote " + output.finalPath(p));
 		}
 		w.println(String.format(Locale.ROOT, "risk: P(drop > %.0f %%) = fraction of samples whose worst drop of min EA, " +
-			"EI_min or GJ from week 1 exceeds it", 100 * drop));
+			"EI_min or GJ from week 1 exceeds it", drop));
 		w.flush();
 		return 0;
 	}
