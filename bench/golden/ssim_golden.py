@@ -2,7 +2,7 @@
 """Golden values for org.osteocast.metrics.Ssim / Psnr (SsimGoldenTest).
 
 Run with Debian's scikit-image:  apt-get install -y python3-skimage
-    /usr/bin/python3 bench/golden/ssim_golden.py
+    /usr/bin/python3 bench/golden/ssim_golden.py > bench/golden/ssim_golden.txt
 
 Inputs are deterministic and replicated in Java (no numpy RNG): a 32-bit LCG
 (Numerical Recipes: s = (1664525 s + 1013904223) mod 2^32, value = (s >> 16) / 65536,

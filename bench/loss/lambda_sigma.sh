@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The search behind the T-VAE's default edge-aware loss weight λ and blur σ (issue #6).
+# The search behind the T-VAE's default edge-aware loss weight λ and blur σ.
 # Trains the 2-D T-VAE for a fixed number of epochs (not a time budget: every setting gets the same
 # number of updates, whatever else runs on the machine) for each (λ, σ), forecasts the VALIDATION mice
 # and scores them; the choice is made on validation mice only, never on the test mice.

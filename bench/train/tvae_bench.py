@@ -1,16 +1,22 @@
 #!/usr/bin/python3
 """PyTorch peer of OsteoCast's T-VAE (2-D) training step, for speed comparison.
 
-Same architecture as org.osteocast.nn.Tvae with its defaults (SVG-LP dcgan_64 encoder; decoder with skips from the
-last observed week and 4x4 stride-2 transposed-convolution up-sampling; OsteoCast's default `subpixel` computes it
-exactly as a padded 2x2 convolution + phase gather because DJL's Conv2dTranspose is not implemented on PyTorch:
-`--upsample transposed` uses nn.ConvTranspose2d, `--upsample subpixel` OsteoCast's formulation;
-output clamp(last week + residual, 0, 1); LSTM-cell frame predictor / prior / posterior), same loss (edge-aware MSE,
-lambda 1, sigma 1 px, + beta KL), Adam, batch of sequences of 4 weeks. Teacher forcing as in training.
-`--upsample pixel_shuffle` measures OsteoCast's alternative (3x3 conv + pixel shuffle) instead.
+Same architecture as org.osteocast.nn.Tvae with its defaults (the `tvae2d` preset): SVG-LP dcgan_64 encoder;
+decoder with skips from the last observed week and 4x4 stride-2 transposed-convolution up-sampling (OsteoCast's
+default `subpixel` computes it exactly as a padded 2x2 convolution + phase gather because DJL's Conv2dTranspose is
+not implemented on PyTorch: `--upsample transposed` uses nn.ConvTranspose2d, `--upsample subpixel` OsteoCast's
+formulation); output clamp(last week + residual, 0, 1) and the per-pixel log-variance as a second channel of the
+finest block (offset -7, clipped to [-18.4, 0]; `--no-pixel-variance` = the `tvae2d-latent` preset); the finest
+convolution has at least 16 filters, the extra ones computed and dropped, as OsteoCast's (an engine work-around);
+LSTM-cell frame predictor / prior / posterior with one gate layer on [x, h] and one bias (OsteoCast's LstmCell).
+Same loss: edge-aware MSE (lambda 1, sigma 1 px) + beta KL + the variance's beta-NLL on the detached error (gamma 1).
+Adam, batch of sequences of 4 weeks, teacher forcing as in training. `--upsample pixel_shuffle` measures
+OsteoCast's alternative (3x3 conv + pixel shuffle) instead.
 Prints one JSON line per thread count and a final JSON line with the best.
 
 Run with Debian's python3-torch:  /usr/bin/python3 bench/train/tvae_bench.py --nf 64 --batch 48 --threads 1,2
+Trainable parameters (no timing; compared with OsteoCast's by TvaePeerParameterCountTest):
+    /usr/bin/python3 bench/train/tvae_bench.py --count-params --nf 16,32,64 > bench/train/param_counts.txt
 """
 import argparse
 import json
@@ -24,6 +30,10 @@ import torch.nn.functional as F
 
 def channels(nf, level):
     return nf << min(level - 1, 3)
+
+
+MIN_FILTERS = 16  # OsteoCast's ConvDecoder.MIN_FILTERS
+LOGVAR_OFFSET, LOGVAR_MIN, LOGVAR_MAX = -7.0, -18.4, 0.0  # OsteoCast's ConvDecoder
 
 
 class Encoder(nn.Module):
@@ -60,47 +70,71 @@ def subpixel(y):
 
 
 class Decoder(nn.Module):
-    def __init__(self, size, nf, g_dim, upsample="subpixel"):
+    def __init__(self, size, nf, g_dim, upsample="subpixel", pixel_variance=True):
         super().__init__()
         self.levels = int(math.log2(size)) - 2
         top = channels(nf, self.levels)
         self.top = top
         self.first = nn.Linear(g_dim, top * 16)
         self.first_bn = nn.BatchNorm2d(top)
-        ups, norms = [], []
+        ups, norms, self.used = [], [], []
         self.upsample = upsample
+        self.pixel_variance = pixel_variance
         for l in range(self.levels, 0, -1):
-            out_c = channels(nf, l - 1) if l > 1 else 1
-            if upsample == "pixel_shuffle":
-                ups.append(nn.Conv2d(2 * channels(nf, l), 4 * out_c, 3, 1, 1))
-            elif upsample == "subpixel":
-                ups.append(nn.Conv2d(2 * channels(nf, l), 4 * out_c, 2, 1, 1))
-            else:
+            out_c = channels(nf, l - 1) if l > 1 else (2 if pixel_variance else 1)
+            if upsample == "transposed":
                 ups.append(nn.ConvTranspose2d(2 * channels(nf, l), out_c, 4, 2, 1))
+                self.used.append(out_c)
+            else:
+                used = 4 * out_c
+                filters = MIN_FILTERS if 2 <= used < MIN_FILTERS else used
+                k = 3 if upsample == "pixel_shuffle" else 2
+                ups.append(nn.Conv2d(2 * channels(nf, l), filters, k, 1, 1))
+                self.used.append(used)
             norms.append(nn.BatchNorm2d(out_c) if l > 1 else nn.Identity())
         self.ups = nn.ModuleList(ups)
         self.norms = nn.ModuleList(norms)
 
     def forward(self, g, skips, x_last):
+        """Returns the forecast and its log-variance (None without the variance head)."""
         x = self.first(g).view(-1, self.top, 4, 4)
         x = F.leaky_relu(self.first_bn(x), 0.2)
         for i, l in enumerate(range(self.levels, 0, -1)):
             x = torch.cat([x, skips[l - 1]], 1)
             x = self.ups[i](x)
+            if x.shape[1] != self.used[i]:
+                x = x[:, :self.used[i]]
             if self.upsample == "pixel_shuffle":
                 x = F.pixel_shuffle(x, 2)
             elif self.upsample == "subpixel":
                 x = subpixel(x)
             if l > 1:
                 x = F.leaky_relu(self.norms[i](x), 0.2)
-        return torch.clamp(x_last + x, 0, 1)
+        if not self.pixel_variance:
+            return torch.clamp(x_last + x, 0, 1), None
+        logvar = torch.clamp(x[:, 1:2] + LOGVAR_OFFSET, LOGVAR_MIN, LOGVAR_MAX)
+        return torch.clamp(x_last + x[:, 0:1], 0, 1), logvar
+
+
+class LstmCell(nn.Module):
+    """One LSTM step with one gate layer on [x, h] (gate order i, f, g, o), as OsteoCast's LstmCell."""
+
+    def __init__(self, inp, hidden):
+        super().__init__()
+        self.gates = nn.Linear(inp + hidden, 4 * hidden)
+
+    def forward(self, x, state):
+        h, c = state
+        i, f, g, o = self.gates(torch.cat([x, h], 1)).chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        return torch.sigmoid(o) * torch.tanh(c), c
 
 
 class LstmStack(nn.Module):
     def __init__(self, inp, hidden, out, layers, gaussian):
         super().__init__()
         self.embed = nn.Linear(inp, hidden)
-        self.cells = nn.ModuleList([nn.LSTMCell(hidden, hidden) for _ in range(layers)])
+        self.cells = nn.ModuleList([LstmCell(hidden, hidden) for _ in range(layers)])
         self.out = nn.Linear(hidden, out)
         self.logvar = nn.Linear(hidden, out) if gaussian else None
         self.hidden = hidden
@@ -121,9 +155,10 @@ class LstmStack(nn.Module):
 
 
 class Tvae(nn.Module):
-    def __init__(self, size=64, nf=64, g_dim=128, z_dim=10, rnn=256, n_past=3, upsample="subpixel"):
+    def __init__(self, size=64, nf=64, g_dim=128, z_dim=10, rnn=256, n_past=3, upsample="subpixel",
+                 pixel_variance=True):
         super().__init__()
-        self.enc, self.dec = Encoder(size, nf, g_dim), Decoder(size, nf, g_dim, upsample)
+        self.enc, self.dec = Encoder(size, nf, g_dim), Decoder(size, nf, g_dim, upsample, pixel_variance)
         self.pred = LstmStack(g_dim + z_dim, rnn, g_dim, 2, False)
         self.post = LstmStack(g_dim, rnn, z_dim, 1, True)
         self.prior = LstmStack(g_dim, rnn, z_dim, 1, True)
@@ -149,8 +184,9 @@ class Tvae(nn.Module):
         idx = slice(0, steps) if base == list(range(steps)) else base
         dec_skips = [f[:, idx].reshape(b * steps, *f.shape[2:]) for f in skips]
         x_last = seq[:, idx].reshape(b * steps, 1, s, s)
-        x = self.dec(torch.stack(preds, 1).reshape(b * steps, -1), dec_skips, x_last).view(b, steps, 1, s, s)
-        return x, torch.stack(kls)
+        x, logvar = self.dec(torch.stack(preds, 1).reshape(b * steps, -1), dec_skips, x_last)
+        x = x.view(b, steps, 1, s, s)
+        return x, torch.stack(kls), None if logvar is None else logvar.view(b, steps, 1, s, s)
 
 
 def blur_weights(week1, lam, sigma):
@@ -163,10 +199,14 @@ def blur_weights(week1, lam, sigma):
     return 1 + lam * num / den
 
 
-def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixel"):
+def parameter_count(model):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixel", pixel_variance=True):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    model = Tvae(size=size, nf=nf, upsample=upsample)
+    model = Tvae(size=size, nf=nf, upsample=upsample, pixel_variance=pixel_variance)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.9, 0.999))
     seq = torch.rand(batch, weeks, 1, size, size)
     times = []
@@ -174,9 +214,13 @@ def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixe
         t0 = time.perf_counter()
         eps = torch.randn(weeks - 1, batch, 10)
         w = blur_weights(seq[:, 0], 1.0, 1.0).view(batch, 1, 1, size, size)
-        x, kl = model(seq, eps)
-        recon = ((x - seq[:, 1:]) ** 2 * w).mean() * (weeks - 1)
+        x, kl, logvar = model(seq, eps)
+        sq = (x - seq[:, 1:]) ** 2
+        recon = (sq * w).mean() * (weeks - 1)
         loss = recon + 1e-4 * kl.mean(1).sum()
+        if logvar is not None:  # beta-NLL (beta 1/2) on the detached error, as OsteoCast's TvaeLoss
+            nll = ((logvar + sq.detach() * torch.exp(-logvar)) * torch.exp(0.5 * logvar).detach()).mean()
+            loss = loss + 0.5 * (weeks - 1) * nll
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -184,22 +228,34 @@ def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixe
             times.append(time.perf_counter() - t0)
     times.sort()
     ms = 1000 * times[len(times) // 2]
-    return {"nf": nf, "upsample": upsample, "batch": batch, "threads": threads, "ms_per_step": ms, "sequences_per_s": batch / (ms / 1000),
+    return {"nf": nf, "upsample": upsample, "pixel_variance": pixel_variance, "parameters": parameter_count(model),
+            "batch": batch, "threads": threads, "ms_per_step": ms, "sequences_per_s": batch / (ms / 1000),
             "torch": torch.__version__}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--nf", type=int, default=64)
+    ap.add_argument("--nf", default="64", help="width, or widths with --count-params (e.g. 16,32,64)")
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--upsample", default="subpixel", choices=["transposed", "subpixel", "pixel_shuffle"])
+    ap.add_argument("--no-pixel-variance", action="store_true", help="the tvae2d-latent preset: no variance head")
+    ap.add_argument("--count-params", action="store_true", help="print the trainable parameter counts and exit")
     a = ap.parse_args()
+    pv = not a.no_pixel_variance
+    if a.count_params:
+        print("# /usr/bin/python3 bench/train/tvae_bench.py --count-params --nf %s > bench/train/param_counts.txt" % a.nf)
+        print("# trainable parameters of the PyTorch peer (torch %s): nf pixel_variance upsample parameters"
+              % torch.__version__)
+        for nf in [int(x) for x in a.nf.split(",")]:
+            print("%d %s %s %d" % (nf, str(pv).lower(), a.upsample,
+                                   parameter_count(Tvae(nf=nf, upsample=a.upsample, pixel_variance=pv))))
+        return
     best = None
     for t in [int(x) for x in a.threads.split(",")]:
-        r = bench(a.nf, a.batch, a.steps, a.warmup, t, upsample=a.upsample)
+        r = bench(int(a.nf), a.batch, a.steps, a.warmup, t, upsample=a.upsample, pixel_variance=pv)
         print(json.dumps(r), flush=True)
         if best is None or r["ms_per_step"] < best["ms_per_step"]:
             best = r

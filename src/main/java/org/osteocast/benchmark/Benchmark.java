@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.osteocast.OsteoCast;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Csv;
@@ -43,6 +44,12 @@ import org.osteocast.train.Training;
  * <p>
  * Models without parameters (persistence, linear extrapolation) do not depend
  * on the seed: they run once and count for every seed.
+ * <p>
+ * Every table comes from one code version: each run records the code that
+ * made it ({@value #RUN_JSON}: {@link OsteoCast#codeVersion()}, the version and
+ * the git commit of the build), and a run made by other code (or by a version
+ * that recorded none) is set aside like a run with other settings, and made
+ * again.
  */
 public final class Benchmark {
 
@@ -59,6 +66,7 @@ public final class Benchmark {
 	public static final Map<String, Boolean> METRICS = new LinkedHashMap<>();
 	static {
 		METRICS.put("psnr_db", true);
+		METRICS.put("psnr_volume_db", true);
 		METRICS.put("ssim", true);
 		METRICS.put("lpips", false);
 		METRICS.put("changed_mse", false);
@@ -67,11 +75,20 @@ public final class Benchmark {
 		METRICS.put("ece", false);
 		METRICS.put("unc_auc", true);
 		METRICS.put("unc_auc_bone", true);
+		// fracture risk (RigidityEvaluation): error of the VOI's minimum bending rigidity at the forecast week, and
+		// the AUROC of P(drop of the minimum rigidity from week 1 > 35 %) for the true drop
+		METRICS.put("ei_min_rel_err", false);
+		METRICS.put("risk_auroc", true);
 	}
+
+	/** The file in each run's folder that records the code that made the run. */
+	public static final String RUN_JSON = "run.json";
 
 	/** Settings. */
 	public static final class Options {
 		public int seeds = 3, samples = 8, epochs = 200, patience = 20;
+		/** The code version runs must have been made by to be reused (this build's by default). */
+		public String codeVersion = OsteoCast.codeVersion();
 		public double budgetMinutes = 5;
 		/** Overrides for every model's hyper-parameters (e.g. nf). */
 		public JsonObject hyper = new JsonObject();
@@ -104,15 +121,24 @@ public final class Benchmark {
 		public final Map<String, Double> scores;
 		public final double trainSeconds;
 		public final int epochs;
+		/** The code version that made the run ({@link OsteoCast#codeVersion()}). */
+		public final String codeVersion;
 
 		public Run(final String model, final int seed, final Map<String, Double> scores, final double trainSeconds,
 			final int epochs)
+		{
+			this(model, seed, scores, trainSeconds, epochs, OsteoCast.codeVersion());
+		}
+
+		public Run(final String model, final int seed, final Map<String, Double> scores, final double trainSeconds,
+			final int epochs, final String codeVersion)
 		{
 			this.model = model;
 			this.seed = seed;
 			this.scores = scores;
 			this.trainSeconds = trainSeconds;
 			this.epochs = epochs;
+			this.codeVersion = codeVersion;
 		}
 	}
 
@@ -150,7 +176,7 @@ public final class Benchmark {
 				cancel.check();
 				if (!trainable && seed > 1) {
 					final Run first = runs.get(runs.size() - 1);
-					runs.add(new Run(model, seed, first.scores, first.trainSeconds, first.epochs));
+					runs.add(new Run(model, seed, first.scores, first.trainSeconds, first.epochs, first.codeVersion));
 					progress.progress(++done, total);
 					continue;
 				}
@@ -170,24 +196,28 @@ public final class Benchmark {
 		final Path dir = runDir(out, preset.name, seed);
 		final Path model = dir.resolve("model.zip"), pred = dir.resolve("pred"), eval = dir.resolve("evaluation.csv");
 		final ForecastNet net = preset.create(common);
+		final String madeBy = codeVersion(dir);
+		if (!o.codeVersion.equals(madeBy) && hasFiles(dir)) setAside(dir, "was made by code version " + (madeBy == null
+			? "unknown (no " + RUN_JSON + ")" : madeBy) + ", this is " + o.codeVersion, log);
 		// the archive is read (weights and checksum) once per run, for the settings check, the forecast and the log
 		ModelArchive archive = Files.isRegularFile(model) ? ModelArchive.read(model) : null;
 		if (archive != null && !archive.hyperParameters().equals(net.hyperParameters())) {
-			setAside(dir, archive.hyperParameters(), net.hyperParameters(), log);
+			setAside(dir, "was trained with " + archive.hyperParameters() + ", the preset now gives " + net
+				.hyperParameters(), log);
 			archive = null;
 		}
 		Files.createDirectories(dir);
+		if (!Files.isRegularFile(dir.resolve(RUN_JSON))) writeRunJson(dir, o.codeVersion);
 		if (archive != null && Files.isRegularFile(eval) && !o.rescore) {
 			if (log != null) log.println(preset.name + " seed " + seed + ": already done (" + eval + ")");
-			return read(preset.name, seed, eval, archive);
+			return read(preset.name, seed, eval, archive, o.codeVersion);
 		}
 		if (archive == null) {
-			final TrainConfig tc = TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience)
-				.optMinutes(o.budgetMinutes).optBatch(net.spatialDims() == 3 ? 4 : 48).build();
 			if (log != null) log.println(String.format(Locale.ROOT, "== %s seed %d: %s %s, %.1f min budget", preset.name,
 				seed, net.architecture(), net.hyperParameters(), o.budgetMinutes));
-			final ForecastTrainer.Result r = Training.run(data, model, net, tc, o.device, true, Progress.NONE, cancel,
-				null, log);
+			final ForecastTrainer.Result r = Training.run(net, data, new Training.Options().model(model).resume(true).loop(
+				TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience).optMinutes(o.budgetMinutes))
+				.device(o.device).cancel(cancel).log(log));
 			if (log != null) log.println(preset.name + " seed " + seed + ": " + r.stopReason + ", best epoch " + r.bestEpoch +
 				" of " + r.epochsRun);
 			archive = ModelArchive.read(model);
@@ -202,42 +232,81 @@ public final class Benchmark {
 		if (e.reliability() != null) org.osteocast.viz.ReliabilityDiagram.write(e.reliability(), preset.name + " seed " +
 			seed + ": P(bone) on the test mice", dir.resolve(org.osteocast.viz.ReliabilityDiagram.FILE_NAME));
 		e.writeCsv(eval);
-		return read(preset.name, seed, eval, archive);
+		return read(preset.name, seed, eval, archive, o.codeVersion);
+	}
+
+	/** The code version recorded in a run's folder, or null when none is. */
+	static String codeVersion(final Path dir) throws IOException {
+		final Path f = dir.resolve(RUN_JSON);
+		if (!Files.isRegularFile(f)) return null;
+		try {
+			final JsonObject j = com.google.gson.JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+			return j.has("code_version") ? j.get("code_version").getAsString() : null;
+		}
+		catch (final RuntimeException e) {
+			return null; // unreadable: treated as made by unknown code
+		}
+	}
+
+	private static boolean hasFiles(final Path dir) throws IOException {
+		if (!Files.isDirectory(dir)) return false;
+		try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+			return s.findAny().isPresent();
+		}
+	}
+
+	private static void writeRunJson(final Path dir, final String codeVersion) throws IOException {
+		final JsonObject j = new JsonObject();
+		j.addProperty("code_version", codeVersion);
+		j.addProperty("osteocast_version", OsteoCast.VERSION);
+		j.addProperty("commit", OsteoCast.COMMIT);
+		org.osteocast.io.AtomicFiles.writeString(dir.resolve(RUN_JSON), new com.google.gson.GsonBuilder()
+			.setPrettyPrinting().create().toJson(j) + "\n");
 	}
 
 	/**
-	 * A run trained before its preset's settings changed (e.g. a new default)
-	 * must not be reported under the preset's name: when the run's archive
-	 * holds other hyper-parameters than the preset gives now, the run's folder
-	 * is renamed to {@code seed<k>.stale-<n>} (kept, not deleted) and the run
+	 * A run trained before its preset's settings changed (e.g. a new default),
+	 * or made by other code, must not be reported under the preset's name: when
+	 * the run's archive holds other hyper-parameters than the preset gives now,
+	 * or its {@value #RUN_JSON} names another code version, the run's folder is
+	 * renamed to {@code seed<k>.stale-<n>} (kept, not deleted) and the run
 	 * starts again.
 	 */
-	private static void setAside(final Path dir, final JsonObject actual, final JsonObject expected,
-		final PrintStream log) throws IOException
-	{
+	private static void setAside(final Path dir, final String why, final PrintStream log) throws IOException {
 		Path aside;
 		int n = 1;
 		while (Files.exists(aside = dir.resolveSibling(dir.getFileName() + ".stale-" + n)))
 			n++;
 		Files.move(dir, aside);
-		if (log != null) log.println(dir + " was trained with " + actual + ", the preset now gives " + expected +
-			": moved to " + aside.getFileName() + ", training again");
+		if (log != null) log.println(dir + " " + why + ": moved to " + aside.getFileName() + ", training again");
 	}
 
-	/** Reads a run's cohort-mean scores of its forecast (CohortEvaluation's mean row). */
-	static Run read(final String model, final int seed, final Path eval, final ModelArchive archive) throws IOException {
+	/**
+	 * Reads a run's cohort-mean scores of its forecast (CohortEvaluation's mean
+	 * row). An evaluation written before {@code psnr_volume_db} existed holds
+	 * the pooled PSNR under {@code psnr_db}: it is read as
+	 * {@code psnr_volume_db}, and the per-slice {@code psnr_db} as unknown (NaN).
+	 */
+	static Run read(final String model, final int seed, final Path eval, final ModelArchive archive,
+		final String codeVersion) throws IOException
+	{
 		final Csv.Table t = Csv.read(eval);
 		final Map<String, Double> scores = new LinkedHashMap<>();
+		final boolean pooledOnly = t.has("psnr_db") && !t.has("psnr_volume_db");
 		for (final Csv.Row r : t.rows) {
 			if (!CohortEvaluation.MEAN.equals(r.get("mouse")) || !"forecast".equals(r.get("method"))) continue;
 			for (final String m : METRICS.keySet())
 				if (t.has(m)) scores.put(m, r.get(m) == null ? Double.NaN : parse(r.get(m)));
+			if (pooledOnly) {
+				scores.put("psnr_volume_db", scores.get("psnr_db"));
+				scores.put("psnr_db", Double.NaN);
+			}
 		}
 		if (scores.isEmpty()) throw new IOException(eval + " has no mean row of the forecast");
 		final JsonObject training = archive.json().getAsJsonObject("training");
 		final double secs = training != null && training.has("seconds") ? training.get("seconds").getAsDouble() : 0;
 		final int epochs = training != null && training.has("epochs_run") ? training.get("epochs_run").getAsInt() : 0;
-		return new Run(model, seed, scores, secs, epochs);
+		return new Run(model, seed, scores, secs, epochs, codeVersion);
 	}
 
 	private static double parse(final String s) {
@@ -252,6 +321,7 @@ public final class Benchmark {
 	static void writeResults(final Path file, final List<Run> runs) throws IOException {
 		final List<String> cols = new ArrayList<>(List.of("model", "seed", "train_seconds", "epochs"));
 		cols.addAll(METRICS.keySet());
+		cols.add("code_version");
 		final StringBuilder b = new StringBuilder(Csv.line(cols.toArray())).append('\n');
 		for (final Run r : runs) {
 			final List<Object> row = new ArrayList<>(List.of(r.model, r.seed, String.format(Locale.ROOT, "%.1f",
@@ -260,6 +330,7 @@ public final class Benchmark {
 				final Double v = r.scores.get(m);
 				row.add(v == null || v.isNaN() ? "nan" : String.format(Locale.ROOT, "%.6g", v));
 			}
+			row.add(r.codeVersion);
 			b.append(Csv.line(row.toArray())).append('\n');
 		}
 		org.osteocast.io.AtomicFiles.writeString(file, b.toString());

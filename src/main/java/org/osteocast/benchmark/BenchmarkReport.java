@@ -46,14 +46,22 @@ public final class BenchmarkReport {
 		md.append(String.format(Locale.ROOT,
 			"Test mice: %d of %d; each cell is the mean ± SD over seeds of the mean over test mice. ↑ higher is better, ↓ lower. Best in **bold**.%n%n",
 			data.entries(SliceDataset.Split.TEST).size(), data.entries().size()));
+		final java.util.Set<String> codes = new java.util.TreeSet<>();
+		for (final Benchmark.Run r : runs)
+			codes.add(r.codeVersion);
+		md.append(codes.size() == 1 ? "Code version of every run: `" + codes.iterator().next() + "`.\n\n"
+			: "Runs made by " + codes.size() + " code versions: `" + String.join("`, `", codes) + "`.\n\n");
+		final int testMice = data.entries(SliceDataset.Split.TEST).size();
 		if (runs.stream().allMatch(r -> !r.scores.containsKey("lpips") || r.scores.get("lpips").isNaN())) md.append(
 			"LPIPS was not computed: no network was given (`--lpips FILE.pt`, the lpips package's AlexNet or VGG exported to TorchScript).\n\n");
 		md.append(
 			"ECE: expected calibration error of the per-pixel bone probability; AUC: how well the per-pixel predictive standard deviation (the spread of the samples, plus the per-pixel variance of models that output one) ranks the pixels that truly change (all pixels, and within the bone); a deterministic model has no spread, so its AUC is 0.5 by definition.\n\n");
-		md.append("## Table 1: T-VAE against other forecasters\n\n");
-		md.append(table(runs, Benchmark.TABLE1, out.resolve("table1.csv")));
-		md.append("\n## Table 2: T-VAE variants and losses\n\n");
-		md.append(table(runs, Benchmark.TABLE2, out.resolve("table2.csv")));
+		md.append(
+			"Rel. error min EI: |forecast − truth| / truth of the minimum bending rigidity EI_min over the VOI at the forecast week (docs/rigidity.md); risk AUROC: how well the forecast's P(drop of the minimum rigidity from week 1 > 35 %) ranks the mice whose truth drops by more (– when the test mice are all of one class).\n\n");
+		md.append("## Table 1: T-VAE against other forecasters (" + testMice + " test mice)\n\n");
+		md.append(table(runs, Benchmark.TABLE1, out.resolve("table1.csv"), testMice));
+		md.append("\n## Table 2: T-VAE variants and losses (" + testMice + " test mice)\n\n");
+		md.append(table(runs, Benchmark.TABLE2, out.resolve("table2.csv"), testMice));
 		md.append("\nModels:\n\n");
 		for (final String m : Benchmark.allModels())
 			if (runs.stream().anyMatch(r -> r.model.equals(m))) md.append("- `").append(m).append("`: ").append(
@@ -62,8 +70,13 @@ public final class BenchmarkReport {
 		figures(out, runs, data);
 	}
 
-	/** A markdown table (and its CSV) of the models of one table that were run. */
-	static String table(final List<Benchmark.Run> runs, final List<String> models, final Path csv) throws IOException {
+	/**
+	 * A markdown table (and its CSV, with the number of test mice each mean is
+	 * over) of the models of one table that were run.
+	 */
+	static String table(final List<Benchmark.Run> runs, final List<String> models, final Path csv, final int testMice)
+		throws IOException
+	{
 		final Map<String, List<Benchmark.Run>> by = new LinkedHashMap<>();
 		for (final String m : models)
 			for (final Benchmark.Run r : runs)
@@ -82,7 +95,7 @@ public final class BenchmarkReport {
 				if (b == null || (Benchmark.METRICS.get(m) ? v > b : v < b)) best.put(m, v);
 			}
 		final StringBuilder md = new StringBuilder("| model |");
-		final StringBuilder c = new StringBuilder("model,seeds,train_minutes,epochs");
+		final StringBuilder c = new StringBuilder("model,seeds,test_mice,train_minutes,epochs");
 		for (final String m : metrics) {
 			md.append(' ').append(label(m)).append(Benchmark.METRICS.get(m) ? " ↑" : " ↓").append(" |");
 			c.append(',').append(m).append("_mean,").append(m).append("_sd");
@@ -97,11 +110,12 @@ public final class BenchmarkReport {
 			final List<Benchmark.Run> l = e.getValue();
 			final double minutes = l.stream().mapToDouble(r -> r.trainSeconds).average().orElse(0) / 60;
 			final double epochs = l.stream().mapToInt(r -> r.epochs).average().orElse(0);
-			c.append(e.getKey()).append(',').append(l.size()).append(String.format(Locale.ROOT, ",%.2f,%.1f", minutes,
+			c.append(e.getKey()).append(',').append(l.size()).append(',').append(testMice).append(String.format(Locale.ROOT,
+				",%.2f,%.1f", minutes,
 				epochs));
 			for (final String m : metrics) {
 				final double[] st = stats(l, m);
-				final int digits = m.equals("psnr_db") ? 2 : m.equals("changed_mse") ? 4 : 3;
+				final int digits = m.startsWith("psnr_") ? 2 : m.equals("changed_mse") ? 4 : 3;
 				String cell = Double.isNaN(st[0]) ? "–" : String.format(Locale.ROOT, "%." + digits + "f", st[0]);
 				if (!Double.isNaN(st[0]) && l.size() > 1) cell += String.format(Locale.ROOT, " ± %." + digits + "f", st[1]);
 				if (!Double.isNaN(st[0]) && best.containsKey(m) && st[0] == best.get(m)) cell = "**" + cell + "**";
@@ -134,7 +148,9 @@ public final class BenchmarkReport {
 	static String label(final String metric) {
 		switch (metric) {
 			case "psnr_db":
-				return "PSNR (dB)";
+				return "PSNR per slice (dB)";
+			case "psnr_volume_db":
+				return "PSNR of the volume (dB)";
 			case "ssim":
 				return "SSIM";
 			case "lpips":
@@ -151,6 +167,10 @@ public final class BenchmarkReport {
 				return "AUC SD→change";
 			case "unc_auc_bone":
 				return "AUC in bone";
+			case "ei_min_rel_err":
+				return "rel. error min EI";
+			case "risk_auroc":
+				return "risk AUROC";
 			default:
 				return metric;
 		}

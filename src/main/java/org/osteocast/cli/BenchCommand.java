@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  * (add yours to {@code subcommands}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against peer tools (see the subcommands).",
-	subcommands = { RegisterCommand.Bench.class, BenchTrainCommand.class, CommandLine.HelpCommand.class })
+	subcommands = { RegisterCommand.Bench.class, BenchTrainCommand.class, BenchRegistrationAccuracyCommand.class,
+		CommandLine.HelpCommand.class })
 public final class BenchCommand implements Callable<Integer> {
 
 	@Spec

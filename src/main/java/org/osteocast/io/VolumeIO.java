@@ -111,10 +111,10 @@ public final class VolumeIO {
 		final Cancellation cancel) throws VolumeIOException
 	{
 		final Format f = detect(path);
-		if (f == Format.TIFF_STACK || f == Format.NIFTI) {
-			final VolumeHeader h = f == Format.NIFTI ? NiftiIO.readHeader(path) : TiffIO.readHeader(path);
-			if (h.frames() <= 1 && h.dimensions()[2] < 2) throw new VolumeIOException(path, NOT_3D);
-		}
+		final VolumeHeader h = readHeader(path);
+		if ((f == Format.TIFF_STACK || f == Format.NIFTI) && h.frames() <= 1 && h.dimensions()[2] < 2)
+			throw new VolumeIOException(path, NOT_3D);
+		checkHeap(h, path);
 		cancel.check();
 		final Volume<?> v;
 		switch (f) {
@@ -135,6 +135,24 @@ public final class VolumeIO {
 		if (voxelUmOverride > 0 && Double.isFinite(voxelUmOverride)) return new Volume<>(v.image(), new double[] {
 			voxelUmOverride, voxelUmOverride, voxelUmOverride }, v.originUm(), v.name());
 		return v;
+	}
+
+	/** The start of the message for a scan larger than the free Java heap (tests assert on it). */
+	public static final String TOO_BIG = "too large for the Java heap: ";
+
+	/**
+	 * Refuses, before reading a pixel, a scan whose voxels would not fit the
+	 * free Java heap, and names the heap to set.
+	 */
+	static void checkHeap(final VolumeHeader h, final Path path) throws VolumeIOException {
+		final long[] d = h.dimensions();
+		final double bytes = (double) d[0] * d[1] * d[2] * Math.max(1, h.frames()) * Math.max(1, h.bitDepth() / 8);
+		final Runtime rt = Runtime.getRuntime();
+		final double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (bytes > 0.9 * free) throw new VolumeIOException(path, TOO_BIG + String.format(java.util.Locale.ROOT,
+			"%d x %d x %d voxels of %d bits need %.1f GB, and %.1f GB of the %.1f GB heap are free; set a larger heap " +
+				"(OSTEOCAST_XMX=%dg; in Fiji: Edit > Options > Memory & Threads)", d[0], d[1], d[2], h.bitDepth(), bytes / 1e9,
+			free / 1e9, rt.maxMemory() / 1e9, (long) Math.ceil((bytes / 0.9 + rt.maxMemory() - free) / 1e9) + 1));
 	}
 
 	/** Dimensions, type and voxel size without reading all pixels. */

@@ -46,11 +46,17 @@ public final class CohortEvaluation {
 	/** The mouse label of the mean rows. */
 	public static final String MEAN = "ALL(mean)";
 
-	/** Column names before the rigidity columns. */
+	/**
+	 * Column names before the rigidity columns. {@code psnr_db} is the mean over
+	 * slices of each slice's PSNR (as video-prediction papers report it),
+	 * {@code psnr_volume_db} the PSNR of the error pooled over the volume (what
+	 * {@code psnr_db} meant in files written before both existed; see
+	 * {@link org.osteocast.metrics.Psnr}).
+	 */
 	public static final List<String> BASE_COLUMNS = List.of("mouse", "method", "psnr_db", "ssim", "changed_mse",
 		"changed_pixels", "lesion_dice", "bvtv_forecast", "bvtv_truth", "bvtv_error", "perforated_slices_forecast",
 		"perforated_slices_truth", "perforation_agrees", "lpips", "ece", "brier", "unc_auc", "sd_changed",
-		"sd_unchanged", "unc_auc_bone");
+		"sd_unchanged", "unc_auc_bone", "psnr_volume_db");
 
 	/** Column names: {@link #BASE_COLUMNS} then the rigidity columns ({@link RigidityEvaluation#COLUMNS}). */
 	public static final List<String> COLUMNS = concat(BASE_COLUMNS, RigidityEvaluation.COLUMNS);
@@ -135,6 +141,18 @@ public final class CohortEvaluation {
 	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
 		final Integer observed, final Double changeThreshold, final Lpips lpips) throws IOException
 	{
+		return run(ds, split, pred, observed, changeThreshold, lpips, Rigidity.DEFAULT_DROP);
+	}
+
+	/**
+	 * As {@link #run(SliceDataset, String, Path, Integer, Double, Lpips)}, with
+	 * the fracture-risk drop of the rigidity columns ({@link RigidityEvaluation})
+	 * as a fraction in (0, 1).
+	 */
+	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
+		final Integer observed, final Double changeThreshold, final Lpips lpips, final double riskDrop)
+		throws IOException
+	{
 		final Path data = ds.root();
 		final CohortEvaluation self = new CohortEvaluation(pred, new ArrayList<>());
 		final List<String[]> rows = self.rows;
@@ -159,7 +177,7 @@ public final class CohortEvaluation {
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
 		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
 		final List<String> noFile = new ArrayList<>();
-		self.rigidity = RigidityEvaluation.start(data, Rigidity.DEFAULT_DROP);
+		self.rigidity = RigidityEvaluation.start(data, riskDrop);
 		final Map<String, Integer> sampleCounts = RigidityForecast.sampleCounts(pred);
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();
@@ -188,8 +206,8 @@ public final class CohortEvaluation {
 				final double lp = lpips == null ? Double.NaN : mean(toDouble(lpips.distance(m.getValue(), truth, h.width(), h
 					.height())));
 				lpipsByMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(lp);
-				rows.add(concat(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey()) ? unc
-					: NAN_UNCERTAINTY), rig.get(m.getKey())));
+				rows.add(concat(append(concat(append(row(e.mouse, m.getKey(), s), f(lp, 4)), FORECAST.equals(m.getKey())
+					? unc : NAN_UNCERTAINTY), f(s.psnrVolume, 3)), rig.get(m.getKey())));
 			}
 		}
 		if (!noFile.isEmpty()) self.notes.add(0, NO_UNCERTAINTY + " for " + String.join(", ", noFile) + " in " + pred +
@@ -199,8 +217,9 @@ public final class CohortEvaluation {
 			.result(), self.boneRanking.result());
 		final boolean[][] drop = sameMiceForEveryMethod(byMethod, entries, self.notes);
 		for (final Map.Entry<String, List<ForecastEvaluation.Scores>> m : byMethod.entrySet())
-			rows.add(concat(append(meanRow(m.getKey(), m.getValue(), drop), f(mean(lpipsByMethod.get(m.getKey()).stream()
-				.mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled : NAN_UNCERTAINTY));
+			rows.add(append(concat(append(meanRow(m.getKey(), m.getValue(), drop), f(mean(lpipsByMethod.get(m.getKey())
+				.stream().mapToDouble(Double::doubleValue).toArray()), 4)), FORECAST.equals(m.getKey()) ? pooled
+					: NAN_UNCERTAINTY), f(mean(m.getValue().stream().mapToDouble(s -> s.psnrVolume).toArray()), 3)));
 		for (int i = rows.size() - byMethod.size(); i < rows.size(); i++)
 			rows.set(i, concat(rows.get(i), self.rigidity.mean(rows.get(i)[1])));
 		return self;

@@ -16,18 +16,24 @@ public final class ForecastEvaluation {
 
 	private ForecastEvaluation() {}
 
-	/** The scores of one forecast (NaN where undefined, e.g. no changed pixels). */
+	/**
+	 * The scores of one forecast (NaN where undefined, e.g. no changed pixels).
+	 * {@link #psnr} is the mean of the slices' PSNR, {@link #psnrVolume} the
+	 * PSNR of the error pooled over the volume ({@link Psnr}).
+	 */
 	public static final class Scores {
 		public final double psnr, ssim, changedMse;
+		public final double psnrVolume;
 		public final long changedPixels;
 		public final double dice, bvtvForecast, bvtvTruth;
 		public final int perforatedSlicesForecast, perforatedSlicesTruth, assessedSlices;
 
-		Scores(final double psnr, final double ssim, final double changedMse, final long changedPixels,
-			final double dice, final double bvtvForecast, final double bvtvTruth, final int perfForecast,
-			final int perfTruth, final int assessed)
+		Scores(final double psnr, final double psnrVolume, final double ssim, final double changedMse,
+			final long changedPixels, final double dice, final double bvtvForecast, final double bvtvTruth,
+			final int perfForecast, final int perfTruth, final int assessed)
 		{
 			this.psnr = psnr;
+			this.psnrVolume = psnrVolume;
 			this.ssim = ssim;
 			this.changedMse = changedMse;
 			this.changedPixels = changedPixels;
@@ -128,7 +134,8 @@ public final class ForecastEvaluation {
 			int assessed = 0;
 			for (final int p : truePerforation)
 				if (p >= 0) assessed++;
-			return new Scores(Psnr.psnr(truth, forecast, dataRange), Ssim.ssim(truth, forecast, width, height, dataRange),
+			return new Scores(Psnr.perSlice(truth, forecast, dataRange), Psnr.psnr(truth, forecast, dataRange), Ssim.ssim(
+				truth, forecast, width, height, dataRange),
 				LesionMetrics.maskedMse(forecast, truth, changed), LesionMetrics.count(changed), LesionMetrics.dice(
 					LesionMetrics.lesion(week1, forecast, boneThreshold), trueLesion), LesionMetrics.bvtv(forecast, envelope,
 						boneThreshold), trueBvtv, LesionMetrics.perforatedSlices(LesionMetrics.perforation(week1, forecast,

@@ -4,6 +4,15 @@ package org.osteocast.metrics;
  * Peak signal-to-noise ratio, {@code 10 log10(R² / MSE)}, as scikit-image's
  * {@code peak_signal_noise_ratio(image_true, image_test, data_range=R)}.
  * <p>
+ * A volume's PSNR can be taken two ways, and papers differ:
+ * {@link #perSlice(float[][], float[][], double)} is the mean over slices of
+ * each slice's PSNR (as video-prediction code such as SVG and PredRNN
+ * averages it per frame, and as the T-VAE paper scores 2-D slices; the
+ * {@code psnr_db} column of the evaluation), and
+ * {@link #psnr(float[][], float[][], double)} pools the squared error over
+ * every voxel first (scikit-image on the 3-D array; {@code psnr_volume_db}).
+ * By Jensen's inequality the per-slice mean is at least the pooled value.
+ * <p>
  * The data range R is always given explicitly (default 1 for the [0, 1]
  * slice sequences): taking it from the pixel type, as some tools do for
  * integers, makes no sense for float CT data. Sums run in double precision.
@@ -50,6 +59,19 @@ public final class Psnr {
 	/** PSNR in dB over all voxels of a volume (one MSE over the whole volume, as skimage on a 3-D array). */
 	public static double psnr(final float[][] truth, final float[][] test, final double dataRange) {
 		return fromMse(mse(truth, test), dataRange);
+	}
+
+	/**
+	 * The mean over slices of each slice's PSNR in dB, as video-prediction
+	 * papers report it per frame ({@code np.mean([peak_signal_noise_ratio(t[z],
+	 * p[z], data_range=R) for z in ...])}); +∞ when any slice is identical.
+	 */
+	public static double perSlice(final float[][] truth, final float[][] test, final double dataRange) {
+		check(truth.length, test.length);
+		double s = 0;
+		for (int z = 0; z < truth.length; z++)
+			s += psnr(truth[z], test[z], dataRange);
+		return s / truth.length;
 	}
 
 	/** {@code 10 log10(R² / mse)}. */

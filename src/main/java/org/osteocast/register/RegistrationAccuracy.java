@@ -21,10 +21,37 @@ public final class RegistrationAccuracy {
 	public static double meanBoneDisplacementVoxels(final Volume<?> fixed, final double[][] estimate,
 		final double[][] truth)
 	{
+		return boneDisplacement(fixed, estimate, truth).mean;
+	}
+
+	/** Mean and maximum displacement over the bone voxels, and their number. */
+	public static final class Displacement {
+		/** Voxel units of the fixed grid; NaN when there is no bone voxel. */
+		public final double mean, max;
+		/** Bone voxels the displacement was taken over. */
+		public final long boneVoxels;
+
+		Displacement(final double mean, final double max, final long boneVoxels) {
+			this.mean = mean;
+			this.max = max;
+			this.boneVoxels = boneVoxels;
+		}
+	}
+
+	/**
+	 * Mean and maximum over the fixed scan's bone voxels x (above Otsu's
+	 * threshold) of {@code |est(truth⁻¹(x)) − x|}, in voxels of the fixed grid.
+	 *
+	 * @param estimate moving → fixed voxel matrix found by a registration
+	 * @param truth the true moving → fixed voxel matrix
+	 */
+	public static Displacement boneDisplacement(final Volume<?> fixed, final double[][] estimate,
+		final double[][] truth)
+	{
 		final FloatGrid g = FloatGrid.of(fixed);
 		final double thr = RigidRegistration.otsu(g.data)[0];
 		final double[][] e = RigidTransforms.multiply(estimate, RigidTransforms.invert(truth));
-		double sum = 0;
+		double sum = 0, max = Double.NaN;
 		long n = 0;
 		for (int z = 0, i = 0; z < g.nz; z++)
 			for (int y = 0; y < g.ny; y++)
@@ -33,9 +60,11 @@ public final class RegistrationAccuracy {
 					final double dx = e[0][0] * x + e[0][1] * y + e[0][2] * z + e[0][3] - x;
 					final double dy = e[1][0] * x + e[1][1] * y + e[1][2] * z + e[1][3] - y;
 					final double dz = e[2][0] * x + e[2][1] * y + e[2][2] * z + e[2][3] - z;
-					sum += Math.sqrt(dx * dx + dy * dy + dz * dz);
+					final double d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+					sum += d;
+					if (!(d <= max)) max = d;
 					n++;
 				}
-		return n > 0 ? sum / n : Double.NaN;
+		return new Displacement(n > 0 ? sum / n : Double.NaN, max, n);
 	}
 }

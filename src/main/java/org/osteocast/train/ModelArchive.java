@@ -310,9 +310,14 @@ public final class ModelArchive {
 		}
 	}
 
-	/** SHA-256 of {@code model.json} without its own checksum, in Gson's compact form. */
+	/**
+	 * SHA-256 of {@code model.json} without its own checksum, in Gson's compact
+	 * form of the parsed text (so that what was written and what is read hash
+	 * alike: a NaN in the training summary, say, reads back as another kind of
+	 * JSON value than the double it was written from).
+	 */
 	static String jsonSha256(final JsonObject j) {
-		final JsonObject c = j.deepCopy();
+		final JsonObject c = JsonParser.parseString(GSON.toJson(j)).getAsJsonObject();
 		c.remove(JSON_SHA256);
 		return sha256(COMPACT.toJson(c).getBytes(StandardCharsets.UTF_8));
 	}

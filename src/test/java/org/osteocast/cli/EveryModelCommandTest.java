@@ -1,11 +1,14 @@
 package org.osteocast.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -14,12 +17,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.osteocast.io.Csv;
 import org.osteocast.io.Hyperstack;
+import org.osteocast.metrics.ForecastEvaluation;
+import org.osteocast.metrics.Psnr;
 import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNets;
 import org.osteocast.train.ModelArchive;
 import org.osteocast.train.SyntheticCohort;
 
-/** Every model of the benchmark trains, predicts and is scored through the same three commands. */
+/**
+ * Every model of the benchmark trains, predicts and is scored through the same
+ * three commands, and the scores are those of the fixture: each row's PSNR is
+ * recomputed here from the planes it names (the forecast file, week 3 for
+ * persistence, the extrapolation of weeks 2–3); the baseline models score
+ * exactly as the baselines' rows, and a trained model's forecast is not a copy
+ * of week 3.
+ */
 class EveryModelCommandTest {
 
 	@TempDir
@@ -58,9 +70,41 @@ class EveryModelCommandTest {
 		assertEquals(0, Main.run("evaluate", "--pred", pred.toString(), "--data", data.toString(), "--out", eval
 			.toString()));
 		final Csv.Table t = Csv.read(eval);
-		final double psnr = t.rows.stream().filter(r -> "ALL(mean)".equals(r.get("mouse")) && "forecast".equals(r.get(
-			"method"))).mapToDouble(r -> Double.parseDouble(r.get("psnr_db"))).findFirst().orElse(Double.NaN);
-		assertTrue(psnr > 5 && psnr < 80, preset + " PSNR " + psnr);
+		// the fixture: the test mouse's true week 4, its week 3 (persistence) and the linear extrapolation of weeks 2-3
+		final Hyperstack truth = Hyperstack.read(data.resolve("m03.tif"));
+		final float[][] week4 = truth.planes(3), week3 = truth.planes(2);
+		final float[][] linear = ForecastEvaluation.linear(truth.planes(1), week3, 0, 1);
+		final float[][] forecast = p.planes(0);
+		final Map<String, Csv.Row> rows = new HashMap<>();
+		for (final Csv.Row r : t.rows)
+			if ("m03".equals(r.get("mouse"))) rows.put(r.get("method"), r);
+		assertEquals(java.util.Set.of("forecast", "persistence", "linear"), rows.keySet());
+		// every row scores what it names: the forecast file, week 3, the extrapolation (3 decimals in the CSV)
+		assertScores(rows.get("persistence"), week4, week3, "persistence");
+		assertScores(rows.get("linear"), week4, linear, "linear");
+		assertScores(rows.get("forecast"), week4, forecast, preset);
+		if (preset.equals("persistence") || preset.equals("linear")) {
+			// the baseline models are the baselines: their forecast scores as the baseline's row, column by column
+			for (final String col : t.header)
+				if (!col.equals("method") && !col.startsWith("unc_") && !col.startsWith("sd_") && !col.equals("ece") && !col
+					.equals("brier")) assertEquals(rows.get(preset).get(col), rows.get("forecast").get(col), preset + " " + col);
+		}
+		else {
+			// a trained model forecasts: it is not a copy of week 3
+			double diff = 0;
+			for (int z = 0; z < week3.length; z++)
+				for (int i = 0; i < week3[z].length; i++)
+					diff = Math.max(diff, Math.abs(forecast[z][i] - week3[z][i]));
+			assertTrue(diff > 1e-6, preset + ": the forecast equals week 3 (max difference " + diff + ")");
+			assertNotEquals(rows.get("persistence").get("psnr_db"), rows.get("forecast").get("psnr_db"), preset);
+		}
 		assertTrue(Files.isRegularFile(pred.resolve("prediction.json")));
+	}
+
+	/** The row's PSNR both ways equal the fixture's, recomputed here from the planes it names. */
+	private static void assertScores(final Csv.Row row, final float[][] truth, final float[][] scored, final String what) {
+		assertEquals(Psnr.perSlice(truth, scored, 1), Double.parseDouble(row.get("psnr_db")), 6e-4, what + " psnr_db");
+		assertEquals(Psnr.psnr(truth, scored, 1), Double.parseDouble(row.get("psnr_volume_db")), 6e-4, what +
+			" psnr_volume_db");
 	}
 }

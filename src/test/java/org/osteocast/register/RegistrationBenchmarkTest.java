@@ -9,45 +9,57 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The elastix comparison's plumbing: parameter conversion, MetaImage files, and a run with and without elastix. */
 class RegistrationBenchmarkTest {
 
 	@TempDir
 	Path tmp;
 
+	/**
+	 * OsteoCast's reading of elastix's {@code EulerTransform} parameters against
+	 * elastix itself: {@code bench/golden/elastix_euler/run.sh} had transformix
+	 * map fixed points to moving points with a committed parameter file and
+	 * committed its output ({@code outputpoints.txt}); the moving → fixed voxel
+	 * matrix OsteoCast reads from that same parameter file must carry each
+	 * moving point back to its fixed point. transformix prints 6 decimals of a
+	 * millimetre, 1e-4 of the 0.01 mm voxels.
+	 */
 	@Test
 	void elastixEulerParametersConvertToTheVoxelContract() throws Exception {
-		// elastix: fixed mm -> moving mm, R = Rz Rx Ry about the centre, then t
-		final double ax = 0.05, ay = -0.03, az = 0.08;
-		final double[] c = { 0.32, 0.4, 0.5 }, t = { 0.02, -0.01, 0.03 };
-		final Path f = tmp.resolve("TransformParameters.0.txt");
-		Files.writeString(f, String.format(Locale.ROOT,
-			"(Transform \"EulerTransform\")%n(NumberOfParameters 6)%n(TransformParameters %.12f %.12f %.12f %.12f %.12f %.12f)%n" +
-				"(CenterOfRotationPoint %.12f %.12f %.12f)%n(ComputeZYX \"false\")%n", ax, ay, az, t[0], t[1], t[2], c[0], c[1],
-			c[2]));
-		final double[] vs = { 10, 10, 20 };
-		final double[][] m2f = RegistrationBenchmark.readElastixEuler(f, vs, vs);
-		// independent check: map a fixed point to moving by elastix's formula, then back through m2f
-		final double[][] rx = { { 1, 0, 0 }, { 0, Math.cos(ax), -Math.sin(ax) }, { 0, Math.sin(ax), Math.cos(ax) } };
-		final double[][] ry = { { Math.cos(ay), 0, Math.sin(ay) }, { 0, 1, 0 }, { -Math.sin(ay), 0, Math.cos(ay) } };
-		final double[][] rz = { { Math.cos(az), -Math.sin(az), 0 }, { Math.sin(az), Math.cos(az), 0 }, { 0, 0, 1 } };
-		final double[][] r = RigidTransforms.mul3(rz, RigidTransforms.mul3(rx, ry));
-		final double[] fixedVoxel = { 12, 7, 9 };
-		final double[] xmm = { fixedVoxel[0] * 0.01, fixedVoxel[1] * 0.01, fixedVoxel[2] * 0.02 };
-		final double[] ymm = new double[3];
-		for (int i = 0; i < 3; i++) {
-			ymm[i] = c[i] + t[i];
-			for (int j = 0; j < 3; j++)
-				ymm[i] += r[i][j] * (xmm[j] - c[j]);
+		final Path golden = Path.of("bench", "golden", "elastix_euler");
+		final double[] vs = { 10, 10, 20 }; // µm, the parameter file's spacing
+		final double[][] m2f = RegistrationBenchmark.readElastixEuler(golden.resolve("TransformParameters.0.txt"), vs, vs);
+		final Pattern point = Pattern.compile("InputPoint = \\[ ([^\\]]+) \\].*OutputPoint = \\[ ([^\\]]+) \\]");
+		int n = 0;
+		for (final String line : Files.readAllLines(golden.resolve("outputpoints.txt"))) {
+			final Matcher m = point.matcher(line);
+			if (!m.find()) continue;
+			final double[] fixedMm = numbers(m.group(1)), movingMm = numbers(m.group(2));
+			final double[] moving = new double[3], fixed = new double[3];
+			for (int i = 0; i < 3; i++) {
+				moving[i] = movingMm[i] * 1000 / vs[i];
+				fixed[i] = fixedMm[i] * 1000 / vs[i];
+			}
+			final double[] back = RigidTransforms.apply(m2f, moving);
+			for (int i = 0; i < 3; i++)
+				assertEquals(fixed[i], back[i], 1e-4, "point " + n + " axis " + i);
+			n++;
 		}
-		final double[] movingVoxel = { ymm[0] / 0.01, ymm[1] / 0.01, ymm[2] / 0.02 };
-		final double[] back = RigidTransforms.apply(m2f, movingVoxel);
-		for (int i = 0; i < 3; i++)
-			assertEquals(fixedVoxel[i], back[i], 1e-9);
+		assertEquals(4, n, "golden points");
+	}
+
+	private static double[] numbers(final String s) {
+		final String[] p = s.trim().split("\\s+");
+		final double[] v = new double[p.length];
+		for (int i = 0; i < p.length; i++)
+			v[i] = Double.parseDouble(p[i]);
+		return v;
 	}
 
 	@Test

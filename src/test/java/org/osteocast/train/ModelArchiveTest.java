@@ -46,6 +46,9 @@ class ModelArchiveTest {
 			log.add(new TrainingLog.Row(1, 0.5, 2, 1e-4, 20, 0.5, 0.01, 3, new double[] { 1, 0.5, 0.5 }, 1.5, 300));
 			final JsonObject training = new JsonObject();
 			training.addProperty("epochs_run", 1);
+			// what a run without validation mice records: the archive's own checksum must still hold
+			training.addProperty("best_val_mse", Double.NaN);
+			training.addProperty("val_psnr", Double.POSITIVE_INFINITY);
 			final Path f = dir.resolve("m.zip");
 			ModelArchive.write(f, model, ModelArchive.parameters(model), training, log);
 			return f;
