@@ -25,9 +25,10 @@ import org.osteocast.io.Volume;
  * are listed, largest first, and the largest <em>tibia-like</em> one (elongated:
  * its principal axis at least {@value #ELONGATION}× its second) is used, with a
  * message; {@link SliceOptions#component} picks another. The VOI is then found
- * on week 1 with every voxel outside that bone's hole-filled outline set to the
- * scan's lowest grey value; the slices themselves are cut from the unmodified
- * weeks.</li>
+ * on week 1 cropped in-plane to that bone's box (slice numbers stay week 1's)
+ * with every voxel outside its hole-filled outline set to the scan's lowest
+ * grey value; the slices themselves are cut from the unmodified weeks (cropped
+ * in-plane alike).</li>
  * <li><b>A tilted tibia</b>: when the bone's principal axis deviates from z by
  * more than {@link SliceOptions#resliceAboveDeg}, every week is resliced
  * (trilinear, isotropic voxels of the finest voxel size) on a grid whose z axis
@@ -35,8 +36,10 @@ import org.osteocast.io.Volume;
  * voxels outside the scan get the lowest grey value.</li>
  * </ul>
  * In the ordinary case (one bone, axis within the limit) the frame is the
- * identity and the weeks are used as they are, without copies. All weeks of a
- * mouse must be on week 1's grid (registered).
+ * identity and the weeks are used as they are, without copies; so are they when
+ * the VOI start is given by hand ({@link SliceOptions#voiStart}, slices of week
+ * 1 as it is) without {@link SliceOptions#component}. All weeks of a mouse must
+ * be on week 1's grid (registered).
  */
 public final class VoiFrame {
 
@@ -109,6 +112,9 @@ public final class VoiFrame {
 	public static VoiFrame find(final Volume<?> week1, final SliceOptions o, final String mouse,
 		final List<String> messages)
 	{
+		// a VOI start given by hand refers to week 1's own slices: the scan is used as it is
+		if (o.voiStart != null && o.component == null) return new VoiFrame(week1, 0, Double.NaN, null, 1, 1, 1, 1, null,
+			null, null, null, 0, null);
 		final VolumePlanes vp = new VolumePlanes(week1);
 		final int w = vp.width(), h = vp.height(), d = vp.depth();
 		final double[] vox = week1.voxelSizeUm();
@@ -194,7 +200,7 @@ public final class VoiFrame {
 				System.arraycopy(r, 0, region, k * bn, bn);
 			}
 			// the chosen bone's box: the VOI is looked for in it, so the histogram is that of one leg
-			int x0 = bw, x1 = -1, y0 = bh, y1 = -1, k0 = bd, k1 = -1;
+			int x0 = bw, x1 = -1, y0 = bh, y1 = -1;
 			for (int k = 0; k < bd; k++)
 				for (int i = 0; i < bn; i++)
 					if (region[k * bn + i]) {
@@ -202,8 +208,6 @@ public final class VoiFrame {
 						x1 = Math.max(x1, i % bw);
 						y0 = Math.min(y0, i / bw);
 						y1 = Math.max(y1, i / bw);
-						k0 = Math.min(k0, k);
-						k1 = Math.max(k1, k);
 					}
 			// with a margin of a quarter of the box in-plane, so that the crop square around the bone fits
 			final int mx = Math.max(1, (x1 - x0 + 1) / 4), my = Math.max(1, (y1 - y0 + 1) / 4);
@@ -211,9 +215,10 @@ public final class VoiFrame {
 			x1 = Math.min(bw - 1, x1 + mx);
 			y0 = Math.max(0, y0 - my);
 			y1 = Math.min(bh - 1, y1 + my);
-			cropMin = new long[] { (long) x0 * bxy, (long) y0 * bxy, (long) k0 * bz };
+			// in-plane only: slice numbers stay week 1's own (other bones along z are blanked, not cut off)
+			cropMin = new long[] { (long) x0 * bxy, (long) y0 * bxy, 0 };
 			cropDims = new long[] { Math.min(w, (long) (x1 + 1) * bxy) - cropMin[0], Math.min(h, (long) (y1 + 1) * bxy) -
-				cropMin[1], Math.min(d, (long) (k1 + 1) * bz) - cropMin[2] };
+				cropMin[1], d };
 			info.put("components", bones.size());
 			info.put("component", index);
 			info.put("component_volume_mm3", round(chosen.volumeMm3));
