@@ -67,4 +67,29 @@ class TfJunctionPhantomTest {
 		assertTrue(worst[0] <= 3, "junction errors: " + report);
 		System.out.println(report);
 	}
+
+	@Test
+	void bonemetRegionIsTheThreeHundredSlicesBelowTheJunction() throws Exception {
+		// a long scan: the junction 1.8 mm below the plate and 300 slices of 40 um (12 mm) below it
+		final PhantomParameters p = PhantomParameters.builder().voxelUm(40).mice(1).weeks(2).seed(13).missingWeekProb(0)
+			.junctionDepthUm(1800).scanLengthUm(15000).build();
+		PhantomGenerator.generate(p, tmp, Progress.NONE, Cancellation.NEVER);
+		final Volume<?> week1 = VolumeIO.read(tmp.resolve("M001").resolve("week1.tif"));
+		final int truth = anatomy(tmp, "M001").getAsJsonObject("tf_junction").get("slice").getAsInt();
+		final SliceOptions o = new SliceOptions();
+		o.anchor = SliceOptions.Anchor.parse("tf-junction");
+		o.voiSlices = 300;
+		o.slices = 300;
+		final VoiGeometry g = SliceExtractor.geometry(week1, o, "M001", new ArrayList<>());
+		final int j = g.junctionSlice();
+		assertTrue(Math.abs(j - truth) <= 3, "junction " + j + " vs " + truth);
+		assertEquals("tf junction", g.startMethod());
+		assertEquals(1, g.direction());
+		// slices j … j + 299 of week 1, one output slice per source slice
+		assertEquals(j - 0.5, g.startSlice(), 1e-9);
+		assertEquals(j + 299.5, g.endSlice(), 1e-9);
+		assertEquals(300 * 40.0, g.thicknessUm(), 1e-9);
+		assertEquals(40.0, g.outputVoxelUm()[2], 1e-9);
+		assertEquals(j, (int) g.toMap().get("tf_junction_slice"));
+	}
 }
