@@ -75,6 +75,10 @@ public final class Benchmark {
 		METRICS.put("ece", false);
 		METRICS.put("unc_auc", true);
 		METRICS.put("unc_auc_bone", true);
+		// fracture risk (RigidityEvaluation): error of the VOI's minimum bending rigidity at the forecast week, and
+		// the AUROC of P(drop of the minimum rigidity from week 1 > 35 %) for the true drop
+		METRICS.put("ei_min_rel_err", false);
+		METRICS.put("risk_auroc", true);
 	}
 
 	/** The file in each run's folder that records the code that made the run. */

@@ -57,11 +57,12 @@ public final class DialogShots {
 			}
 			final String name = c.substring(c.lastIndexOf('.') + 1);
 			BufferedImage shot = null;
-			for (int tries = 0; tries < 30 && (shot == null || uniform(shot)); tries++) {
-				Thread.sleep(300); // until the dialog has painted
+			// until the dialog has painted its text, not only its background (a loaded machine paints slowly)
+			for (int tries = 0; tries < 30 && (shot == null || !showsText(shot)); tries++) {
+				Thread.sleep(300);
 				shot = capture(d);
 			}
-			if (uniform(shot)) shot = painted(d); // the screen could not be read: the dialog's own painting
+			if (!showsText(shot)) shot = painted(d); // the screen could not be read: the dialog's own painting
 			ImageIO.write(shot, "png", out.resolve(name + ".png").toFile());
 			final List<String> texts = new ArrayList<>();
 			texts.add(d.getTitle());
@@ -103,12 +104,13 @@ public final class DialogShots {
 		return img;
 	}
 
-	private static boolean uniform(final BufferedImage img) {
-		final int first = img.getRGB(0, 0);
-		for (int y = 0; y < img.getHeight(); y += 2)
-			for (int x = 0; x < img.getWidth(); x += 2)
-				if (img.getRGB(x, y) != first) return false;
-		return true;
+	/** Whether a capture shows more than a background: text and fields bring many colours (anti-aliasing). */
+	private static boolean showsText(final BufferedImage img) {
+		final java.util.Set<Integer> seen = new java.util.HashSet<>();
+		for (int y = 0; y < img.getHeight(); y++)
+			for (int x = 0; x < img.getWidth(); x++)
+				if (seen.add(img.getRGB(x, y)) && seen.size() > 8) return true;
+		return false;
 	}
 
 	private static void collect(final Component c, final List<String> out) {
