@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 
+import org.osteocast.core.BadInputException;
+
 /**
  * Writes outputs atomically: into a temporary file beside the target, then a
  * rename. A killed run leaves either the old file or the new one, never half a
@@ -30,12 +32,12 @@ public final class AtomicFiles {
 		try {
 			writeOrFail(abs, dir, writer);
 		}
-		catch (final VolumeIOException e) {
+		catch (final BadInputException e) {
 			throw e;
 		}
 		catch (final IOException e) {
 			// disk full, permissions, a vanished folder: name the file and the cause
-			throw new VolumeIOException(target, "cannot write (" + Output.reason(e) + ")", e);
+			throw new BadInputException(target, "cannot write (" + Output.reason(e) + ")", e);
 		}
 	}
 

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.osteocast.core.BadInputException;
+
 /**
  * The one output rule of every verb and Fiji command. An output (a folder of
  * results, or one file) is checked before any work is done and appears whole
@@ -74,20 +76,20 @@ public final class Output implements AutoCloseable {
 	 * @param overwrite whether an existing, non-empty folder may be replaced
 	 * @param inputs the run's inputs (files or folders); none may be inside the
 	 *          output or hold it, and the output may not be one of them
-	 * @throws VolumeIOException naming the output and the problem
+	 * @throws BadInputException naming the output and the problem
 	 */
 	public static Output folder(final Path out, final boolean overwrite, final Collection<Path> inputs)
 		throws IOException
 	{
 		final Path target = resolve(out);
-		if (Files.exists(target) && !Files.isDirectory(target)) throw new VolumeIOException(out,
+		if (Files.exists(target) && !Files.isDirectory(target)) throw new BadInputException(out,
 			"is a file; the output must be a folder");
 		checkInputs(out, target, inputs, true);
-		if (!overwrite && nonEmpty(target)) throw new VolumeIOException(out, EXISTS);
+		if (!overwrite && nonEmpty(target)) throw new BadInputException(out, EXISTS);
 		final Output o = lock(out, target, true);
 		if (!overwrite && nonEmpty(target)) { // written by another run between the check and the lock
 			o.close();
-			throw new VolumeIOException(out, EXISTS);
+			throw new BadInputException(out, EXISTS);
 		}
 		return o;
 	}
@@ -102,9 +104,9 @@ public final class Output implements AutoCloseable {
 		throws IOException
 	{
 		final Path target = resolve(out);
-		if (Files.isDirectory(target)) throw new VolumeIOException(out, "is a folder; name a file to write");
+		if (Files.isDirectory(target)) throw new BadInputException(out, "is a folder; name a file to write");
 		checkInputs(out, target, inputs, false);
-		if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new VolumeIOException(out, EXISTS);
+		if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new BadInputException(out, EXISTS);
 		return lock(out, target, false);
 	}
 
@@ -198,12 +200,12 @@ public final class Output implements AutoCloseable {
 			for (final Path r : rest)
 				p = p.resolve(r);
 		}
-		if (p.getParent() == null) throw new VolumeIOException(out, "a file system root cannot be an output");
+		if (p.getParent() == null) throw new BadInputException(out, "a file system root cannot be an output");
 		return p;
 	}
 
 	private static void checkInputs(final Path out, final Path target, final Collection<Path> inputs,
-		final boolean folder) throws VolumeIOException
+		final boolean folder) throws BadInputException
 	{
 		for (final Path in : inputs) {
 			if (in == null || !Files.exists(in)) continue;
@@ -214,11 +216,11 @@ public final class Output implements AutoCloseable {
 			catch (final IOException e) {
 				continue;
 			}
-			if (real.equals(target)) throw new VolumeIOException(out, "is an input (" + in +
+			if (real.equals(target)) throw new BadInputException(out, "is an input (" + in +
 				"); choose a new output so that no input is overwritten");
-			if (folder && real.startsWith(target)) throw new VolumeIOException(out, "holds the input " + in +
+			if (folder && real.startsWith(target)) throw new BadInputException(out, "holds the input " + in +
 				"; choose a new output folder so that no input is overwritten");
-			if (Files.isDirectory(real) && target.startsWith(real)) throw new VolumeIOException(out,
+			if (Files.isDirectory(real) && target.startsWith(real)) throw new BadInputException(out,
 				"lies inside the input folder " + in + "; choose an output outside it");
 		}
 	}
@@ -236,7 +238,7 @@ public final class Output implements AutoCloseable {
 			Files.createDirectories(parent);
 		}
 		catch (final FileSystemException e) {
-			throw new VolumeIOException(parent, "cannot create the output's folder (" + reason(e) + ")", e);
+			throw new BadInputException(parent, "cannot create the output's folder (" + reason(e) + ")", e);
 		}
 		final Path lockFile = parent.resolve("." + target.getFileName() + ".lock");
 		for (int attempt = 0;; attempt++) {
@@ -247,7 +249,7 @@ public final class Output implements AutoCloseable {
 				key = fileKey(lockFile);
 			}
 			catch (final FileSystemException e) {
-				throw new VolumeIOException(parent, "cannot write here (" + reason(e) + ")", e);
+				throw new BadInputException(parent, "cannot write here (" + reason(e) + ")", e);
 			}
 			FileLock l;
 			try {
@@ -258,7 +260,7 @@ public final class Output implements AutoCloseable {
 			}
 			if (l == null) {
 				ch.close();
-				throw new VolumeIOException(out, LOCKED + lockFile + ")");
+				throw new BadInputException(out, LOCKED + lockFile + ")");
 			}
 			// the last holder deletes the lock file before releasing it: if it did so between our open and our lock,
 			// we hold a lock on a deleted file, so lock the current one instead
@@ -282,7 +284,7 @@ public final class Output implements AutoCloseable {
 					l.release();
 					ch.close();
 					Files.deleteIfExists(lockFile);
-					throw new VolumeIOException(parent, "cannot write here (" + reason(e) + ")", e);
+					throw new BadInputException(parent, "cannot write here (" + reason(e) + ")", e);
 				}
 			}
 			return new Output(target, staging, lockFile, ch, l);
@@ -326,7 +328,7 @@ public final class Output implements AutoCloseable {
 			Files.move(from, to);
 		}
 		catch (final DirectoryNotEmptyException e) {
-			throw new VolumeIOException(to, "cannot replace it (not empty)", e);
+			throw new BadInputException(to, "cannot replace it (not empty)", e);
 		}
 	}
 

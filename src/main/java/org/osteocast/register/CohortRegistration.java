@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.osteocast.core.BadInputException;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
@@ -174,9 +175,9 @@ public final class CohortRegistration {
 	/** An error at one mouse, said so: nothing of the run is kept. */
 	private static IOException failed(final String mouse, final Cohort cohort, final Exception e) {
 		final String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-		final Path file = e instanceof VolumeIOException ? ((VolumeIOException) e).file() : cohort.scans(mouse).get(0)
+		final Path file = e instanceof BadInputException ? ((BadInputException) e).file() : cohort.scans(mouse).get(0)
 			.image;
-		final String problem = e instanceof VolumeIOException && m.startsWith(file + ": ") ? m.substring(file.toString()
+		final String problem = e instanceof BadInputException && m.startsWith(file + ": ") ? m.substring(file.toString()
 			.length() + 2) : m;
 		return new VolumeIOException(file, problem + " (mouse " + mouse + "; the run stopped there and wrote nothing)", e);
 	}

@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.VolumeIOException;
+import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.model.ModelArchive;
 
@@ -81,19 +81,19 @@ final class Checkpoint {
 			final JsonObject j = JsonParser.parseString(new String(read(zip, "state.json", file),
 				StandardCharsets.UTF_8)).getAsJsonObject();
 			if (!model.hyperParameters().equals(j.getAsJsonObject("hyper_parameters")) || j.has("architecture") && !j.get(
-				"architecture").getAsString().equals(model.architecture())) throw new VolumeIOException(file,
+				"architecture").getAsString().equals(model.architecture())) throw new BadInputException(file,
 				"checkpoint was written for other model settings " + (j.has("architecture") ? j.get("architecture")
 					.getAsString() : "") + j.getAsJsonObject("hyper_parameters") +
 					"; resume with the same options, or start afresh without --resume");
 			final JsonObject t = j.getAsJsonObject("training");
 			if (t.get("seed").getAsLong() != tc.seed || t.get("batch").getAsInt() != tc.batch || t.get("lr")
-				.getAsDouble() != tc.lr) throw new VolumeIOException(file,
+				.getAsDouble() != tc.lr) throw new BadInputException(file,
 					"checkpoint was written with another seed, batch or learning rate (" + t + ")");
 			try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(read(zip, "weights.params", file)))) {
 				model.block().loadParameters(manager, in);
 			}
 			catch (final MalformedModelException e) {
-				throw new VolumeIOException(file, "checkpoint weights do not fit the model: " + e.getMessage(), e);
+				throw new BadInputException(file, "checkpoint weights do not fit the model: " + e.getMessage(), e);
 			}
 			// DJL's Parameter.load makes fresh arrays without gradients: re-attach them for training
 			for (final var p : model.block().getParameters())
@@ -111,13 +111,13 @@ final class Checkpoint {
 			st.seconds = j.get("seconds").getAsDouble();
 		}
 		catch (final java.util.zip.ZipException e) {
-			throw new VolumeIOException(file, "checkpoint is not readable (truncated?): " + e.getMessage(), e);
+			throw new BadInputException(file, "checkpoint is not readable (truncated?): " + e.getMessage(), e);
 		}
 	}
 
 	private static byte[] read(final ZipFile zip, final String name, final Path file) throws IOException {
 		final ZipEntry e = zip.getEntry(name);
-		if (e == null) throw new VolumeIOException(file, "checkpoint lacks " + name);
+		if (e == null) throw new BadInputException(file, "checkpoint lacks " + name);
 		try (InputStream in = zip.getInputStream(e)) {
 			return in.readAllBytes();
 		}

@@ -16,7 +16,7 @@ import org.osteocast.core.Progress;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
-import org.osteocast.io.VolumeIOException;
+import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.model.ForecastNets;
 import org.osteocast.nn.model.ModelArchive;
@@ -185,8 +185,8 @@ public final class Training {
 			inputs.add(e.image);
 		Output.checkFile(model, overwrite || resume, inputs);
 		final Path ckpt = checkpoint(model);
-		if (!resume && !overwrite && Files.exists(ckpt)) throw new VolumeIOException(ckpt, UNFINISHED);
-		if (ds.entries(SliceDataset.Split.TRAIN).isEmpty()) throw new VolumeIOException(ds.root(),
+		if (!resume && !overwrite && Files.exists(ckpt)) throw new BadInputException(ckpt, UNFINISHED);
+		if (ds.entries(SliceDataset.Split.TRAIN).isEmpty()) throw new BadInputException(ds.root(),
 			"has no training mice (split=train in its cohort.csv; found " + ds.entries().size() + " " + (ds.entries()
 				.size() == 1 ? "mouse" : "mice") + " in split(s) " + splits(ds) + "): train on a data set folder written by " +
 				"osteocast slice");

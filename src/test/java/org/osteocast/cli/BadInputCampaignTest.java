@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.Output;
-import org.osteocast.io.VolumeIOException;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.predict.Predictor;
@@ -353,7 +352,8 @@ class BadInputCampaignTest {
 	@Order(15)
 	void diskErrorsNameTheFileAndTheCause() {
 		final Path target = tmp.resolve("out/full.csv");
-		final VolumeIOException e = org.junit.jupiter.api.Assertions.assertThrows(VolumeIOException.class,
+		final org.osteocast.core.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+			org.osteocast.core.BadInputException.class,
 			() -> AtomicFiles.write(target, t -> {
 				throw new FileSystemException(t.toString(), null, "No space left on device");
 			}));

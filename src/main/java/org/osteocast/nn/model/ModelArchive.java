@@ -30,7 +30,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.osteocast.OsteoCast;
 import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.VolumeIOException;
+import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 
 /**
@@ -130,7 +130,7 @@ public final class ModelArchive {
 	}
 
 	/** Builds the model and loads the weights into it, in {@code manager}. */
-	public ForecastNet load(final NDManager manager) throws VolumeIOException {
+	public ForecastNet load(final NDManager manager) throws BadInputException {
 		final ForecastNet model = ForecastNets.create(net.architecture(), net.hyperParameters());
 		model.initialize(manager);
 		final java.util.Map<String, ai.djl.ndarray.types.Shape> shapes = new java.util.HashMap<>();
@@ -141,13 +141,13 @@ public final class ModelArchive {
 			if (in.read() != -1) throw new IOException("trailing bytes after the last parameter");
 		}
 		catch (final IOException | MalformedModelException | RuntimeException e) {
-			throw new VolumeIOException(file, "the weights do not fit the architecture described in model.json (" + e
+			throw new BadInputException(file, "the weights do not fit the architecture described in model.json (" + e
 				.getMessage() + ")", e);
 		}
 		// DJL loads whatever shapes the file holds: check them against the architecture
 		for (final var p : model.block().getParameters()) {
 			final ai.djl.ndarray.types.Shape want = shapes.get(p.getKey()), got = p.getValue().getArray().getShape();
-			if (!want.equals(got)) throw new VolumeIOException(file,
+			if (!want.equals(got)) throw new BadInputException(file,
 				"the weights do not fit the architecture described in model.json: parameter " + p.getKey() + " is " + got +
 					", expected " + want);
 		}
@@ -155,8 +155,8 @@ public final class ModelArchive {
 	}
 
 	/** Fails unless the model takes {@code size × size} slices. */
-	public void checkInputSize(final int size, final Path data) throws VolumeIOException {
-		if (size != net.imageSize()) throw new VolumeIOException(data, "slices are " + size + " x " + size +
+	public void checkInputSize(final int size, final Path data) throws BadInputException {
+		if (size != net.imageSize()) throw new BadInputException(data, "slices are " + size + " x " + size +
 			", but model " + file.getFileName() + " was trained on " + net.imageSize() + " x " + net.imageSize());
 	}
 
@@ -238,34 +238,34 @@ public final class ModelArchive {
 	}
 
 	/** Reads and checks an archive. */
-	public static ModelArchive read(final Path file) throws VolumeIOException {
-		if (!Files.isRegularFile(file)) throw new VolumeIOException(file, "model file not found");
+	public static ModelArchive read(final Path file) throws BadInputException {
+		if (!Files.isRegularFile(file)) throw new BadInputException(file, "model file not found");
 		try (ZipFile zip = new ZipFile(file.toFile())) {
 			final byte[] jb = entry(zip, MODEL_JSON, file);
-			if (jb == null) throw new VolumeIOException(file, "has no " + MODEL_JSON + ": not an OsteoCast model archive");
+			if (jb == null) throw new BadInputException(file, "has no " + MODEL_JSON + ": not an OsteoCast model archive");
 			final JsonObject j;
 			try {
 				j = JsonParser.parseString(new String(jb, StandardCharsets.UTF_8)).getAsJsonObject();
 			}
 			catch (final JsonParseException | IllegalStateException e) {
-				throw new VolumeIOException(file, MODEL_JSON + " is not valid JSON (" + e.getMessage() + ")");
+				throw new BadInputException(file, MODEL_JSON + " is not valid JSON (" + e.getMessage() + ")");
 			}
-			if (!j.has("format_version")) throw new VolumeIOException(file, MODEL_JSON + " has no format_version");
+			if (!j.has("format_version")) throw new BadInputException(file, MODEL_JSON + " has no format_version");
 			final int version = j.get("format_version").getAsInt();
-			if (version > FORMAT_VERSION || version < 1) throw new VolumeIOException(file, "model format version " +
+			if (version > FORMAT_VERSION || version < 1) throw new BadInputException(file, "model format version " +
 				version + " is not supported: this OsteoCast (" + OsteoCast.VERSION + ") reads versions 1.." +
 				FORMAT_VERSION);
 			if (version >= 2) {
-				if (!j.has(JSON_SHA256)) throw new VolumeIOException(file, MODEL_JSON + " has no checksum (" + JSON_SHA256 +
+				if (!j.has(JSON_SHA256)) throw new BadInputException(file, MODEL_JSON + " has no checksum (" + JSON_SHA256 +
 					"): not written by OsteoCast, or edited");
 				final String want = j.get(JSON_SHA256).getAsString(), got = jsonSha256(j);
-				if (!want.equalsIgnoreCase(got)) throw new VolumeIOException(file, MODEL_JSON +
+				if (!want.equalsIgnoreCase(got)) throw new BadInputException(file, MODEL_JSON +
 					" was changed after training (its SHA-256 does not match the one recorded in it): an edited " +
 					"description would forecast with settings the weights were not trained for; retrain or use the " +
 					"original archive");
 			}
 			final String arch = j.has("architecture") ? j.get("architecture").getAsString() : "(none)";
-			if (!ForecastNets.architectures().contains(arch)) throw new VolumeIOException(file, "architecture '" + arch +
+			if (!ForecastNets.architectures().contains(arch)) throw new BadInputException(file, "architecture '" + arch +
 				"' is not supported by this OsteoCast (" + OsteoCast.VERSION + "; it knows " + String.join(", ",
 					ForecastNets.architectures()) + ")");
 			final ForecastNet cfg;
@@ -273,47 +273,47 @@ public final class ModelArchive {
 				cfg = ForecastNets.fromArchive(arch, j.getAsJsonObject("hyper_parameters"));
 			}
 			catch (final RuntimeException e) {
-				throw new VolumeIOException(file, "bad hyper_parameters in " + MODEL_JSON + ": " + e.getMessage());
+				throw new BadInputException(file, "bad hyper_parameters in " + MODEL_JSON + ": " + e.getMessage());
 			}
 			final JsonObject input = j.getAsJsonObject("input");
 			if (input == null || !input.has("width") || input.get("width").getAsInt() != cfg.imageSize() || input.get(
-				"height").getAsInt() != cfg.imageSize()) throw new VolumeIOException(file, "input size in " + MODEL_JSON +
+				"height").getAsInt() != cfg.imageSize()) throw new BadInputException(file, "input size in " + MODEL_JSON +
 					" does not match the architecture's image size " + cfg.imageSize());
 			if (input.has("n_input_weeks") && input.get("n_input_weeks").getAsInt() != cfg.nPast())
-				throw new VolumeIOException(file, "n_input_weeks disagrees with hyper_parameters.n_past");
+				throw new BadInputException(file, "n_input_weeks disagrees with hyper_parameters.n_past");
 			final byte[] weights = entry(zip, WEIGHTS, file);
-			if (weights == null) throw new VolumeIOException(file, "has no " + WEIGHTS);
+			if (weights == null) throw new BadInputException(file, "has no " + WEIGHTS);
 			final JsonObject w = j.getAsJsonObject("weights");
-			if (w == null || !w.has("sha256")) throw new VolumeIOException(file, MODEL_JSON + " has no weights checksum");
+			if (w == null || !w.has("sha256")) throw new BadInputException(file, MODEL_JSON + " has no weights checksum");
 			final String expected = w.get("sha256").getAsString(), actual = sha256(weights);
-			if (!expected.equalsIgnoreCase(actual)) throw new VolumeIOException(file, "the weights are corrupt: SHA-256 " +
+			if (!expected.equalsIgnoreCase(actual)) throw new BadInputException(file, "the weights are corrupt: SHA-256 " +
 				actual + " does not match " + expected + " recorded in " + MODEL_JSON);
 			final byte[] lb = entry(zip, LOG, file);
 			return new ModelArchive(file, j, cfg, weights, lb == null ? "" : new String(lb, StandardCharsets.UTF_8));
 		}
 		catch (final ZipException e) {
-			throw new VolumeIOException(file, "not a model archive, or truncated: the zip cannot be read (" + e
+			throw new BadInputException(file, "not a model archive, or truncated: the zip cannot be read (" + e
 				.getMessage() + ")", e);
 		}
 		catch (final NoSuchFileException e) {
-			throw new VolumeIOException(file, "model file not found", e);
+			throw new BadInputException(file, "model file not found", e);
 		}
-		catch (final VolumeIOException e) {
+		catch (final BadInputException e) {
 			throw e;
 		}
 		catch (final IOException e) {
-			throw new VolumeIOException(file, "cannot read the model archive (" + e.getMessage() + ")", e);
+			throw new BadInputException(file, "cannot read the model archive (" + e.getMessage() + ")", e);
 		}
 	}
 
-	private static byte[] entry(final ZipFile zip, final String name, final Path file) throws VolumeIOException {
+	private static byte[] entry(final ZipFile zip, final String name, final Path file) throws BadInputException {
 		final ZipEntry e = zip.getEntry(name);
 		if (e == null) return null;
 		try (InputStream in = zip.getInputStream(e)) {
 			return in.readAllBytes();
 		}
 		catch (final IOException ex) {
-			throw new VolumeIOException(file, name + " inside the archive is damaged or truncated (" + ex.getMessage() +
+			throw new BadInputException(file, name + " inside the archive is damaged or truncated (" + ex.getMessage() +
 				")", ex);
 		}
 	}

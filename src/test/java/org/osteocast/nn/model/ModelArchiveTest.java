@@ -24,7 +24,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteocast.io.VolumeIOException;
+import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.blocks.FrameOutput;
 import org.osteocast.nn.engine.EngineSetup;
@@ -75,7 +75,7 @@ class ModelArchiveTest {
 		try (ZipFile z = new ZipFile(f.toFile())) {
 			assertTrue(z.getEntry(ModelArchive.CURVE).getSize() > 100, "loss curve PNG");
 		}
-		final VolumeIOException e = assertThrows(VolumeIOException.class, () -> a.checkInputSize(64, dir.resolve(
+		final BadInputException e = assertThrows(BadInputException.class, () -> a.checkInputSize(64, dir.resolve(
 			"x.tif")));
 		assertTrue(e.getMessage().contains("trained on 16 x 16"), e.getMessage());
 	}
@@ -135,14 +135,14 @@ class ModelArchiveTest {
 		for (final Path p : new Path[] { other, convlstm }) {
 			final ModelArchive a = ModelArchive.read(p);
 			try (NDManager m = NDManager.newBaseManager()) {
-				final VolumeIOException e = assertThrows(VolumeIOException.class, () -> a.load(m));
+				final BadInputException e = assertThrows(BadInputException.class, () -> a.load(m));
 				assertTrue(e.getMessage().contains("do not fit the architecture"), e.getMessage());
 			}
 		}
 	}
 
 	private static void assertMessage(final Path f, final String expected) {
-		final VolumeIOException e = assertThrows(VolumeIOException.class, () -> ModelArchive.read(f));
+		final BadInputException e = assertThrows(BadInputException.class, () -> ModelArchive.read(f));
 		assertTrue(e.getMessage().contains(expected), e.getMessage());
 		assertTrue(e.getMessage().contains(f.getFileName().toString()), "names the file: " + e.getMessage());
 	}
