@@ -15,7 +15,7 @@ import org.osteocast.io.VolumeIOException;
  * The Java LPIPS path against PyTorch: a randomly initialised network with the
  * reference package's AlexNet-LPIPS structure (narrow channels), exported to
  * TorchScript by Debian's python3-torch 1.13 with
- * {@code /usr/bin/python3 bench/lpips/make_tiny_lpips.py src/test/resources/lpips/tiny_lpips_alex.pt},
+ * {@code /usr/bin/python3 bench/lpips/make_tiny_lpips.py core/src/test/resources/lpips/tiny_lpips_alex.pt},
  * which printed the distances below for the same inputs.
  */
 class LpipsTest {

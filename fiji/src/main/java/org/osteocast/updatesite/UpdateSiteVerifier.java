@@ -134,6 +134,8 @@ public final class UpdateSiteVerifier {
 			final String sum = UpdaterChecksum.checksum(r.filename, f);
 			if (!sum.equals(r.checksum)) problems.add(r.filename + ": checksum " + sum + " but index says " + r.checksum);
 			problems.addAll(checkPlatformTags(r));
+			final String notForFiji = notForFiji(r.filename);
+			if (notForFiji != null) problems.add(notForFiji);
 			if (bom != null && r.filename.startsWith("jars/")) {
 				final Matcher m = VERSIONED_JAR.matcher(r.filename);
 				if (m.matches()) {
@@ -144,6 +146,19 @@ public final class UpdateSiteVerifier {
 			}
 		}
 		return problems;
+	}
+
+	/**
+	 * Spark and Scala stay out of Fiji: the Spark module runs on a cluster (or
+	 * the launcher), never inside Fiji. Returns the problem with a site file
+	 * that is a Spark, Scala or osteocast-spark jar, else null.
+	 */
+	static String notForFiji(final String filename) {
+		final String name = filename.substring(filename.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+		if (name.startsWith("spark-") || name.startsWith("scala-") || name.startsWith("scala3-") || name.startsWith(
+			"osteocast-spark")) return filename + ": Spark and Scala have no place in Fiji (the Spark module runs " +
+				"with spark-submit or the osteocast launcher)";
+		return null;
 	}
 
 	/**

@@ -40,9 +40,10 @@ class DialogScreenshotIT {
 	@Test
 	void everyDialogShowsLabelsRangesAndDescriptions() throws Exception {
 		assumeTrue(ImageJ1.onPath("xvfb-run"), "xvfb-run is not installed (Debian package xvfb; .ci/run installs it)");
-		final Path out = Path.of("target/dialog-screenshots");
-		final String cp = String.join(File.pathSeparator, "target/test-classes", "target/classes", "target/lib/*");
-		final Path log = Files.createDirectories(Path.of("target/it")).resolve("dialog-shots.log");
+		final Path out = ImageJ1.BUILD.resolve("dialog-screenshots");
+		final String cp = String.join(File.pathSeparator, ImageJ1.BUILD.resolve("test-classes").toString(), ImageJ1
+			.BUILD.resolve("classes").toString(), ImageJ1.BUILD.resolve("lib") + File.separator + "*");
+		final Path log = Files.createDirectories(ImageJ1.BUILD.resolve("it")).resolve("dialog-shots.log");
 		final Process p = new ProcessBuilder("xvfb-run", "-a", "-s", "-screen 0 1600x1400x24", "java", "-Xmx1g",
 			"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", cp, DialogShots.class.getName(), "plugins.config", out
 				.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();

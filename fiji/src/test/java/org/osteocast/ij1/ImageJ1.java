@@ -20,6 +20,10 @@ import java.util.stream.Stream;
  */
 final class ImageJ1 {
 
+	/** This module's build folder (tests run in the top folder; Maven passes it as {@code osteocast.build}). */
+	static final Path BUILD = Path.of(System.getProperty("osteocast.build", "target"));
+
+
 	/** What a run printed and returned. */
 	static final class Result {
 		final int exitCode;
@@ -45,9 +49,9 @@ final class ImageJ1 {
 	 * is missing.
 	 */
 	static ImageJ1 install() throws IOException {
-		final Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/it")), "imagej-");
+		final Path dir = Files.createTempDirectory(Files.createDirectories(BUILD.resolve("it")), "imagej-");
 		assumeTrue(onPath("xvfb-run"), "xvfb-run is not installed (Debian package xvfb; .ci/run installs it)");
-		final Path target = Path.of("target");
+		final Path target = BUILD;
 		final Path jar;
 		try (Stream<Path> s = Files.list(target)) {
 			jar = s.filter(p -> p.getFileName().toString().matches("OsteoCast_-.*\\.jar") && !p.getFileName().toString()
