@@ -18,7 +18,9 @@ import net.imglib2.util.Fraction;
  * plane index {@code t * slices + z}, so an {@link ImagePlus} and a 4-D imglib2
  * image (x, y, z, t) share the same arrays.
  */
-public final class Hyperstack {
+public final class Hyperstack implements java.io.Serializable {
+
+	private static final long serialVersionUID = 1L;
 
 	private final int width, height, slices, frames;
 	private final float[][] planes;

@@ -108,14 +108,16 @@ public final class Predictor {
 			return this;
 		}
 
-		void check() {
+		/** Throws for settings out of range. */
+		public void check() {
 			if (samples < 1 || horizon < 1 || batch < 1) throw new IllegalArgumentException(
 				"samples, horizon and batch must be >= 1");
 			if (batchStatistics && batch < 2) throw new IllegalArgumentException(
 				"batch statistics need at least 2 sequences per batch");
 		}
 
-		JsonObject toJson() {
+		/** The settings as recorded in prediction.json. */
+		public JsonObject toJson() {
 			final JsonObject o = new JsonObject();
 			o.addProperty("samples", samples);
 			o.addProperty("horizon", horizon);
@@ -373,6 +375,34 @@ public final class Predictor {
 		throws IOException
 	{
 		EngineSetup.engine();
+		final JsonArray arr = new JsonArray();
+		final List<String> done = new ArrayList<>();
+		final JsonObject summary;
+		try (NDManager manager = NDManager.newBaseManager(device)) {
+			final ForecastNet model = archive.load(manager);
+			summary = summary(archive, data, splits, o, device, model);
+			int i = 0;
+			for (final SliceDataset.Entry e : mice) {
+				cancel.check();
+				progress.status("predicting " + e.mouse);
+				arr.add(predictMouse(archive, model, manager, e, o, outDir, cancel, log));
+				done.add(e.mouse);
+				progress.progress(++i, mice.size());
+			}
+		}
+		writeSummary(summary, arr, outDir);
+		return done;
+	}
+
+	/**
+	 * The head of {@code prediction.json} (everything but the mice), as
+	 * {@link #run} writes it: for engines that forecast mice apart (the Spark
+	 * module) and join them with {@link #writeSummary}.
+	 */
+	public static JsonObject summary(final ModelArchive archive, final SliceDataset data,
+		final List<SliceDataset.Split> splits, final Options o, final Device device, final ForecastNet model)
+		throws IOException
+	{
 		final JsonObject summary = new JsonObject();
 		summary.addProperty("model", archive.file().toAbsolutePath().toString());
 		summary.addProperty("model_sha256", ModelArchive.sha256(archive.file()));
@@ -392,49 +422,57 @@ public final class Predictor {
 		summary.addProperty("architecture", archive.architecture());
 		if (!archive.stochastic()) summary.addProperty("note", archive.architecture() +
 			" is deterministic: one sample per slice, P(bone) is 0 or 1 and the standard deviation 0");
-		final JsonArray arr = new JsonArray();
-		final List<String> done = new ArrayList<>();
-		try (NDManager manager = NDManager.newBaseManager(device)) {
-			final ForecastNet model = archive.load(manager);
-			summary.addProperty("uncertainty", model.pixelVariance()
-				? "P(bone) and SD of the mixture over samples of the model's per-pixel Gaussians (samples = their means)"
-				: "P(bone) = fraction of samples above the threshold, SD = spread of the samples");
-			int i = 0;
-			for (final SliceDataset.Entry e : mice) {
-				cancel.check();
-				progress.status("predicting " + e.mouse);
-				final Hyperstack h = e.read();
-				archive.checkInputSize(h.width() == h.height() ? h.width() : -1, e.image);
-				if (h.frames() < archive.nPast()) throw new VolumeIOException(e.image, "has " + h.frames() +
-					" weeks; the model conditions on " + archive.nPast());
-				final String bad = nonFinite(h, archive.nPast());
-				if (bad != null) throw new VolumeIOException(e.image, "mouse " + e.mouse + ": " + bad +
-					" are not finite (NaN or infinity); forecasts need finite values in [0, 1], as training does");
-				final Forecast f = predict(model, manager, h, o, o.seed * 0x9E3779B97F4A7C15L + e.mouse.hashCode(), cancel);
-				final String badOut = nonFinite(f.pred, f.pred.frames());
-				if (badOut != null) throw new VolumeIOException(archive.file(), "the forecast of mouse " + e.mouse + " has " +
-					badOut.replace("week ", "predicted frame ") + " that are not finite: the model is damaged or its training diverged");
-				f.pred.write(outDir.resolve(Ids.check("mouse", e.mouse) + "_pred.tif"));
-				f.samples.write(outDir.resolve(e.mouse + "_samples.tif"));
-				f.uncertainty.write(outDir.resolve(e.mouse + "_uncertainty.tif"));
-				final JsonObject m = new JsonObject();
-				m.addProperty("mouse", e.mouse);
-				m.addProperty("input", e.image.toString());
-				m.addProperty("input_sha256", ModelArchive.sha256(e.image));
-				m.addProperty("split", e.split.label());
-				m.addProperty("observed_weeks", archive.nPast());
-				m.addProperty("bone_threshold_otsu", f.boneThreshold);
-				arr.add(m);
-				done.add(e.mouse);
-				m.addProperty("samples", f.samples.frames() / o.horizon);
-				if (log != null) log.println(String.format(Locale.ROOT, "%s: %d slices, %d samples, bone threshold %.4f",
-					e.mouse, h.slices(), f.samples.frames() / o.horizon, f.boneThreshold));
-				progress.progress(++i, mice.size());
-			}
-		}
-		summary.add("mice", arr);
+		summary.addProperty("uncertainty", model.pixelVariance()
+			? "P(bone) and SD of the mixture over samples of the model's per-pixel Gaussians (samples = their means)"
+			: "P(bone) = fraction of samples above the threshold, SD = spread of the samples");
+		return summary;
+	}
+
+	/** Writes {@code prediction.json}: the head and the mice' records, in the data set's order. */
+	public static void writeSummary(final JsonObject summary, final JsonArray mice, final Path outDir)
+		throws IOException
+	{
+		final JsonObject s = summary.deepCopy();
+		s.add("mice", mice);
 		AtomicFiles.writeString(outDir.resolve("prediction.json"), new GsonBuilder().setPrettyPrinting().create().toJson(
-			summary));
-		return done;
+			s));
+	}
+
+	/**
+	 * Forecasts one mouse of a data set, as {@link #run} does, and writes its
+	 * {@code <mouse>_pred.tif}, {@code _samples.tif} and {@code _uncertainty.tif}
+	 * into {@code outDir}; returns its record for {@code prediction.json}. The
+	 * noise is seeded per mouse, so the result does not depend on which other
+	 * mice are forecast, nor where.
+	 */
+	public static JsonObject predictMouse(final ModelArchive archive, final ForecastNet model,
+		final NDManager manager, final SliceDataset.Entry e, final Options o, final Path outDir,
+		final Cancellation cancel, final PrintStream log) throws IOException
+	{
+		final Hyperstack h = e.read();
+		archive.checkInputSize(h.width() == h.height() ? h.width() : -1, e.image);
+		if (h.frames() < archive.nPast()) throw new VolumeIOException(e.image, "has " + h.frames() +
+			" weeks; the model conditions on " + archive.nPast());
+		final String bad = nonFinite(h, archive.nPast());
+		if (bad != null) throw new VolumeIOException(e.image, "mouse " + e.mouse + ": " + bad +
+			" are not finite (NaN or infinity); forecasts need finite values in [0, 1], as training does");
+		final Forecast f = predict(model, manager, h, o, o.seed * 0x9E3779B97F4A7C15L + e.mouse.hashCode(), cancel);
+		final String badOut = nonFinite(f.pred, f.pred.frames());
+		if (badOut != null) throw new VolumeIOException(archive.file(), "the forecast of mouse " + e.mouse + " has " +
+			badOut.replace("week ", "predicted frame ") + " that are not finite: the model is damaged or its training diverged");
+		f.pred.write(outDir.resolve(Ids.check("mouse", e.mouse) + "_pred.tif"));
+		f.samples.write(outDir.resolve(e.mouse + "_samples.tif"));
+		f.uncertainty.write(outDir.resolve(e.mouse + "_uncertainty.tif"));
+		final JsonObject m = new JsonObject();
+		m.addProperty("mouse", e.mouse);
+		m.addProperty("input", e.image.toString());
+		m.addProperty("input_sha256", ModelArchive.sha256(e.image));
+		m.addProperty("split", e.split.label());
+		m.addProperty("observed_weeks", archive.nPast());
+		m.addProperty("bone_threshold_otsu", f.boneThreshold);
+		m.addProperty("samples", f.samples.frames() / o.horizon);
+		if (log != null) log.println(String.format(Locale.ROOT, "%s: %d slices, %d samples, bone threshold %.4f",
+			e.mouse, h.slices(), f.samples.frames() / o.horizon, f.boneThreshold));
+		return m;
 	}
 }

@@ -66,7 +66,8 @@ public final class CohortRegistration {
 		/** The registration result (for the first week without a reference: the identity). */
 		public final RegistrationResult result;
 
-		Row(final String mouse, final int week, final String fixed, final Path image, final Path transform,
+		/** A row as {@link #run} makes it (for engines that register mice apart and join them in {@link #finish}). */
+		public Row(final String mouse, final int week, final String fixed, final Path image, final Path transform,
 			final Path qc, final RegistrationResult result)
 		{
 			this.mouse = mouse;
@@ -148,7 +149,7 @@ public final class CohortRegistration {
 		int done = 0;
 		for (final String mouse : cohort.mice()) {
 			try {
-				done = registerMouse(cohort, mouse, outDir, ref, p, progress, cancel, rows, done, total);
+				done = registerMouse(cohort, mouse, outDir, null, ref, p, progress, cancel, rows, done, total);
 			}
 			catch (final Cancellation.CancelledException e) {
 				throw e;
@@ -157,6 +158,47 @@ public final class CohortRegistration {
 				throw failed(mouse, cohort, e);
 			}
 		}
+		return finish(cohort, rows, outDir);
+	}
+
+	/**
+	 * Registers one mouse's weeks, the per-mouse part of {@link #run}, for
+	 * engines that register mice apart (the Spark module): writes
+	 * {@code week<k>.tif} and {@code week<k>_qc.png} into {@code mouseDir}, and
+	 * returns the rows as {@link #run} makes them, naming the files where they
+	 * lie under {@code outDir/<mouse>/}. The cohort-wide verdicts and the
+	 * transform files come from {@link #finish}.
+	 *
+	 * @param reference the reference tibia, already read, or null
+	 */
+	public static List<Row> registerMouse(final Cohort cohort, final String mouse, final Path outDir,
+		final Path mouseDir, final Volume<?> reference, final RegistrationParameters p, final Progress progress,
+		final Cancellation cancel) throws IOException
+	{
+		final List<Row> rows = new ArrayList<>();
+		try {
+			registerMouse(cohort, mouse, outDir, mouseDir, reference, p, progress, cancel, rows, 0, cohort.scans(mouse)
+				.size());
+		}
+		catch (final Cancellation.CancelledException e) {
+			throw e;
+		}
+		catch (final IOException | RuntimeException e) {
+			throw failed(mouse, cohort, e);
+		}
+		return rows;
+	}
+
+	/**
+	 * The cohort-wide end of {@link #run}, over the rows of every mouse in the
+	 * cohort's order: judges outliers, writes each {@code week<k>.transform.json}
+	 * into {@code outDir/<mouse>/}, {@code registration_summary.csv} and
+	 * {@code cohort.csv}.
+	 */
+	public static Summary finish(final Cohort cohort, final List<Row> rowsInOrder, final Path outDir)
+		throws IOException
+	{
+		final List<Row> rows = new ArrayList<>(rowsInOrder);
 		judgeCohort(rows);
 		for (final Row r : rows)
 			r.result.toTransformFile().with("mouse", r.mouse).with("week", r.week).with("fixed", r.fixed).write(
@@ -181,9 +223,9 @@ public final class CohortRegistration {
 		return new VolumeIOException(file, problem + " (mouse " + mouse + "; the run stopped there and wrote nothing)", e);
 	}
 
-	private static int registerMouse(final Cohort cohort, final String mouse, final Path outDir, final Volume<?> ref,
-		final RegistrationParameters p, final Progress progress, final Cancellation cancel, final List<Row> rows,
-		int done, final int total) throws IOException
+	private static int registerMouse(final Cohort cohort, final String mouse, final Path outDir, final Path mouseDir,
+		final Volume<?> ref, final RegistrationParameters p, final Progress progress, final Cancellation cancel,
+		final List<Row> rows, int done, final int total) throws IOException
 	{
 		final List<Cohort.Scan> scans = cohort.scans(mouse);
 		final Cohort.Scan first = scans.get(0);
@@ -203,8 +245,8 @@ public final class CohortRegistration {
 			grid = week1;
 		}
 		final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
-		VolumeIO.write(w1out, image(outDir, first));
-		if (ref != null) QualityControl.writePng(ref, w1out, qc(outDir, first));
+		VolumeIO.write(w1out, at(mouseDir, image(outDir, first)));
+		if (ref != null) QualityControl.writePng(ref, w1out, at(mouseDir, qc(outDir, first)));
 		rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
 			outDir, first), ref != null ? qc(outDir, first) : null, r1));
 		progress.progress(++done, total);
@@ -215,8 +257,8 @@ public final class CohortRegistration {
 			RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
 			if (ref != null) rk = rk.composedWith(r1);
 			final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
-			VolumeIO.write(reg, image(outDir, s));
-			QualityControl.writePng(grid, reg, qc(outDir, s));
+			VolumeIO.write(reg, at(mouseDir, image(outDir, s)));
+			QualityControl.writePng(grid, reg, at(mouseDir, qc(outDir, s)));
 			rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
 				transform(outDir, s), qc(outDir, s), rk));
 			progress.progress(++done, total);
@@ -225,6 +267,11 @@ public final class CohortRegistration {
 	}
 
 
+
+	/** {@code file}, or its name inside {@code dir} when one is given. */
+	private static Path at(final Path dir, final Path file) {
+		return dir == null ? file : dir.resolve(file.getFileName());
+	}
 
 	private static RegistrationResult identity(final Volume<?> v) {
 		return new RegistrationResult(RigidTransforms.identity(), v.voxelSizeUm(), v.voxelSizeUm(), new double[3], 0, 0,

@@ -136,13 +136,40 @@ public final class CohortSlicer {
 		return scan.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".transform.json");
 	}
 
-	private static Report write(final Cohort cohort, final SliceOptions o, final Path outAbs, final Progress progress,
-		final Cancellation cancel) throws IOException
-	{
-		final List<Skipped> skipped = new ArrayList<>();
-		final List<String> eligible = new ArrayList<>();
-		final Map<String, String> mouseWarningsEarly = new HashMap<>();
-		final Map<String, Path[]> files = new LinkedHashMap<>();
+	/**
+	 * Which mice a run uses, and how: the first part of {@link #run}, for
+	 * engines that cut mice apart (the Spark module). Mice with too few weeks
+	 * or unreliable registrations are skipped; the others are split by mouse.
+	 */
+	public static final class Plan {
+		/** The mice used, in the cohort's order. */
+		public final List<String> eligible = new ArrayList<>();
+		/** Weeks 1..n of each mouse used. */
+		public final Map<String, Path[]> files = new LinkedHashMap<>();
+		public final List<Skipped> skipped = new ArrayList<>();
+		/** A warning per mouse known before cutting (an unreliable registration used anyway). */
+		public final Map<String, String> early = new HashMap<>();
+		public final Map<String, String> groups = new HashMap<>();
+		public Map<String, Split> split;
+	}
+
+	/** One mouse's VOI before the intensity window: the hyperstack of grey values, its geometry and warnings. */
+	public static final class Cut implements java.io.Serializable {
+		private static final long serialVersionUID = 1L;
+		public final Hyperstack raw;
+		public final VoiGeometry geometry;
+		public final List<String> warnings;
+
+		public Cut(final Hyperstack raw, final VoiGeometry geometry, final List<String> warnings) {
+			this.raw = raw;
+			this.geometry = geometry;
+			this.warnings = warnings;
+		}
+	}
+
+	/** The mice of {@code cohort} that a run with options {@code o} uses, their weeks and splits. */
+	public static Plan plan(final Cohort cohort, final SliceOptions o) throws IOException {
+		final Plan plan = new Plan();
 		for (final String m : cohort.mice()) {
 			final Map<Integer, Path> byWeek = new HashMap<>();
 			for (final Cohort.Scan s : cohort.scans(m))
@@ -155,60 +182,109 @@ public final class CohortSlicer {
 			}
 			if (!missing.isEmpty()) {
 				final int have = (int) byWeek.keySet().stream().filter(k -> k >= 1).count();
-				skipped.add(new Skipped(m, have < o.weeks ? "has " + have + " week(s) of 1.." + o.weeks + ", missing week(s) " +
-					missing : "missing week(s) " + missing));
+				plan.skipped.add(new Skipped(m, have < o.weeks ? "has " + have + " week(s) of 1.." + o.weeks +
+					", missing week(s) " + missing : "missing week(s) " + missing));
 				continue;
 			}
 			final List<String> unreliable = unreliableWeeks(p);
 			if (!unreliable.isEmpty()) {
 				if (!o.includeUnreliable) {
-					skipped.add(new Skipped(m, "registration flagged unreliable: " + String.join(", ", unreliable) +
+					plan.skipped.add(new Skipped(m, "registration flagged unreliable: " + String.join(", ", unreliable) +
 						" (check the QC pictures; --include-unreliable uses it anyway)"));
 					continue;
 				}
-				mouseWarningsEarly.put(m, "registration flagged unreliable but used (--include-unreliable): " + String.join(
-					", ", unreliable));
+				plan.early.put(m, "registration flagged unreliable but used (--include-unreliable): " + String.join(", ",
+					unreliable));
 			}
-			eligible.add(m);
-			files.put(m, p);
+			plan.eligible.add(m);
+			plan.files.put(m, p);
 		}
-		if (eligible.isEmpty()) throw new IllegalArgumentException("no mouse has all weeks 1.." + o.weeks + " (" + skipped
-			.size() + " skipped: " + skipped + ")");
-		final Map<String, String> groups = new HashMap<>();
-		for (final String m : eligible)
-			groups.put(m, cohort.group(m));
-		final Map<String, Split> split = DatasetSplit.assign(eligible, groups, o.trainFraction, o.valFraction, o.seed);
+		if (plan.eligible.isEmpty()) throw new IllegalArgumentException("no mouse has all weeks 1.." + o.weeks + " (" +
+			plan.skipped.size() + " skipped: " + plan.skipped + ")");
+		for (final String m : plan.eligible)
+			plan.groups.put(m, cohort.group(m));
+		plan.split = DatasetSplit.assign(plan.eligible, plan.groups, o.trainFraction, o.valFraction, o.seed);
+		return plan;
+	}
+
+	/** Cuts one mouse's VOI from its weeks (no intensity window yet). */
+	public static Cut cut(final Plan plan, final String m, final SliceOptions o, final Progress progress,
+		final Cancellation cancel) throws IOException
+	{
+		final Path[] p = plan.files.get(m);
+		final List<String> mw = new ArrayList<>();
+		if (plan.early.containsKey(m)) mw.add(m + ": " + plan.early.get(m));
+		Hyperstack h = null;
+		VoiGeometry g = null;
+		for (int t = 0; t < o.weeks; t++) {
+			cancel.check();
+			progress.status("slice " + m + " week " + (t + 1));
+			final Volume<?> v = readVolume(p[t]);
+			if (t == 0) {
+				g = SliceExtractor.geometry(v, o, m, mw);
+				h = new Hyperstack(o.size, o.size, o.slices, o.weeks, g.outputVoxelUm(), m);
+			}
+			else if (!java.util.Arrays.equals(g.sourceDims(), v.dimensions())) throw new VolumeIOException(p[t],
+				"mouse " + m + " week " + (t + 1) + " is " + java.util.Arrays.toString(v.dimensions()) +
+					" voxels but week 1 is " + java.util.Arrays.toString(g.sourceDims()) +
+					"; register all weeks onto week 1's grid first");
+			SliceExtractor.extractFrame(v, g, h, t);
+			progress.progress(t + 1, o.weeks);
+		}
+		return new Cut(h, g, mw);
+	}
+
+	private static Report write(final Cohort cohort, final SliceOptions o, final Path outAbs, final Progress progress,
+		final Cancellation cancel) throws IOException
+	{
+		final Plan plan = plan(cohort, o);
+		final Map<String, Cut> cuts = new LinkedHashMap<>();
+		final long total = (long) plan.eligible.size() * o.weeks;
+		long done = 0;
+		for (final String m : plan.eligible) {
+			final long before = done;
+			cuts.put(m, cut(plan, m, o, new Progress() {
+				@Override
+				public void status(final String message) {
+					progress.status(message);
+				}
+
+				@Override
+				public void progress(final long d, final long t) {
+					progress.progress(before + d, total);
+				}
+			}, cancel));
+			done += o.weeks;
+		}
+		return finish(cohort, o, plan, cuts, outAbs, progress, cancel);
+	}
+
+	/**
+	 * The cohort-wide end of {@link #run}: the intensity window from the
+	 * training mice' cuts, then every mouse's normalised hyperstack,
+	 * {@code cohort.csv} and {@code slices.json}, written into {@code outAbs}.
+	 * The cuts are normalised in place.
+	 *
+	 * @param cuts the cut of every mouse of {@code plan.eligible} (a mouse whose cut failed is left out of the
+	 *          plan by the caller)
+	 */
+	public static Report finish(final Cohort cohort, final SliceOptions o, final Plan plan, final Map<String, Cut> cuts,
+		final Path outAbs, final Progress progress, final Cancellation cancel) throws IOException
+	{
+		final List<String> eligible = plan.eligible;
+		final Map<String, Split> split = plan.split;
+		final Map<String, String> groups = plan.groups;
+		final List<Skipped> skipped = plan.skipped;
 		final Map<String, Hyperstack> raw = new LinkedHashMap<>();
 		final Map<String, VoiGeometry> geometry = new LinkedHashMap<>();
 		final Map<String, List<String>> mouseWarnings = new LinkedHashMap<>();
 		final List<String> warnings = new ArrayList<>();
-		final long total = (long) eligible.size() * o.weeks;
-		long done = 0;
 		for (final String m : eligible) {
-			final Path[] p = files.get(m);
-			final List<String> mw = new ArrayList<>();
-			if (mouseWarningsEarly.containsKey(m)) mw.add(m + ": " + mouseWarningsEarly.get(m));
-			Hyperstack h = null;
-			VoiGeometry g = null;
-			for (int t = 0; t < o.weeks; t++) {
-				cancel.check();
-				progress.status("slice " + m + " week " + (t + 1));
-				final Volume<?> v = readVolume(p[t]);
-				if (t == 0) {
-					g = SliceExtractor.geometry(v, o, m, mw);
-					h = new Hyperstack(o.size, o.size, o.slices, o.weeks, g.outputVoxelUm(), m);
-				}
-				else if (!java.util.Arrays.equals(g.sourceDims(), v.dimensions())) throw new VolumeIOException(p[t],
-					"mouse " + m + " week " + (t + 1) + " is " + java.util.Arrays.toString(v.dimensions()) +
-						" voxels but week 1 is " + java.util.Arrays.toString(g.sourceDims()) +
-						"; register all weeks onto week 1's grid first");
-				SliceExtractor.extractFrame(v, g, h, t);
-				progress.progress(++done, total);
-			}
-			raw.put(m, h);
-			geometry.put(m, g);
-			mouseWarnings.put(m, mw);
-			warnings.addAll(mw);
+			final Cut c = cuts.get(m);
+			raw.put(m, c.raw);
+			geometry.put(m, c.geometry);
+			mouseWarnings.put(m, c.warnings);
+			warnings.addAll(c.warnings);
 		}
 		final IntensityWindow window;
 		if (o.window != null) window = new IntensityWindow(o.window[0], o.window[1], "fixed (--window)");

@@ -17,7 +17,9 @@ import java.util.Map;
  * {@link #direction()} (towards the diaphysis). The crop is a square of
  * {@link #cropSideUm()} µm centred on {@link #cropCentreVoxel()} (x, y).
  */
-public final class VoiGeometry {
+public final class VoiGeometry implements java.io.Serializable {
+
+	private static final long serialVersionUID = 1L;
 
 	private final long[] sourceDims;
 	private final double[] voxelUm;
