@@ -10,7 +10,9 @@ import org.osteocast.io.TransformFile;
  * Immutable; {@link #withReliability} gives a copy with a new verdict (a
  * cohort can overrule a pair that looks fine alone but is an outlier).
  */
-public final class RegistrationResult {
+public final class RegistrationResult implements java.io.Serializable {
+
+	private static final long serialVersionUID = 1L;
 
 	private final double[][] movingToFixedVoxel;
 	private final double[][] movingToFixedUm;

@@ -82,7 +82,9 @@ public final class SparkMain implements Callable<Integer> {
 			final SparkConf conf = new SparkConf().setAppName("OsteoCast " + step);
 			if (master != null) conf.setMaster(master);
 			else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-			return new JavaSparkContext(conf);
+			final JavaSparkContext sc = new JavaSparkContext(conf);
+			if (sc.master().startsWith("local")) sc.setLogLevel("WARN"); // embedded: the status table, not Spark's INFO lines
+			return sc;
 		}
 	}
 

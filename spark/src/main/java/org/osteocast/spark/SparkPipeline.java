@@ -116,7 +116,7 @@ public final class SparkPipeline {
 					final String fixed = x.get("fixed").getAsString();
 					rows.add(new CohortRegistration.Row(r.mouse, week, fixed, dir.resolve("week" + week + ".tif"), dir.resolve(
 						"week" + week + ".transform.json"), "self".equals(fixed) ? null : dir.resolve("week" + week +
-							"_qc.png"), GSON.fromJson(x.get("result"), RegistrationResult.class)));
+							"_qc.png"), (RegistrationResult) fromBase64(x.get("result").getAsString())));
 				}
 			}
 			if (rows.isEmpty()) throw new IllegalArgumentException("no mouse of " + cohortPath + " was registered: " +
@@ -136,7 +136,7 @@ public final class SparkPipeline {
 			final Cohort c = Cohort.read(Path.of(cohortPath));
 			final RegistrationParameters p = a.parameters(cpus);
 			final List<Path> inputs = new ArrayList<>();
-			final StringBuilder key = new StringBuilder("register levels=" + a.levels + " reference=" + a.reference);
+			final StringBuilder key = new StringBuilder("register " + org.osteocast.OsteoCast.codeVersion() + " levels=" + a.levels + " reference=" + a.reference);
 			for (final Cohort.Scan s : c.scans(mouse)) {
 				inputs.add(s.image);
 				key.append(' ').append(identity(s.image));
@@ -158,7 +158,8 @@ public final class SparkPipeline {
 				final JsonObject x = new JsonObject();
 				x.addProperty("week", r.week);
 				x.addProperty("fixed", r.fixed);
-				x.add("result", GSON.toJsonTree(r.result));
+				// Java serialisation keeps the result exactly as it was made (shared arrays included)
+				x.addProperty("result", toBase64(r.result));
 				arr.add(x);
 			}
 			WorkRecord.write(stepDir, mouse, mouseDir, key.toString(), arr.toString());
@@ -299,7 +300,7 @@ public final class SparkPipeline {
 			inputs.add(e.image);
 		inputs.add(archive.file());
 		final String modelAbs = model.toAbsolutePath().toString(), dataAbs = data.toAbsolutePath().toString();
-		final String key = "predict model=" + ModelArchive.sha256(model) + " settings=" + po.toJson();
+		final String key = "predict " + org.osteocast.OsteoCast.codeVersion() + " model=" + ModelArchive.sha256(model) + " settings=" + po.toJson();
 		final String stepDir = prepareWork(work, "predict", inputs).toString();
 		final Faults faults = Faults.from(sc.getConf());
 		try (Output o = Output.folder(out, overwrite, inputs)) {
@@ -374,7 +375,7 @@ public final class SparkPipeline {
 	}
 
 	/** The work folder of a step; it may not hold an input or lie inside one. */
-	private static Path prepareWork(final Path work, final String step, final List<Path> inputs) throws IOException {
+	static Path prepareWork(final Path work, final String step, final List<Path> inputs) throws IOException {
 		final Path w = work.toAbsolutePath().normalize();
 		for (final Path in : inputs) {
 			if (in == null || !Files.exists(in)) continue;
@@ -416,6 +417,25 @@ public final class SparkPipeline {
 			return p + ":" + size + ":" + time;
 		}
 		return p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+	}
+
+	static String toBase64(final Serializable o) throws IOException {
+		final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+		try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+			out.writeObject(o);
+		}
+		return java.util.Base64.getEncoder().encodeToString(b.toByteArray());
+	}
+
+	static Object fromBase64(final String s) throws IOException {
+		try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(java.util.Base64
+			.getDecoder().decode(s))))
+		{
+			return in.readObject();
+		}
+		catch (final ClassNotFoundException e) {
+			throw new IOException("a work record of another OsteoCast version: " + e.getMessage(), e);
+		}
 	}
 
 	private static double seconds(final long t0) {
