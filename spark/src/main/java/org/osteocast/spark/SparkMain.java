@@ -110,6 +110,10 @@ public final class SparkMain implements Callable<Integer> {
 		@Option(names = "--size", defaultValue = "64") int size;
 		@Option(names = "--voi-mm", defaultValue = "2.1") double voiMm;
 		@Option(names = "--voi-start", defaultValue = "auto", paramLabel = "auto|N") String voiStart;
+		@Option(names = "--voi-slices", paramLabel = "N") Integer voiSlices;
+		@Option(names = "--anchor", defaultValue = "growth-plate", paramLabel = "growth-plate|tf-junction") String anchor;
+		@Option(names = "--component", paramLabel = "N") Integer component;
+		@Option(names = "--reslice-above-deg", defaultValue = "10") double resliceAboveDeg;
 		@Option(names = "--offset-mm", defaultValue = "0") double offsetMm;
 		@Option(names = "--proximal", defaultValue = "auto", paramLabel = "top|bottom|auto") String proximal;
 		@Option(names = "--crop-mm", paramLabel = "MM") Double cropMm;
@@ -133,6 +137,10 @@ public final class SparkMain implements Callable<Integer> {
 					throw new IllegalArgumentException("--voi-start must be auto or a slice index, not '" + voiStart + "'");
 				}
 			}
+			a.voiSlices = voiSlices;
+			a.anchor = anchor;
+			a.component = component;
+			a.resliceAboveDeg = resliceAboveDeg;
 			a.offsetMm = offsetMm;
 			a.proximal = proximal;
 			a.cropMm = cropMm;

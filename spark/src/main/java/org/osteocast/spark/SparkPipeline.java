@@ -178,7 +178,9 @@ public final class SparkPipeline {
 		private static final long serialVersionUID = 1L;
 		public int slices = 48, size = 64, weeks = 4;
 		public double voiMm = 2.1, offsetMm = 0, split = 0.8, valFraction = 0.125;
-		public Integer voiStart;
+		public Integer voiStart, voiSlices, component;
+		public String anchor = "growth-plate";
+		public double resliceAboveDeg = 10;
 		public String proximal = "auto";
 		public Double cropMm;
 		public String window;
@@ -192,6 +194,10 @@ public final class SparkPipeline {
 			o.size = size;
 			o.voiMm = voiMm;
 			o.voiStart = voiStart;
+			o.voiSlices = voiSlices;
+			o.anchor = SliceOptions.Anchor.parse(anchor);
+			o.component = component;
+			o.resliceAboveDeg = resliceAboveDeg;
 			o.offsetMm = offsetMm;
 			o.proximal = GrowthPlateDetector.Proximal.parse(proximal);
 			o.cropMm = cropMm;
