@@ -40,6 +40,14 @@ rm -rf "$work"; mkdir -p "$work" "$res"
 } >"$res/environment.txt"
 
 printf 'setting\trepeat\twall_s\tload_avg_1_5_15\n' >"$res/timings.tsv"
+summary() { # timings.tsv -> setting, runs, median, min, max
+	printf 'setting\truns\tmedian_s\tmin_s\tmax_s\n'
+	for s in $(tail -n +2 "$1" | cut -f1 | sort -u); do
+		tail -n +2 "$1" | awk -F'\t' -v s="$s" '$1 == s { print $3 }' | sort -g | awk -v s="$s" '{ v[NR] = $1 } END {
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "%s\t%d\t%.1f\t%.1f\t%.1f\n", s, NR, m, v[1], v[NR] }'
+	done
+}
 timed() { # setting repeat command...
 	local setting="$1" rep="$2"; shift 2
 	local load start end
@@ -62,9 +70,6 @@ for rep in $(seq 1 "$reps"); do
 			--out "$work/spark$n-$rep" --master "local[$n]" --slice-seed 1 --samples 8
 	done
 done
-sed -i "s#$work#WORK#g; s#$here#REPO#g" "$res"/console_*.txt
-awk -F'\t' 'NR > 1 { v[$1] = v[$1] " " $3 } END {
-	print "setting\truns\tmedian_s\tmin_s\tmax_s"
-	for (s in v) { n = split(v[s], a, " "); asort(a); m = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		printf "%s\t%d\t%.1f\t%.1f\t%.1f\n", s, n, m, a[1], a[n] } }' "$res/timings.tsv" | sort >"$res/summary.tsv"
+sed -i "s#$work#WORK#g; s#$here#REPO#g; s#/tmp/#TMP/#g" "$res"/console_*.txt
+summary "$res/timings.tsv" >"$res/summary.tsv"
 cat "$res/summary.tsv"
