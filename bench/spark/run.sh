@@ -70,6 +70,6 @@ for rep in $(seq 1 "$reps"); do
 			--out "$work/spark$n-$rep" --master "local[$n]" --slice-seed 1 --samples 8
 	done
 done
-sed -i "s#$work#WORK#g; s#$here#REPO#g; s#/tmp/#TMP/#g" "$res"/console_*.txt
+sed -i "s#$work#WORK#g; s#$here#REPO#g; s#$(dirname "$(mktemp -u)")/#TMP/#g" "$res"/console_*.txt
 summary "$res/timings.tsv" >"$res/summary.tsv"
 cat "$res/summary.tsv"
