@@ -225,7 +225,8 @@ class PhantomGeneratorTest {
 	@Test
 	void refusesToOverwriteACohortUnlessAsked() throws Exception {
 		final PhantomParameters p = PhantomTestSupport.tiny().mice(1).weeks(2).build();
-		final VolumeIOException e = assertThrows(VolumeIOException.class, () -> PhantomGenerator.generate(p, cohort,
+		final org.osteocast.core.BadInputException e = assertThrows(org.osteocast.core.BadInputException.class,
+			() -> PhantomGenerator.generate(p, cohort,
 			Progress.NONE, new Cancellation()));
 		assertTrue(e.getMessage().contains(PhantomGenerator.EXISTS_MESSAGE), e.getMessage());
 		final Path out = tmp.resolve("again");
