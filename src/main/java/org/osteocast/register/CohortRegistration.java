@@ -16,6 +16,7 @@ import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Cohort;
 import org.osteocast.io.Csv;
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Output;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIO;
@@ -142,7 +143,7 @@ public final class CohortRegistration {
 	private static Summary write(final Cohort cohort, final Path outDir, final Path reference,
 		final RegistrationParameters p, final Progress progress, final Cancellation cancel) throws IOException
 	{
-		final Volume<?> ref = reference == null ? null : VolumeIO.read(reference);
+		final Volume<?> ref = reference == null ? null : VolumeIO.open(reference);
 		final int total = cohort.scans().size();
 		final List<Row> rows = new ArrayList<>();
 		int done = 0;
@@ -188,7 +189,7 @@ public final class CohortRegistration {
 		final List<Cohort.Scan> scans = cohort.scans(mouse);
 		final Cohort.Scan first = scans.get(0);
 		cancel.check();
-		final Volume<?> week1 = VolumeIO.read(first.image);
+		final Volume<?> week1 = VolumeIO.open(first.image);
 		final Progress sub = sub(progress, done, total);
 		// week 1: identity, or onto the reference
 		final RegistrationResult r1;
@@ -204,19 +205,19 @@ public final class CohortRegistration {
 		}
 		final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
 		VolumeIO.write(w1out, image(outDir, first));
-		if (ref != null) QualityControl.writePng(ref, w1out, qc(outDir, first));
+		if (ref != null) QualityControl.writePng(ref, written(w1out, image(outDir, first)), qc(outDir, first));
 		rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
 			outDir, first), ref != null ? qc(outDir, first) : null, r1));
 		progress.progress(++done, total);
 		for (final Cohort.Scan s : scans.subList(1, scans.size())) {
 			cancel.check();
 			progress.status(mouse + " week " + s.week + " -> week " + first.week);
-			final Volume<?> moving = VolumeIO.read(s.image);
+			final Volume<?> moving = VolumeIO.open(s.image);
 			RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
 			if (ref != null) rk = rk.composedWith(r1);
 			final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
 			VolumeIO.write(reg, image(outDir, s));
-			QualityControl.writePng(grid, reg, qc(outDir, s));
+			QualityControl.writePng(grid, written(reg, image(outDir, s)), qc(outDir, s));
 			rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
 				transform(outDir, s), qc(outDir, s), rk));
 			progress.progress(++done, total);
@@ -225,6 +226,17 @@ public final class CohortRegistration {
 	}
 
 
+
+	/**
+	 * The registered scan for its QC picture: itself when in memory; when it
+	 * was computed plane by plane while being written, the written file read
+	 * back plane by plane (cheaper than resampling again).
+	 */
+	private static Volume<?> written(final Volume<?> registered, final Path file) throws IOException {
+		return LazyVolume.isLazy(registered) ? LazyVolume.open(file, registered.voxelSizeUm(0) == registered
+			.voxelSizeUm(2) && registered.voxelSizeUm(0) == registered.voxelSizeUm(1) ? registered.voxelSizeUm(0)
+				: Double.NaN) : registered;
+	}
 
 	private static RegistrationResult identity(final Volume<?> v) {
 		return new RegistrationResult(RigidTransforms.identity(), v.voxelSizeUm(), v.voxelSizeUm(), new double[3], 0, 0,

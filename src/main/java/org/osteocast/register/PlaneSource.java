@@ -1,5 +1,9 @@
 package org.osteocast.register;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.basictypeaccess.array.ByteArray;
@@ -7,36 +11,101 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.basictypeaccess.array.ShortArray;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.ShortType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**
  * Read access to a volume's voxels plane by plane without a float copy of the
  * whole volume: planar 8-, 16- and 32-bit images are read from their own
- * arrays (a 16-bit scan of 10⁹ voxels would need 4 GB more as floats); other
+ * arrays (a 16-bit scan of 10⁹ voxels would need 4 GB more as floats); a
+ * {@link LazyVolume} is read from its file on demand, keeping at most
+ * {@link #capacity} planes (the least recently loaded go first), so any loop
+ * whose planes of interest move through z holds a bounded window; other
  * images are copied plane by plane into float planes.
  */
 final class PlaneSource {
 
-	private static final int BYTE = 0, SHORT = 1, FLOAT = 2;
+	private static final int BYTE = 0, SHORT = 1, FLOAT = 2, SIGNED = 3;
+	/** Memory of the plane window of a lazy source, in bytes (at most a fifth of the heap). */
+	static final long WINDOW_BYTES = Math.min(768L << 20, Runtime.getRuntime().maxMemory() / 5);
 	final int nx, ny, nz;
 	private final int kind;
 	private final Object[] planes;
+	/** Lazy sources only: the volume read on demand, the load order and the window capacity in planes. */
+	private final Volume<?> lazy;
+	private final ArrayDeque<Integer> loaded = new ArrayDeque<>();
+	final int capacity;
+	private long loads;
 
 	private PlaneSource(final int nx, final int ny, final int nz, final int kind, final Object[] planes) {
+		this(nx, ny, nz, kind, planes, null, nz);
+	}
+
+	private PlaneSource(final int nx, final int ny, final int nz, final int kind, final Object[] planes,
+		final Volume<?> lazy, final int capacity)
+	{
 		this.nx = nx;
 		this.ny = ny;
 		this.nz = nz;
 		this.kind = kind;
 		this.planes = planes;
+		this.lazy = lazy;
+		this.capacity = capacity;
+	}
+
+	/** A lazy source holding at most {@code windowBytes} of planes (and never fewer than 8). */
+	static PlaneSource lazy(final Volume<?> v, final long windowBytes) {
+		final Object t = v.type();
+		final int kind = t instanceof UnsignedByteType ? BYTE : t instanceof UnsignedShortType ? SHORT
+			: t instanceof ShortType ? SIGNED : FLOAT;
+		final int nx = Math.toIntExact(v.width()), ny = Math.toIntExact(v.height()), nz = Math.toIntExact(v.depth());
+		final long planeBytes = (long) nx * ny * (kind == BYTE ? 1 : kind == FLOAT ? 4 : 2);
+		final int cap = (int) Math.max(8, Math.min(nz, windowBytes / planeBytes));
+		return new PlaneSource(nx, ny, nz, kind, new Object[nz], v, cap);
+	}
+
+	/** Planes read from the file so far (lazy sources; 0 otherwise). */
+	long planesRead() {
+		synchronized (loaded) {
+			return loads;
+		}
+	}
+
+	/** Plane z's array: resident, or read into the window (evicting the oldest plane beyond the capacity). */
+	private Object array(final int z) {
+		final Object p = planes[z];
+		return p != null ? p : load(z);
+	}
+
+	private Object load(final int z) {
+		synchronized (loaded) {
+			final Object q = planes[z];
+			if (q != null) return q;
+			final Object p;
+			try {
+				p = LazyVolume.readPlane(lazy, z);
+			}
+			catch (final IOException e) {
+				throw new UncheckedIOException(e);
+			}
+			while (loaded.size() >= capacity)
+				planes[loaded.removeFirst()] = null;
+			planes[z] = p;
+			loaded.addLast(z);
+			loads++;
+			return p;
+		}
 	}
 
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	static PlaneSource of(final Volume<?> v) {
+		if (LazyVolume.isLazy(v)) return lazy(v, WINDOW_BYTES);
 		final RandomAccessibleInterval img = v.image();
 		final int nx = Math.toIntExact(v.width()), ny = Math.toIntExact(v.height()), nz = Math.toIntExact(v.depth());
 		boolean zeroMin = true;
@@ -76,13 +145,16 @@ final class PlaneSource {
 
 	/** Voxel value at plane index {@code i = x + nx·y} of plane z. */
 	float get(final int i, final int z) {
+		final Object p = array(z);
 		switch (kind) {
 			case BYTE:
-				return ((byte[]) planes[z])[i] & 0xff;
+				return ((byte[]) p)[i] & 0xff;
 			case SHORT:
-				return ((short[]) planes[z])[i] & 0xffff;
+				return ((short[]) p)[i] & 0xffff;
+			case SIGNED:
+				return ((short[]) p)[i];
 			default:
-				return ((float[]) planes[z])[i];
+				return ((float[]) p)[i];
 		}
 	}
 

@@ -14,6 +14,7 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Parallel;
 import org.osteocast.core.Progress;
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**
@@ -124,11 +125,28 @@ public final class RigidRegistration {
 	 * a small fraction of k voxels.
 	 */
 	static FloatGrid grid(final Volume<?> v, final long maxVoxels) {
+		return grid(v, maxVoxels, Runtime.getRuntime().maxMemory());
+	}
+
+	/**
+	 * As {@link #grid(Volume, long)}, with the working copy also bounded by the
+	 * heap: a registration holds about ten float arrays of a grid's size (two
+	 * scans, a pyramid level of each, masks and samples), so a grid gets at most
+	 * {@code heapBytes / }{@value #HEAP_BYTES_PER_VOXEL} voxels.
+	 */
+	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final long heapBytes) {
+		return reduce(v, Math.min(maxVoxels, Math.max(4096, heapBytes / HEAP_BYTES_PER_VOXEL)));
+	}
+
+	/** Heap bytes a registration needs per voxel of one working grid (see {@link #grid(Volume, long, long)}). */
+	static final long HEAP_BYTES_PER_VOXEL = 40;
+
+	private static FloatGrid reduce(final Volume<?> v, final long maxVoxels) {
 		final long n = v.width() * v.height() * v.depth();
 		int k = 1;
 		while (n / ((long) k * k * k) > maxVoxels)
 			k++;
-		return k == 1 ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm());
+		return k == 1 && !LazyVolume.isLazy(v) ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm());
 	}
 
 	static RegistrationResult register(final FloatGrid fixed, final FloatGrid moving, final double[] fixedVoxelUm,
