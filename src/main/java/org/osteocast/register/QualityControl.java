@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import org.osteocast.core.Otsu;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIOException;
@@ -39,7 +40,7 @@ public final class QualityControl {
 		while ((long) f.nx * f.ny * f.nz / ((long) k * k * k) > 2_000_000L)
 			k++;
 		final FloatGrid small = f.reduce(k, vs);
-		final double[][] mom = RigidRegistration.moments(small, RigidRegistration.otsu(small.data)[0]);
+		final double[][] mom = RigidRegistration.moments(small, Otsu.classes(small.data)[0]);
 		final int cx = mom == null ? f.nx / 2 : clamp((int) Math.round(mom[0][0] / vs[0]), f.nx);
 		final int cy = mom == null ? f.ny / 2 : clamp((int) Math.round(mom[0][1] / vs[1]), f.ny);
 		final int cz = mom == null ? f.nz / 2 : clamp((int) Math.round(mom[0][2] / vs[2]), f.nz);

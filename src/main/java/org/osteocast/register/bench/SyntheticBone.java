@@ -1,4 +1,4 @@
-package org.osteocast.register;
+package org.osteocast.register.bench;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +9,7 @@ import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 
+import org.osteocast.register.RigidTransforms;
 import org.osteocast.io.Volume;
 
 /**
