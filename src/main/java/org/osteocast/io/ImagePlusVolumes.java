@@ -88,6 +88,7 @@ public final class ImagePlusVolumes {
 	 * image is shared; anything else is copied into a 32-bit stack.
 	 */
 	public static <T extends RealType<T>> ImagePlus toImagePlus(final Volume<T> volume) {
+		if (LazyVolume.isLazy(volume)) return VolumeVirtualStack.imagePlus(volume); // planes made when shown
 		final int w = Math.toIntExact(volume.width()), h = Math.toIntExact(volume.height()),
 				d = Math.toIntExact(volume.depth());
 		final ImageStack stack = new ImageStack(w, h);
