@@ -163,6 +163,12 @@ public final class VolumeIO {
 		final boolean streamable = h.frames() <= 1 && d[2] >= 2 && java.util.Set.of("uint8", "uint16", "int16",
 			"float32").contains(h.pixelType());
 		if (!streamable || bytes < LAZY_FRACTION * free) return read(path, voxelUmOverride, progress, cancel);
+		// streaming holds a few windows of planes (as floats, for three scans at once) besides the working copies
+		final double plane = 4.0 * d[0] * d[1], need = 3 * 16 * plane + (16 << 20);
+		if (need > free) throw new VolumeIOException(path, TOO_BIG + String.format(Locale.ROOT,
+			"%d x %d x %d voxels: even plane by plane they need %.0f MB, and %.0f MB of the %.0f MB heap are free; set a " +
+				"larger heap (OSTEOCAST_XMX=%dm; in Fiji: Edit > Options > Memory & Threads)", d[0], d[1], d[2], need / 1e6,
+			free / 1e6, rt.maxMemory() / 1e6, (long) Math.ceil((need + rt.maxMemory() - free) / (1 << 20)) + 64));
 		progress.status("opening " + path.getFileName() + " plane by plane (" + d[0] + " x " + d[1] + " x " + d[2] +
 			" voxels)");
 		return LazyVolume.open(path, voxelUmOverride);
@@ -293,6 +299,20 @@ public final class VolumeIO {
 	/** Minimum and maximum value of a volume (computed over all voxels). */
 	public static double[] valueRange(final Volume<?> v) {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		if (LazyVolume.isLazy(v)) { // plane by plane, straight from the decoded arrays
+			final boolean unsigned = !(v.type() instanceof ShortType);
+			for (int z = 0; z < v.depth(); z++) {
+				final Object a = LazyVolume.plane(v, z);
+				final int n = java.lang.reflect.Array.getLength(a);
+				for (int i = 0; i < n; i++) {
+					final double x = a instanceof byte[] ? ((byte[]) a)[i] & 0xff : a instanceof float[] ? ((float[]) a)[i]
+						: unsigned ? ((short[]) a)[i] & 0xffff : ((short[]) a)[i];
+					if (x < lo) lo = x;
+					if (x > hi) hi = x;
+				}
+			}
+			return new double[] { lo, hi };
+		}
 		final Cursor<? extends RealType<?>> c = Views.flatIterable(v.image()).cursor();
 		while (c.hasNext()) {
 			final double x = c.next().getRealDouble();

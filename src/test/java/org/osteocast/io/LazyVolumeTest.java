@@ -106,4 +106,19 @@ class LazyVolumeTest {
 		assertFalse(LazyVolume.isLazy(VolumeIO.open(f)), "a small scan is read whole, as read() does");
 		assertSameValues(v, VolumeIO.open(f));
 	}
+
+	@Test
+	void aScanWhosePlanesDoNotFitTheHeapIsRefusedWithTheHeapToSet() throws Exception {
+		final Path f = tmp.resolve("wide.tif");
+		VolumeIO.write(noise(PlanarImgs.unsignedShorts(1024, 1024, 4), 0, 1000), f);
+		final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+			"-Xmx32m", "-cp", System.getProperty("java.class.path"), "org.osteocast.cli.Main", "info", f.toString())
+				.redirectErrorStream(true).start();
+		final String out = new String(p.getInputStream().readAllBytes());
+		assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+		assertEquals(2, p.exitValue(), out);
+		assertTrue(out.contains(VolumeIO.TOO_BIG) && out.contains("1024 x 1024 x 4 voxels") && out.contains(
+			"OSTEOCAST_XMX="), out);
+		assertFalse(out.contains("OutOfMemoryError"), out);
+	}
 }
