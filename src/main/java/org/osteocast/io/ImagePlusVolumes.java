@@ -44,6 +44,9 @@ public final class ImagePlusVolumes {
 	 * @throws VolumeIOException for RGB, multi-channel or multi-frame images
 	 */
 	public static Volume<?> wrap(final ImagePlus imp, final Path source) throws VolumeIOException {
+		// a scan opened plane by plane stays so (with the image's current calibration and title)
+		if (imp.getStack() instanceof VolumeVirtualStack) return new Volume<>(((VolumeVirtualStack) imp.getStack())
+			.volume().image(), voxelSizeUm(imp.getCalibration()), originUm(imp.getCalibration()), imp.getTitle());
 		final Path where = source != null ? source : Path.of(imp.getTitle());
 		if (imp.getNChannels() != 1 || imp.getNFrames() != 1) throw new VolumeIOException(where,
 			"expected one channel and one frame, found " + imp.getNChannels() + " channels and " + imp.getNFrames() +

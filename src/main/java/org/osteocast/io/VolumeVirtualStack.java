@@ -51,6 +51,11 @@ final class VolumeVirtualStack extends VirtualStack {
 		return imp;
 	}
 
+	/** The volume behind the stack. */
+	Volume<?> volume() {
+		return volume;
+	}
+
 	@Override
 	public ImageProcessor getProcessor(final int n) {
 		final int w = getWidth(), h = getHeight(), z = n - 1;

@@ -121,4 +121,19 @@ class LazyVolumeTest {
 			"OSTEOCAST_XMX="), out);
 		assertFalse(out.contains("OutOfMemoryError"), out);
 	}
+
+	@Test
+	void aLazyScanShownInImageJIsAVirtualStackThatWrapsBackLazily() throws Exception {
+		final Volume<?> v = noise(PlanarImgs.unsignedShorts(40, 30, 20), 0, 5000);
+		final Path f = tmp.resolve("v.nii");
+		VolumeIO.write(v, f);
+		final Volume<?> lazy = LazyVolume.open(f, Double.NaN, 2);
+		final ij.ImagePlus imp = ImagePlusVolumes.toImagePlus(lazy);
+		assertTrue(imp.getStack().isVirtual());
+		assertEquals(20, imp.getStackSize());
+		assertEquals(v.voxelSizeUm(2), imp.getCalibration().pixelDepth, 1e-5); // NIfTI stores float32
+		final Volume<?> back = ImagePlusVolumes.wrap(imp, null);
+		assertTrue(LazyVolume.isLazy(back), "no copy of the planes");
+		assertSameValues(v, back);
+	}
 }
