@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the OsteoCast Fiji update site into update-site/site/ (or $1) and verifies it.
+# The profile update-site-natives fetches the CPU libtorch of Windows, Apple-silicon macOS and
+# Linux ARM from Maven Central into target/natives (180 MiB, kept in the local Maven repository).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$here/update-site/site}"
 cd "$here"
-mvn -q -B -DskipTests package \
+mvn -q -B -DskipTests -Pupdate-site-natives package \
 	dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib \
 	dependency:list -DincludeScope=runtime -DoutputFile=target/runtime-deps.txt
 repo="$(mvn -q -B help:evaluate -Dstyle.color=never -Dexpression=settings.localRepository -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")"
@@ -13,4 +15,4 @@ bom="$repo/org/scijava/pom-scijava/$parent/pom-scijava-$parent.pom"
 jar="$(ls target/OsteoCast_-*.jar | grep -v -e sources -e javadoc -e tests | head -1)"
 rm -rf "$out"
 java -cp "target/classes:target/lib/*" org.osteocast.updatesite.UpdateSiteTool \
-	build "$jar" target/runtime-deps.txt target/lib "$bom" macros "$out"
+	build "$jar" target/runtime-deps.txt target/lib "$bom" macros "$out" target/natives

@@ -25,7 +25,7 @@ public class ProfileStep {
 	public static void main(String[] a) throws Exception {
 		final int nf = Integer.parseInt(a[0]), steps = Integer.parseInt(a[1]), b = 48, s = 64, t = 4;
 		EngineSetup.engine();
-		System.out.println("keep freed memory: " + org.osteocast.train.NativeHeap.keepFreedMemory());
+		System.out.println("keep freed memory: " + org.osteocast.train.NativeHeap.keepFreedMemory().inForce()); // kept for the whole run
 		Engine.getInstance().setRandomSeed(1);
 		final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).build();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -44,7 +44,7 @@ public class ProfileStep {
 				if (prof) JniUtils.startProfile(false, true, false);
 				try (NDManager sub = m.newSubManager()) {
 					final NDArray seq = sub.create(data, new Shape(b, t, 1, s, s));
-					final NDArray e = sub.create(ForecastTrainer.gaussian(r, b * net.trainNoise()), new Shape(b, net.trainNoise()));
+					final NDArray e = sub.create(org.osteocast.core.Gaussians.sample(r, b * net.trainNoise()), new Shape(b, net.trainNoise()));
 					final long t0 = System.nanoTime();
 					long t1, t2;
 					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

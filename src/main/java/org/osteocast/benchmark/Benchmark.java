@@ -75,6 +75,10 @@ public final class Benchmark {
 		METRICS.put("ece", false);
 		METRICS.put("unc_auc", true);
 		METRICS.put("unc_auc_bone", true);
+		// fracture risk (RigidityEvaluation): error of the VOI's minimum bending rigidity at the forecast week, and
+		// the AUROC of P(drop of the minimum rigidity from week 1 > 35 %) for the true drop
+		METRICS.put("ei_min_rel_err", false);
+		METRICS.put("risk_auroc", true);
 	}
 
 	/** The file in each run's folder that records the code that made the run. */
@@ -209,12 +213,11 @@ public final class Benchmark {
 			return read(preset.name, seed, eval, archive, o.codeVersion);
 		}
 		if (archive == null) {
-			final TrainConfig tc = TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience)
-				.optMinutes(o.budgetMinutes).optBatch(net.spatialDims() == 3 ? 4 : 48).build();
 			if (log != null) log.println(String.format(Locale.ROOT, "== %s seed %d: %s %s, %.1f min budget", preset.name,
 				seed, net.architecture(), net.hyperParameters(), o.budgetMinutes));
-			final ForecastTrainer.Result r = Training.run(data, model, net, tc, o.device, true, Progress.NONE, cancel,
-				null, log);
+			final ForecastTrainer.Result r = Training.run(net, data, new Training.Options().model(model).resume(true).loop(
+				TrainConfig.builder().optSeed(seed).optEpochs(o.epochs).optPatience(o.patience).optMinutes(o.budgetMinutes))
+				.device(o.device).cancel(cancel).log(log));
 			if (log != null) log.println(preset.name + " seed " + seed + ": " + r.stopReason + ", best epoch " + r.bestEpoch +
 				" of " + r.epochsRun);
 			archive = ModelArchive.read(model);

@@ -56,6 +56,8 @@ public final class BenchmarkReport {
 			"LPIPS was not computed: no network was given (`--lpips FILE.pt`, the lpips package's AlexNet or VGG exported to TorchScript).\n\n");
 		md.append(
 			"ECE: expected calibration error of the per-pixel bone probability; AUC: how well the per-pixel predictive standard deviation (the spread of the samples, plus the per-pixel variance of models that output one) ranks the pixels that truly change (all pixels, and within the bone); a deterministic model has no spread, so its AUC is 0.5 by definition.\n\n");
+		md.append(
+			"Rel. error min EI: |forecast − truth| / truth of the minimum bending rigidity EI_min over the VOI at the forecast week (docs/rigidity.md); risk AUROC: how well the forecast's P(drop of the minimum rigidity from week 1 > 35 %) ranks the mice whose truth drops by more (– when the test mice are all of one class).\n\n");
 		md.append("## Table 1: T-VAE against other forecasters (" + testMice + " test mice)\n\n");
 		md.append(table(runs, Benchmark.TABLE1, out.resolve("table1.csv"), testMice));
 		md.append("\n## Table 2: T-VAE variants and losses (" + testMice + " test mice)\n\n");
@@ -165,6 +167,10 @@ public final class BenchmarkReport {
 				return "AUC SD→change";
 			case "unc_auc_bone":
 				return "AUC in bone";
+			case "ei_min_rel_err":
+				return "rel. error min EI";
+			case "risk_auroc":
+				return "risk AUROC";
 			default:
 				return metric;
 		}

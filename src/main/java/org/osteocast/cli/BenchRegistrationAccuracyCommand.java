@@ -1,7 +1,6 @@
 package org.osteocast.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,8 +44,7 @@ public final class BenchRegistrationAccuracyCommand implements Callable<Integer>
 
 	@Override
 	public Integer call() throws Exception {
-		if (out != null && Files.exists(out) && !overwrite) throw new IllegalArgumentException(out +
-			" already exists; use --overwrite or another --out");
+		if (out != null) org.osteocast.io.Output.checkFile(out, overwrite, java.util.List.of(registered, truth));
 		final CohortRegistrationAccuracy a = CohortRegistrationAccuracy.score(registered, truth, Cancellation.NEVER);
 		final PrintWriter o = spec.commandLine().getOut();
 		o.println("mouse      week  mean (vox)  max (vox)  bone voxels");

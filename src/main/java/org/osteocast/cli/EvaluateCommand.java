@@ -11,6 +11,7 @@ import org.osteocast.io.SliceDataset;
 import org.osteocast.metrics.Calibration;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.metrics.Lpips;
+import org.osteocast.metrics.Rigidity;
 import org.osteocast.metrics.UncertaintyRanking;
 import org.osteocast.viz.ReliabilityDiagram;
 
@@ -83,11 +84,16 @@ public final class EvaluateCommand implements Callable<Integer> {
 			"none without either).")
 	Path reliability;
 
+	@Option(names = "--drop", paramLabel = "PCT", description = "Fracture risk in the rigidity columns: a drop of the " +
+		"minimum rigidity (EA, EI_min or GJ) from week 1 by more than PCT %% (default ${DEFAULT-VALUE}).")
+	double drop = Rigidity.DEFAULT_DROP_PERCENT;
+
 	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
 	boolean overwrite;
 
 	@Override
 	public Integer call() throws Exception {
+		final double riskDrop = Rigidity.dropFromPercent(drop);
 		final Path png = reliability != null ? reliability : out != null ? ReliabilityDiagram.besideCsv(out) : null;
 		final SliceDataset ds = SliceDataset.open(data);
 		final java.util.List<Path> inputs = new java.util.ArrayList<>();
@@ -97,9 +103,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 		if (out != null) org.osteocast.io.Output.checkFile(out, overwrite, inputs);
 		if (png != null) org.osteocast.io.Output.checkFile(png, overwrite, inputs);
 		final CohortEvaluation e;
-		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold);
+		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, null, riskDrop);
 		else try (Lpips net = Lpips.load(lpips)) {
-			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net);
+			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net, riskDrop);
 		}
 		if (out != null) e.writeCsv(out);
 		final PrintWriter w = spec.commandLine().getOut();

@@ -24,7 +24,10 @@ import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeHeader;
 import org.osteocast.io.VolumeIO;
 import org.osteocast.io.VolumeIOException;
+import org.osteocast.nn.EnginePlatform;
+import org.osteocast.nn.EngineSettings;
 import org.osteocast.nn.EngineSetup;
+import org.osteocast.nn.LibtorchCheck;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,6 +60,10 @@ public final class InfoCommand implements Callable<Integer> {
 	@Option(names = "--engine", description = "Describe the deep-learning engine (PyTorch via DJL) instead.")
 	boolean engine;
 
+	@Option(names = "--check-gpu", paramLabel = "DIR",
+		description = "With --engine: check a CUDA libtorch folder (libtorch 2.7.1+cu128 from pytorch.org, unpacked) and, when it is right, save it in the engine settings so that --device gpu uses it; otherwise say in one line what is wrong (exit code 2).")
+	Path checkGpu;
+
 	@Option(names = "--voxel-um", paramLabel = "UM",
 		description = "Voxel size in micrometres to assume (for files without a calibration, e.g. plain TIFF slices).")
 	Double voxelUm;
@@ -67,7 +74,8 @@ public final class InfoCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		final Object out;
-		if (engine) out = EngineSetup.describe();
+		if (checkGpu != null) out = checkGpu(checkGpu);
+		else if (engine) out = EngineSetup.describe();
 		else if (path == null) throw new CommandLine.ParameterException(spec.commandLine(),
 			"give a PATH to describe, or --engine");
 		else if (voxelUm != null && !(voxelUm > 0 && Double.isFinite(voxelUm))) throw new IllegalArgumentException(
@@ -76,6 +84,22 @@ public final class InfoCommand implements Callable<Integer> {
 		spec.commandLine().getOut().println(GSON.toJson(out));
 		spec.commandLine().getOut().flush();
 		return 0;
+	}
+
+	/** Checks a GPU libtorch folder; saves it in the engine settings when it is right. */
+	static Map<String, Object> checkGpu(final Path dir) throws java.io.IOException {
+		final LibtorchCheck.Result r = LibtorchCheck.check(dir);
+		if (!r.ok()) throw new IllegalArgumentException(r.problem);
+		EngineSettings.load().set(EngineSettings.LIBTORCH_PATH, r.libDir.toAbsolutePath().toString()).set(
+			EngineSettings.FLAVOR, EnginePlatform.CUDA_FLAVOR).set(EngineSettings.ALLOW_DOWNLOAD, null).save();
+		final Map<String, Object> m = new LinkedHashMap<>();
+		m.put("libtorch", r.libDir.toString());
+		m.put("libtorch_version", r.buildVersion);
+		m.put("nvidia_driver", r.driver.toString());
+		m.put("libtorch_check", "ok");
+		m.put("settings_file", EngineSettings.file().toString());
+		m.put("note", "saved: the next run uses this libtorch (--device gpu, or auto); 'osteocast info --engine' shows the GPU");
+		return m;
 	}
 
 	private double override() {

@@ -50,18 +50,28 @@ public final class RigidityCommand implements Callable<Integer> {
 		description = "With --data: forecasts (<mouse>_pred.tif, <mouse>_samples.tif) to score for fracture risk.")
 	Path pred;
 
-	@Option(names = "--out", paramLabel = "DIR", description = "Write rigidity_slices.csv and rigidity_summary.csv here.")
+	@Option(names = "--out", paramLabel = "DIR", description = "Write rigidity_slices.csv and rigidity_summary.csv into this new folder.")
 	Path out;
 
+	@Option(names = "--overwrite", description = "Replace an existing --out folder as a whole (default: refuse).")
+	boolean overwrite;
+
 	@Option(names = "--slope", paramLabel = "S",
-		description = "Density calibration: BMD (mg HA/cm3) = S * grey + intercept. Without it: relative mode.")
+		description = "Density calibration: BMD (mg HA/cm3) = S * grey + intercept; for a SkyScan reconstruction folder " +
+			"whose log records NRecon's grey-to-attenuation conversion, S * attenuation + intercept (the log's own " +
+			"calibration, so one phantom line serves every grey window; --grey-calibration uses grey values instead). " +
+			"Without it: relative mode.")
 	Double slope;
+
+	@Option(names = "--grey-calibration",
+		description = "With --slope on a SkyScan folder: apply the calibration to grey values, not to the log's attenuation.")
+	boolean greyCalibration;
 
 	@Option(names = "--intercept", paramLabel = "I", description = "Density calibration intercept (default ${DEFAULT-VALUE}).")
 	double intercept = 0;
 
 	@Option(names = "--modulus-a", paramLabel = "A",
-		description = "E (MPa) = A * rho^B, rho = BMD/1000 in g/cm3 (default ${DEFAULT-VALUE}, Keller 1994).")
+		description = "E (MPa) = A * rho^B, rho = BMD/1000 in g/cm3 (default ${DEFAULT-VALUE}: Morgan et al. 2003, vertebral trabecular bone; docs/rigidity.md).")
 	double modulusA = Rigidity.DEFAULT_A_MPA;
 
 	@Option(names = "--modulus-b", paramLabel = "B", description = "Exponent of the modulus relation (default ${DEFAULT-VALUE}).")
@@ -74,9 +84,9 @@ public final class RigidityCommand implements Callable<Integer> {
 		description = "Bone threshold (scan grey values, or normalised values with --data; default Otsu's of the scan or week 1).")
 	Double threshold;
 
-	@Option(names = "--drop", paramLabel = "F",
-		description = "Fracture-risk drop of the minimum rigidity from week 1 (default ${DEFAULT-VALUE}).")
-	double drop = Rigidity.DEFAULT_DROP;
+	@Option(names = "--drop", paramLabel = "PCT",
+		description = "Fracture risk: a drop of the minimum rigidity from week 1 by more than PCT %% (default ${DEFAULT-VALUE}).")
+	double drop = Rigidity.DEFAULT_DROP_PERCENT;
 
 	@Option(names = "--slices", paramLabel = "A-B", description = "With --scan: the slices of the volume of interest " +
 		"(1-based, inclusive; default all).")
@@ -91,7 +101,7 @@ public final class RigidityCommand implements Callable<Integer> {
 		o.b = modulusB;
 		o.poisson = poisson;
 		o.threshold = threshold == null ? Double.NaN : threshold;
-		o.drop = drop;
+		o.drop = Rigidity.dropFromPercent(drop);
 		if (slices != null) {
 			final String[] ab = slices.split("-");
 			try {
@@ -103,6 +113,17 @@ public final class RigidityCommand implements Callable<Integer> {
 			}
 		}
 		if (pred != null && input.data == null) throw new IllegalArgumentException("--pred needs --data");
+		final java.util.List<Path> inputs = new java.util.ArrayList<>();
+		for (final Path p : new Path[] { input.scan, input.data, pred })
+			if (p != null) inputs.add(p);
+		// the output is checked (and locked) before the work: an existing one is refused up front, not after it
+		try (org.osteocast.io.Output output = out == null ? null : org.osteocast.io.Output.folder(out, overwrite, inputs)) {
+			return report(o, output);
+		}
+	}
+
+	private int report(final RigidityAnalysis.Options o, final org.osteocast.io.Output output) throws Exception {
+		if (input.scan != null && !greyCalibration) o.attenuation = attenuation(input.scan);
 		final RigidityAnalysis.Tables t = input.scan != null ? RigidityAnalysis.scan(VolumeIO.read(input.scan), o)
 			: RigidityAnalysis.dataset(SliceDataset.open(input.data), pred, o);
 		final PrintWriter w = spec.commandLine().getOut();
@@ -113,11 +134,30 @@ public final class RigidityCommand implements Callable<Integer> {
 		for (final String[] r : t.summary)
 			w.println(String.join("  ", java.util.Arrays.copyOf(r, r.length - 1)));
 		if (!t.summary.isEmpty()) w.println("units: " + t.summary.get(0)[t.summary.get(0).length - 1]);
-		if (out != null) for (final Path p : t.write(out))
-			w.println("wrote " + p);
+		if (output != null) {
+			final java.util.List<Path> written = t.write(output.dir());
+			output.commit();
+			for (final Path p : written)
+				w.println("wrote " + output.finalPath(p));
+		}
 		w.println(String.format(Locale.ROOT, "risk: P(drop > %.0f %%) = fraction of samples whose worst drop of min EA, " +
-			"EI_min or GJ from week 1 exceeds it", 100 * drop));
+			"EI_min or GJ from week 1 exceeds it", drop));
 		w.flush();
 		return 0;
+	}
+
+	/**
+	 * The grey-to-attenuation map {scale, offset} that an NRecon reconstruction
+	 * log records for its slices (8- or 16-bit), or null for other scans.
+	 */
+	static double[] attenuation(final Path scan) throws java.io.IOException {
+		if (org.osteocast.io.VolumeIO.detect(scan) != org.osteocast.io.VolumeIO.Format.SKYSCAN) return null;
+		final org.osteocast.io.NReconLog log = org.osteocast.io.SkyScanReader.layout(scan).log();
+		final java.util.Optional<double[]> r = log.attenuationRange();
+		if (r.isEmpty()) return null;
+		final int bits = org.osteocast.io.VolumeIO.readHeader(scan).bitDepth();
+		if (bits != 8 && bits != 16) return null; // NRecon's conversion is for its integer grey values
+		final double top = bits == 8 ? 255 : 65535;
+		return new double[] { (r.get()[1] - r.get()[0]) / top, r.get()[0] };
 	}
 }

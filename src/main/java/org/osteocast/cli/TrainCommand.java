@@ -132,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
 		final SliceDataset ds = SliceDataset.open(data);
 		final ForecastNets.Preset preset = ForecastNets.preset(arch);
 		Training.checkOutputs(ds, model, resume, overwrite);
-		final JsonObject h = Training.dataHyperParameters(ds);
+		final JsonObject h = new JsonObject();
 		put(h, "n_past", nPast);
 		put(h, "nf", nf);
 		put(h, "g_dim", gDim);
@@ -153,19 +153,19 @@ public final class TrainCommand implements Callable<Integer> {
 				a.add(l);
 			h.add("skip_levels", a);
 		}
-		final ForecastNet net = preset.create(h);
-		final int b = batch != null ? batch : net.spatialDims() == 3 ? 4 : 48;
-		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(b).optLr(lr).optPatience(patience)
-			.optSeed(seed).optMinCrop(minCrop).optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).build();
+		final ForecastNet net = Training.model(preset, h, ds);
 		out.println(preset.name + " (" + preset.description + "): " + net.architecture() + " " + net.hyperParameters());
 		final Device dev = EngineSetup.device(device);
 		out.println(String.format(Locale.ROOT, "device %s, PyTorch intra-op threads %d, inter-op %s", dev, EngineSetup
 			.intraOpThreads(), System.getProperty("ai.djl.pytorch.num_interop_threads", "?")));
 		final Cancellation cancel = new Cancellation();
 		final Path ckpt = Training.checkpoint(model);
+		final Training.Options o = new Training.Options().model(model).resume(resume).overwrite(overwrite).batch(batch)
+			.loop(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
+				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal)).device(dev).progress(new ConsoleProgress(
+					System.err)).cancel(cancel).log(out);
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
-			" holds the last complete epoch: run again with --resume", () -> Training.run(ds, model, net, tc, dev, resume,
-				overwrite, new ConsoleProgress(System.err), cancel, null, out));
+			" holds the last complete epoch: run again with --resume", () -> Training.run(net, ds, o));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;

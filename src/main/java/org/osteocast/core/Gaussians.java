@@ -1,7 +1,7 @@
 package org.osteocast.core;
 
 /**
- * The standard normal's upper tail, fast enough for a per-pixel, per-sample
+ * Standard normal numbers from a seeded generator, and the standard normal's upper tail, fast enough for a per-pixel, per-sample
  * call (a forecast volume needs millions): Abramowitz &amp; Stegun 7.1.26,
  * absolute error below 1.5e-7 (tested against commons-math3's {@code Erf}),
  * which is far below what a probability map can show.
@@ -20,5 +20,21 @@ public final class Gaussians {
 		final double t = 1 / (1 + P * u);
 		final double erfc = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5)))) * Math.exp(-u * u);
 		return x >= 0 ? 0.5 * erfc : 1 - 0.5 * erfc;
+	}
+
+	/**
+	 * Standard normal numbers (Box–Muller) from a seeded generator: the noise of
+	 * training and of forecasts, drawn by the caller so that results do not
+	 * depend on the batch size.
+	 */
+	public static float[] sample(final java.util.SplittableRandom rnd, final int n) {
+		final float[] g = new float[n];
+		for (int i = 0; i < n; i += 2) {
+			final double u1 = 1 - rnd.nextDouble(), u2 = rnd.nextDouble();
+			final double r = Math.sqrt(-2 * Math.log(u1));
+			g[i] = (float) (r * Math.cos(2 * Math.PI * u2));
+			if (i + 1 < n) g[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
+		}
+		return g;
 	}
 }

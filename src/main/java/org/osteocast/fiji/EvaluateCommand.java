@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.metrics.Calibration;
 import org.osteocast.metrics.CohortEvaluation;
+import org.osteocast.metrics.Rigidity;
 import org.osteocast.viz.ReliabilityDiagram;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -39,6 +40,10 @@ public final class EvaluateCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "CSV file", style = "save", required = false, description = "Also write the table here.")
 	File csv;
 
+	@Parameter(persist = false, label = "Fracture-risk drop (%)", required = false, min = "1", max = "99.99",
+		description = "Rigidity columns: at risk when the minimum rigidity drops from week 1 by more than this (CTRA: 35).")
+	double drop = Rigidity.DEFAULT_DROP_PERCENT;
+
 	@Parameter(persist = false, label = "Overwrite existing output", required = false,
 		description = "Replace an existing output as a whole; off: an existing output is refused with a message.")
 	boolean overwrite = false;
@@ -46,13 +51,14 @@ public final class EvaluateCommand extends OsteoCastCommand {
 	@Override
 	protected void execute() throws IOException {
 		if (predictions == null || data == null) throw new IllegalArgumentException(Messages.NO_INPUT);
+		final double riskDrop = Rigidity.dropFromPercent(drop);
 		if (csv != null) {
 			org.osteocast.io.Output.checkFile(csv.toPath(), overwrite, List.of(predictions.toPath(), data.toPath()));
 			org.osteocast.io.Output.checkFile(ReliabilityDiagram.besideCsv(csv.toPath()), overwrite, List.of());
 		}
 		progress().status("Evaluating forecasts in " + predictions);
 		final CohortEvaluation e = CohortEvaluation.run(SliceDataset.open(data.toPath()), split, predictions.toPath(),
-			null, null);
+			null, null, null, riskDrop);
 		if (csv != null) e.writeCsv(csv.toPath());
 		final Calibration.Reliability r = e.reliability();
 		if (csv != null && r != null) ReliabilityDiagram.write(r, "Reliability of P(bone), " + e.uncertainMice() +
@@ -78,6 +84,7 @@ public final class EvaluateCommand extends OsteoCastCommand {
 			log.info("Evaluate Forecast: " + (e.rows.size()) + " rows (LPIPS not computed: no network given)");
 			for (final String note : e.notes())
 				log.warn("Evaluate Forecast: " + note);
+			log.info("Evaluate Forecast: " + e.rigidity().summary("tumour"));
 			if (r != null) log.info(String.format(Locale.ROOT,
 				"Evaluate Forecast: P(bone) over %d of %d mice: ECE %.4f, Brier %.4f; SD's AUC for changed pixels %.4f", e
 					.uncertainMice(), e.scoredMice(), r.ece, r.brier, e.uncertaintyRanking().auc));

@@ -32,6 +32,10 @@ public final class ExportMeshCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "STL file", style = "save", description = "Where to write the mesh (.stl).")
 	File stl_file;
 
+	@Parameter(persist = false, label = "Overwrite existing output", required = false,
+		description = "Replace an existing STL file; off: an existing file is refused with a message.")
+	boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Triangles")
 	int triangles;
 
@@ -39,6 +43,7 @@ public final class ExportMeshCommand extends OsteoCastCommand {
 	protected void execute() throws IOException {
 		if (image == null) throw new IllegalArgumentException(Messages.NO_IMAGE);
 		if (stl_file == null) throw new IllegalArgumentException(Messages.required("stl_file"));
+		org.osteocast.io.Output.checkFile(stl_file.toPath(), overwrite, java.util.List.of());
 		final Volume<?> v = ImagePlusVolumes.wrap(image, null);
 		final double iso = Double.isNaN(level) ? otsu(image) : level;
 		progress().status("Meshing " + image.getTitle() + " at level " + iso);

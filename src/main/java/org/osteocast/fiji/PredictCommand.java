@@ -1,9 +1,6 @@
 package org.osteocast.fiji;
 
-import ai.djl.ndarray.NDManager;
-
 import ij.ImagePlus;
-import ij.ImageStack;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +9,6 @@ import java.util.List;
 import org.osteocast.io.Hyperstack;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.nn.EngineSetup;
-import org.osteocast.nn.ForecastNet;
 import org.osteocast.predict.Predictor;
 import org.osteocast.train.ModelArchive;
 import org.scijava.ItemIO;
@@ -80,23 +76,14 @@ public final class PredictCommand extends OsteoCastCommand {
 		}
 		if (image == null) throw new IllegalArgumentException(Messages.NO_IMAGE);
 		final Hyperstack observed = Hyperstack.fromImagePlus(image, null);
-		archive.checkInputSize(observed.width() == observed.height() ? observed.width() : -1, null);
-		final Predictor.Forecast f;
-		try (NDManager manager = NDManager.newBaseManager(EngineSetup.device("auto"))) {
-			final ForecastNet net = archive.load(manager);
-			f = Predictor.predict(net, manager, observed, o, seed, cancellation());
-		}
+		final Predictor.Forecast f = Predictor.predict(archive, observed, o, EngineSetup.device("auto"), cancellation());
 		final int n = archive.nPast();
-		final ImageStack s = new ImageStack(observed.width(), observed.height());
-		for (int t = 0; t < n; t++)
-			for (int z = 0; z < observed.slices(); z++)
-				s.addSlice("week " + (t + 1), observed.plane(z, t).clone());
-		for (int t = 0; t < f.pred.frames(); t++)
-			for (int z = 0; z < observed.slices(); z++)
-				s.addSlice("forecast week " + (n + t + 1), f.pred.plane(z, t));
-		forecast = new ImagePlus(image.getTitle() + " + forecast", s);
-		forecast.setDimensions(1, observed.slices(), n + f.pred.frames());
-		forecast.setOpenAsHyperStack(true);
+		forecast = f.withObserved(observed, n).toImagePlus();
+		forecast.setTitle(image.getTitle() + " + forecast");
+		for (int i = 1; i <= forecast.getStackSize(); i++) {
+			final int week = (i - 1) / observed.slices() + 1;
+			forecast.getStack().setSliceLabel((week > n ? "forecast week " : "week ") + week, i);
+		}
 		forecast.setCalibration(image.getCalibration());
 		forecast.setDisplayRange(0, 1);
 		uncertainty = f.uncertainty.toImagePlus();

@@ -41,10 +41,10 @@ public final class RigidityCommand extends OsteoCastCommand {
 	double bmd_intercept = 0;
 
 	@Parameter(persist = false, label = "Modulus coefficient (MPa)", required = false,
-		description = "E = coefficient * rho^exponent, rho = BMD/1000 g/cm3 (Keller 1994: 10500).")
+		description = "E = coefficient * rho^exponent, rho = BMD/1000 g/cm3 (default: Morgan et al. 2003, vertebra: 4730).")
 	double modulus_coefficient = Rigidity.DEFAULT_A_MPA;
 
-	@Parameter(persist = false, label = "Modulus exponent", required = false, description = "Keller 1994: 2.29.")
+	@Parameter(persist = false, label = "Modulus exponent", required = false, description = "Default: Morgan et al. 2003, vertebra: 1.56.")
 	double modulus_exponent = Rigidity.DEFAULT_B;
 
 	@Parameter(persist = false, label = "Poisson ratio", required = false, description = "G = E / 2(1 + nu).")
@@ -100,6 +100,10 @@ public final class RigidityCommand extends OsteoCastCommand {
 			rt.addValue("Weakest", z == p.weakest(1) ? 1 : 0);
 			rt.addValue("Units", units);
 		}
+		// rigidities in mm^2 and mm^4 of a mouse bone are small: scientific notation, 7 significant digits,
+		// so that a saved table keeps them
+		for (final String col : new String[] { "EA", "EI_min", "EI_max", "GJ" })
+			rt.setDecimalPlaces(rt.getColumnIndex(col), -6);
 		rt.show("Results");
 		weakest = p.weakest(1) + first_slice;
 		min_ei = p.min(1);

@@ -8,8 +8,8 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
 
-import org.osteocast.core.Otsu;
 import org.osteocast.io.Hyperstack;
+import org.osteocast.metrics.LesionMetrics;
 import org.osteocast.viz.RotatingProjection;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -56,17 +56,19 @@ public final class Show3DCommand extends OsteoCastCommand {
 		final ImageStack rgb = new ImageStack(hs.width(), hs.height());
 		final ImageStack boneMask = new ImageStack(hs.width(), hs.height());
 		final ImageStack lesionMask = new ImageStack(hs.width(), hs.height());
-		final double t = Otsu.threshold(hs.planes(0));
+		// the predicted lesion as the metrics define it: bone in week 1 that the forecast has lost (one threshold)
+		final double t = LesionMetrics.otsu(hs.planes(0));
+		final boolean[][] isBone = LesionMetrics.bone(pred.planes(0), t), lost = LesionMetrics.lesion(hs.planes(0), pred
+			.planes(0), t);
 		for (int z = 0; z < hs.slices(); z++) {
-			final float[] a = hs.plane(z, 0), f = pred.plane(z, 0);
-			final int[] px = new int[a.length];
-			final byte[] bone = new byte[a.length], lesion = new byte[a.length];
-			for (int i = 0; i < a.length; i++) {
-				final boolean wasBone = a[i] > t, isBone = f[i] > t;
+			final float[] f = pred.plane(z, 0);
+			final int[] px = new int[f.length];
+			final byte[] bone = new byte[f.length], lesion = new byte[f.length];
+			for (int i = 0; i < f.length; i++) {
 				final int g = (int) Math.max(0, Math.min(255, f[i] * 255));
-				px[i] = wasBone && !isBone ? 0xffff2020 : 0xff000000 | g << 16 | g << 8 | g;
-				bone[i] = (byte) (isBone ? 255 : 0);
-				lesion[i] = (byte) (wasBone && !isBone ? 255 : 0);
+				px[i] = lost[z][i] ? 0xffff2020 : 0xff000000 | g << 16 | g << 8 | g;
+				bone[i] = (byte) (isBone[z][i] ? 255 : 0);
+				lesion[i] = (byte) (lost[z][i] ? 255 : 0);
 			}
 			rgb.addSlice(new ColorProcessor(hs.width(), hs.height(), px));
 			boneMask.addSlice(new ij.process.ByteProcessor(hs.width(), hs.height(), bone));

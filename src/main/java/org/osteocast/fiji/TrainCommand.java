@@ -48,25 +48,28 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Time budget (minutes)", min = "0", description = "0: no limit.")
 	double minutes = 0;
 
-	@Parameter(persist = false, label = "Batch (2-D models; 3-D ones use 4)", min = "1")
+	@Parameter(persist = false, style = "advanced", label = "Batch (2-D models; 3-D ones use 4)", min = "1")
 	int batch = 48;
 
-	@Parameter(persist = false, label = "Base width nf (T-VAE 2-D)", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
-	int nf = 64;
+	/** The default T-VAE 2-D: the dialog's defaults, and what a value must differ from to override a preset. */
+	private static final TvaeConfig T = TvaeConfig.builder().build();
 
-	@Parameter(persist = false, label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
-	double lambda = 1.0;
+	@Parameter(persist = false, style = "advanced", label = "Base width nf (T-VAE 2-D)", min = "4", description = "Encoder channels nf, 2nf, 4nf, 8nf (paper: 64).")
+	int nf = T.nf;
 
-	@Parameter(persist = false, label = "Edge blur sigma (px)", min = "0.1")
-	double sigma = 1.0;
+	@Parameter(persist = false, style = "advanced", label = "Edge weight lambda", min = "0", description = "0 = plain MSE.")
+	double lambda = T.lambda;
 
-	@Parameter(persist = false, label = "KL weight beta", min = "0")
-	double beta = 1e-4;
+	@Parameter(persist = false, style = "advanced", label = "Edge blur sigma (px)", min = "0.1")
+	double sigma = T.sigma;
+
+	@Parameter(persist = false, style = "advanced", label = "KL weight beta", min = "0")
+	double beta = T.beta;
 
 	@Parameter(persist = false, label = "Residual output", description = "Predict the change from the last observed week.")
-	boolean residual = true;
+	boolean residual = T.output == TvaeConfig.Output.RESIDUAL_CLAMP;
 
-	@Parameter(persist = false, label = "Seed")
+	@Parameter(persist = false, style = "advanced", label = "Seed")
 	long seed = 1;
 
 	@Parameter(persist = false, label = "Device", choices = { "auto", "cpu", "gpu" })
@@ -87,19 +90,18 @@ public final class TrainCommand extends OsteoCastCommand {
 		if (data == null || model == null) throw new IllegalArgumentException(Messages.NO_INPUT);
 		final SliceDataset ds = SliceDataset.open(data.toPath());
 		final ForecastNets.Preset preset = ForecastNets.preset(model_type);
-		final JsonObject h = Training.dataHyperParameters(ds);
+		final JsonObject h = new JsonObject();
 		if (TvaeConfig.ARCHITECTURE.equals(preset.architecture)) {
-			// the dialog's width, loss and output settings are the 2-D T-VAE's; the other models keep their own
-			h.addProperty("nf", nf);
-			h.addProperty("lambda", lambda);
-			h.addProperty("sigma", sigma);
-			h.addProperty("beta", beta);
-			h.addProperty("output", residual ? TvaeConfig.Output.RESIDUAL_CLAMP.label() : TvaeConfig.Output.SIGMOID
-				.label());
+			// the dialog's width, loss and output settings are the 2-D T-VAE's; the other models keep their own, and
+			// so does a T-VAE preset where the dialog still shows the default (tvae2d-mse keeps lambda 0, say)
+			if (nf != T.nf) h.addProperty("nf", nf);
+			if (lambda != T.lambda) h.addProperty("lambda", lambda);
+			if (sigma != T.sigma) h.addProperty("sigma", sigma);
+			if (beta != T.beta) h.addProperty("beta", beta);
+			if (residual != (T.output == TvaeConfig.Output.RESIDUAL_CLAMP)) h.addProperty("output", residual
+				? TvaeConfig.Output.RESIDUAL_CLAMP.label() : TvaeConfig.Output.SIGMOID.label());
 		}
-		final ForecastNet cfg = preset.create(h);
-		final TrainConfig tc = TrainConfig.builder().optEpochs(epochs).optBatch(cfg.spatialDims() == 3 ? 4 : batch)
-			.optSeed(seed).optMinutes(minutes).build();
+		final ForecastNet cfg = Training.model(preset, h, ds);
 		final List<double[]> rows = new ArrayList<>();
 		final Plot[] plot = { null };
 		final ForecastTrainer.EpochListener live = row -> {
@@ -108,8 +110,11 @@ public final class TrainCommand extends OsteoCastCommand {
 			if (!java.awt.GraphicsEnvironment.isHeadless()) plot[0].show();
 		};
 		progress().status("Training " + preset.name + " on " + ds.entries().size() + " mice");
-		final ForecastTrainer.Result r = Training.run(ds, model.toPath(), cfg, tc, EngineSetup.device(device), resume,
-			overwrite, progress(), cancellation(), live, null);
+		// the batch field is the 2-D models' (a sequence of slices); 3-D models keep their own default (volumes)
+		final ForecastTrainer.Result r = Training.run(cfg, ds, new Training.Options().model(model.toPath()).resume(resume)
+			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(TrainConfig.builder().optEpochs(
+				epochs).optSeed(seed).optMinutes(minutes)).device(EngineSetup.device(device)).progress(progress()).cancel(
+					cancellation()).listener(live));
 		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
 			"; wrote " + model);
 		loss_plot = plot[0] != null ? plot[0].getImagePlus() : null;

@@ -4,10 +4,8 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
-import java.io.File;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +29,9 @@ import org.scijava.service.Service;
  * From a macro, inputs come from the option string (a bare key is a ticked
  * checkbox); interactively, a dialog asks for them. An image input is the
  * image named by its key, else the current image. A cancelled command logs its
- * reason and aborts the macro instead of opening a dialog.
+ * reason and aborts the macro instead of opening a dialog. The dialog
+ * ({@link ParameterDialog}) shows each parameter's label, range and
+ * description, with the advanced ones last.
  */
 public final class OsteoCastPlugIn implements PlugIn {
 
@@ -122,33 +122,16 @@ public final class OsteoCastPlugIn implements PlugIn {
 		return false;
 	}
 
+	/** The inputs a dialog asks for: every user input but images (those come from the open windows). */
+	static java.util.List<ModuleItem<?>> dialogInputs(final CommandInfo info) {
+		final java.util.List<ModuleItem<?>> out = new java.util.ArrayList<>();
+		for (final ModuleItem<?> item : info.inputs())
+			if (isUserInput(item) && item.getType() != ImagePlus.class) out.add(item);
+		return out;
+	}
+
 	private static Map<String, Object> fromDialog(final CommandInfo info, final ConvertService convert) {
-		final GenericDialog gd = new GenericDialog(info.getLabel());
-		for (final ModuleItem<?> item : info.inputs()) {
-			if (!isUserInput(item) || item.getType() == ImagePlus.class) continue;
-			final Object def = item.getDefaultValue();
-			final Class<?> t = item.getType();
-			if (t == boolean.class || t == Boolean.class) gd.addCheckbox(item.getName(), def != null && (Boolean) def);
-			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
-				final String[] choices = item.getChoices().stream().map(Object::toString).toArray(String[]::new);
-				gd.addChoice(item.getName(), choices, def != null ? def.toString() : choices[0]);
-			}
-			else if (t == File.class) gd.addFileField(item.getName(), def != null ? def.toString() : "");
-			else gd.addStringField(item.getName(), def != null ? def.toString() : "", 30);
-		}
-		gd.showDialog();
-		if (gd.wasCanceled()) return null;
-		final StringBuilder options = new StringBuilder();
-		for (final ModuleItem<?> item : info.inputs()) {
-			if (!isUserInput(item) || item.getType() == ImagePlus.class) continue;
-			final Class<?> t = item.getType();
-			if (t == boolean.class || t == Boolean.class) {
-				if (gd.getNextBoolean()) options.append(item.getName()).append(' ');
-			}
-			else if (item.getChoices() != null && !item.getChoices().isEmpty()) options.append(item.getName()).append(
-				"=[").append(gd.getNextChoice()).append("] ");
-			else options.append(item.getName()).append("=[").append(gd.getNextString()).append("] ");
-		}
-		return fromMacro(info, options.toString(), convert);
+		final String options = ParameterDialog.build(info, dialogInputs(info)).show();
+		return options == null ? null : fromMacro(info, options, convert);
 	}
 }

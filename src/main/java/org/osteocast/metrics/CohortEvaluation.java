@@ -141,6 +141,18 @@ public final class CohortEvaluation {
 	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
 		final Integer observed, final Double changeThreshold, final Lpips lpips) throws IOException
 	{
+		return run(ds, split, pred, observed, changeThreshold, lpips, Rigidity.DEFAULT_DROP);
+	}
+
+	/**
+	 * As {@link #run(SliceDataset, String, Path, Integer, Double, Lpips)}, with
+	 * the fracture-risk drop of the rigidity columns ({@link RigidityEvaluation})
+	 * as a fraction in (0, 1).
+	 */
+	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
+		final Integer observed, final Double changeThreshold, final Lpips lpips, final double riskDrop)
+		throws IOException
+	{
 		final Path data = ds.root();
 		final CohortEvaluation self = new CohortEvaluation(pred, new ArrayList<>());
 		final List<String[]> rows = self.rows;
@@ -165,7 +177,7 @@ public final class CohortEvaluation {
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
 		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
 		final List<String> noFile = new ArrayList<>();
-		self.rigidity = RigidityEvaluation.start(data, Rigidity.DEFAULT_DROP);
+		self.rigidity = RigidityEvaluation.start(data, riskDrop);
 		final Map<String, Integer> sampleCounts = RigidityForecast.sampleCounts(pred);
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();
@@ -441,7 +453,8 @@ public final class CohortEvaluation {
 				mean(v[10]), 3) };
 	}
 
-	private static double mean(final double[] v) {
+	/** The mean of the values that are not NaN (NaN when none is). */
+	static double mean(final double[] v) {
 		double s = 0;
 		int n = 0;
 		for (final double x : v)

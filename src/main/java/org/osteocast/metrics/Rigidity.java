@@ -7,11 +7,13 @@ import java.util.Locale;
  * CT-based structural rigidity analysis (CTRA) of bone cross-sections: per
  * slice, density is calibrated, converted to an elastic modulus, and the
  * modulus-weighted area and second moments are integrated; the weakest
- * section of a volume of interest governs its strength (Snyder et al.,
- * "Predicting fracture through benign skeletal lesions with quantitative
- * computed tomography", J Bone Joint Surg Am 88:55–70, 2006; Whealan et al.,
+ * section of a volume of interest governs its strength (Whealan et al.,
  * "Noninvasive imaging predicts failure load of the spine with simulated
- * osteolytic defects", J Bone Joint Surg Am 82:1240–1251, 2000).
+ * osteolytic defects", J Bone Joint Surg Am 82(9), 2000; Leong et al.,
+ * "Computed tomography-based structural analysis for predicting fracture
+ * risk in children with benign skeletal neoplasms", J Bone Joint Surg Am
+ * 92:1827, 2010). docs/rigidity.md says which details of these references
+ * were checked.
  * <p>
  * For a section with modulus {@code E(x, y)} (per pixel {@code Eᵢ}, area
  * {@code dA}):
@@ -43,8 +45,8 @@ public final class Rigidity {
 
 	private Rigidity() {}
 
-	/** Default exponent and coefficient of {@code E = a·ρ^b}, see {@link Material#calibrated}. */
-	public static final double DEFAULT_A_MPA = 10500, DEFAULT_B = 2.29;
+	/** Default coefficient (MPa) and exponent of {@code E = a·ρ^b}, see {@link Material#calibrated}. */
+	public static final double DEFAULT_A_MPA = 4730, DEFAULT_B = 1.56;
 
 	/** Default Poisson ratio of cortical bone. */
 	public static final double DEFAULT_POISSON = 0.3;
@@ -100,11 +102,14 @@ public final class Rigidity {
 		/**
 		 * Calibrated mode: {@code BMD = slope · v + intercept} (mg HA/cm³), and
 		 * {@code E = a · (BMD/1000)^b} MPa. The default relation
-		 * ({@link #DEFAULT_A_MPA} = 10500 MPa, {@link #DEFAULT_B} = 2.29, ρ as ash
-		 * density in g/cm³, taken equal to the HA-equivalent density) is Keller's
-		 * for femoral bone (T. S. Keller, "Predicting the compressive mechanical
-		 * behavior of bone", J Biomech 27:1159–1168, 1994), the relation used in
-		 * the CTRA studies of Snyder and co-workers.
+		 * ({@link #DEFAULT_A_MPA} = 4730 MPa, {@link #DEFAULT_B} = 1.56) is Morgan
+		 * et al.'s for human vertebral trabecular bone with ρ its apparent density
+		 * in g/cm³ (E. F. Morgan et al., "Trabecular bone modulus-density
+		 * relationships depend on anatomic site", J Biomech 36:897–904, 2003),
+		 * here applied to the HA-equivalent density: a
+		 * substitution, stated in docs/rigidity.md with how far the values were
+		 * checked. Give the relation of your own bone and scanner with
+		 * {@code a} and {@code b}.
 		 *
 		 * @param threshold bone mask in the input's units (value &gt; threshold)
 		 */
@@ -133,9 +138,16 @@ public final class Rigidity {
 		 * at or below it, foreground the median of those above it.
 		 */
 		public static Material relative(final float[][] reference) {
-			final double t = LesionMetrics.otsu(reference);
-			final double[] m = medians(reference, t);
-			return relative(t, m[0], m[1] > m[0] ? m[1] : m[0] + 1e-6, DEFAULT_POISSON);
+			return relative(reference, LesionMetrics.otsu(reference), DEFAULT_POISSON);
+		}
+
+		/**
+		 * Relative mode with a given bone threshold: background the median of the
+		 * reference's values at or below it, foreground the median of those above.
+		 */
+		public static Material relative(final float[][] reference, final double threshold, final double poisson) {
+			final double[] m = medians(reference, threshold);
+			return relative(threshold, m[0], m[1] > m[0] ? m[1] : m[0] + 1e-6, poisson);
 		}
 
 		/** The modulus of a pixel of value {@code v} (0 when not bone). */
@@ -359,24 +371,53 @@ public final class Rigidity {
 	 * week: {@code 1 − min_k / min_ref} for EA, EI_min and GJ.
 	 */
 	public static double[] drops(final Profile reference, final Profile later) {
-		final double[] r = reference.minima(), l = later.minima(), d = new double[3];
+		return drops(reference.minima(), later.minima());
+	}
+
+	/** {@link #drops(Profile, Profile)} from the minima {EA, EI_min, GJ} of both. */
+	public static double[] drops(final double[] referenceMinima, final double[] laterMinima) {
+		final double[] d = new double[3];
 		for (int i = 0; i < 3; i++)
-			d[i] = r[i] > 0 ? 1 - l[i] / r[i] : Double.NaN;
+			d[i] = referenceMinima[i] > 0 ? 1 - laterMinima[i] / referenceMinima[i] : Double.NaN;
 		return d;
 	}
 
 	/**
 	 * The CTRA fracture-risk drop: the largest relative reduction of the
-	 * minimum axial, bending or torsional rigidity (Snyder et al. 2006 predict
-	 * fracture when any of them falls by more than 35 %).
+	 * minimum axial, bending or torsional rigidity. CTRA compares a bone with
+	 * the contralateral one and predicts fracture when a rigidity falls by more
+	 * than a threshold (35 % by default, settable; see docs/rigidity.md for its
+	 * source); here the reference is the same bone at week 1.
 	 */
 	public static double worstDrop(final Profile reference, final Profile later) {
+		return worstDrop(reference.minima(), later.minima());
+	}
+
+	/** {@link #worstDrop(Profile, Profile)} from the minima {EA, EI_min, GJ} of both. */
+	public static double worstDrop(final double[] referenceMinima, final double[] laterMinima) {
 		double w = Double.NaN;
-		for (final double d : drops(reference, later))
+		for (final double d : drops(referenceMinima, laterMinima))
 			if (!Double.isNaN(d) && (Double.isNaN(w) || d > w)) w = d;
 		return w;
 	}
 
 	/** The drop above which a bone counts as at fracture risk by default (35 %). */
 	public static final double DEFAULT_DROP = 0.35;
+
+	/** {@link #DEFAULT_DROP} in per cent, as the {@code --drop} options take it. */
+	public static final double DEFAULT_DROP_PERCENT = 35;
+
+	/**
+	 * The drop threshold as a fraction from the percentage a user gives
+	 * ({@code --drop 35}); a value below 1 is refused because it is almost
+	 * surely a fraction meant as a percentage.
+	 *
+	 * @throws IllegalArgumentException unless 1 &le; pct &lt; 100
+	 */
+	public static double dropFromPercent(final double pct) {
+		if (!(pct >= 1 && pct < 100)) throw new IllegalArgumentException(String.format(Locale.ROOT,
+			"the fracture-risk drop is a percentage from 1 to below 100 (e.g. 35 for 35 %%), not %s", pct < 1 && pct > 0
+				? pct + " (a fraction? write " + String.format(Locale.ROOT, "%.4g", 100 * pct) + ")" : Double.toString(pct)));
+		return pct / 100;
+	}
 }

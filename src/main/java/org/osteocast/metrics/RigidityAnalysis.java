@@ -12,6 +12,7 @@ import net.imglib2.Cursor;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 
+import org.osteocast.core.Otsu;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Csv;
 import org.osteocast.io.Hyperstack;
@@ -33,6 +34,14 @@ public final class RigidityAnalysis {
 		public double slope = Double.NaN, intercept = 0;
 		public double a = Rigidity.DEFAULT_A_MPA, b = Rigidity.DEFAULT_B, poisson = Rigidity.DEFAULT_POISSON;
 		public double threshold = Double.NaN;
+		/**
+		 * The scan's own grey-to-attenuation map {scale, offset} (attenuation =
+		 * offset + scale · grey, from an NRecon log), or null: with it the density
+		 * calibration ({@link #slope}, {@link #intercept}) maps attenuation, not
+		 * grey values, to BMD, so one phantom calibration serves scans
+		 * reconstructed with different grey windows.
+		 */
+		public double[] attenuation;
 		public double drop = Rigidity.DEFAULT_DROP;
 		/** Slices of a scan to analyse, 1-based inclusive; {@code last <= 0}: to the end. */
 		public int first = 1, last = 0;
@@ -109,8 +118,14 @@ public final class RigidityAnalysis {
 			"-" + last + " are not within the " + all.length + " slices of " + v.name());
 		final float[][] p = java.util.Arrays.copyOfRange(all, o.first - 1, last);
 		final int w = (int) v.width(), h = (int) v.height();
-		final Rigidity.Material m = material(p, o, 1, 0);
+		final double[] att = o.attenuation != null && o.calibrated() ? o.attenuation : new double[] { 1, 0 };
+		final Rigidity.Material m = material(p, o, att[0], att[1], true);
 		final Tables t = new Tables();
+		if (att != o.attenuation && o.attenuation != null) t.notes.add(
+			"the scan's attenuation calibration is not used: relative mode (give --slope to calibrate density)");
+		if (att == o.attenuation) t.notes.add(String.format(java.util.Locale.ROOT,
+			"grey values to attenuation from the scan's reconstruction log: %.6g + %.6g x grey; BMD = %.6g x attenuation + %.6g",
+			att[1], att[0], o.slope, o.intercept));
 		t.notes.add("modulus: " + m);
 		final Rigidity.Profile pr = Rigidity.profile(p, w, h, vs[0], m);
 		int empty = 0;
@@ -142,7 +157,7 @@ public final class RigidityAnalysis {
 				e.mouse);
 			final Hyperstack h = e.read();
 			final Rigidity.Material m = Double.isNaN(o.threshold) ? RigidityForecast.material(h.planes(0), g, o.slope,
-				o.intercept, o.a, o.b, o.poisson) : material(h.planes(0), o, g.hi - g.lo, g.lo);
+				o.intercept, o.a, o.b, o.poisson) : material(h.planes(0), o, g.hi - g.lo, g.lo, false);
 			t.notes.add(e.mouse + ": pixel " + fmt(g.pixelUm, 3) + " um, modulus " + m);
 			final Rigidity.Profile w1 = Rigidity.profile(h.planes(0), h.width(), h.height(), g.pixelUm, m);
 			for (int k = 0; k < h.frames(); k++)
@@ -165,15 +180,35 @@ public final class RigidityAnalysis {
 		return t;
 	}
 
+	/**
+	 * The material of a scan ({@code scan}: its bone threshold is the mineral
+	 * threshold of {@link Otsu#boneThreshold}, which finds bone above soft tissue
+	 * in a scan that also holds air) or of normalised VOI slices (Otsu's
+	 * threshold, as the other metrics); an explicit {@code o.threshold} wins.
+	 * Values v map to grey = greyOffset + greyScale · v for the calibration.
+	 */
 	private static Rigidity.Material material(final float[][] p, final Options o, final double greyScale,
-		final double greyOffset)
+		final double greyOffset, final boolean scan)
 	{
-		// values v map to grey = greyOffset + greyScale * v
-		final double thr = Double.isNaN(o.threshold) ? LesionMetrics.otsu(p) : o.threshold;
+		final double thr = !Double.isNaN(o.threshold) ? o.threshold : scan ? mineralThreshold(p) : LesionMetrics.otsu(p);
 		if (o.calibrated()) return Rigidity.Material.calibrated(o.slope * greyScale, o.slope * greyOffset + o.intercept,
 			o.a, o.b, o.poisson, thr);
-		final double[] md = Rigidity.medians(p, thr);
-		return Rigidity.Material.relative(thr, md[0], md[1] > md[0] ? md[1] : md[0] + 1e-6, o.poisson);
+		return Rigidity.Material.relative(p, thr, o.poisson);
+	}
+
+	/** {@link Otsu#boneThreshold} of the planes (256 bins between their min and max). */
+	static double mineralThreshold(final float[][] p) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (final float[] q : p)
+			for (final float v : q) {
+				if (v < lo) lo = v;
+				if (v > hi) hi = v;
+			}
+		if (!(hi > lo)) return lo;
+		final long[] h = new long[Otsu.BINS];
+		for (final float[] q : p)
+			Otsu.accumulate(q, lo, hi, h);
+		return Otsu.boneThreshold(h, lo, hi);
 	}
 
 	private static void add(final Tables t, final String image, final String week, final String source,

@@ -91,10 +91,7 @@ public final class RigidityForecast {
 	public static Rigidity.Material material(final float[][] week1, final Geometry g, final double slope,
 		final double intercept, final double a, final double b, final double poisson)
 	{
-		if (Double.isNaN(slope)) {
-			final Rigidity.Material r = Rigidity.Material.relative(week1);
-			return Rigidity.Material.relative(r.threshold, r.background, r.foreground, poisson);
-		}
+		if (Double.isNaN(slope)) return Rigidity.Material.relative(week1, LesionMetrics.otsu(week1), poisson);
 		if (g == null) throw new IllegalArgumentException(
 			"a density calibration of normalised slices needs their intensity window (slices.json)");
 		return Rigidity.Material.calibrated(slope * (g.hi - g.lo), slope * g.lo + intercept, a, b, poisson,
@@ -137,14 +134,8 @@ public final class RigidityForecast {
 		/** The worst drop of each sample. */
 		public double[] sampleDrops() {
 			final double[] ref = weeks[0].minima(), d = new double[sampleMinima.length];
-			for (int k = 0; k < d.length; k++) {
-				double w = Double.NaN;
-				for (int i = 0; i < 3; i++) {
-					final double di = ref[i] > 0 ? 1 - sampleMinima[k][i] / ref[i] : Double.NaN;
-					if (!Double.isNaN(di) && (Double.isNaN(w) || di > w)) w = di;
-				}
-				d[k] = w;
-			}
+			for (int k = 0; k < d.length; k++)
+				d[k] = Rigidity.worstDrop(ref, sampleMinima[k]);
 			return d;
 		}
 

@@ -22,7 +22,7 @@ public final class EngineSettings {
 	public static final String LIBTORCH_PATH = "libtorch_path";
 	/** Key: "true" lets DJL download a native build (needs network). */
 	public static final String ALLOW_DOWNLOAD = "allow_download";
-	/** Key: the flavour to download, e.g. "cu128" or "cpu". */
+	/** Key: the flavour of the local libtorch, or the one to download: e.g. "cu128" or "cpu". */
 	public static final String FLAVOR = "flavor";
 
 	private final Properties props;
@@ -76,7 +76,15 @@ public final class EngineSettings {
 	void apply() {
 		final String lib = get(LIBTORCH_PATH);
 		if (lib != null && System.getenv("PYTORCH_LIBRARY_PATH") == null && System.getProperty(
-			"PYTORCH_LIBRARY_PATH") == null) System.setProperty("PYTORCH_LIBRARY_PATH", lib);
+			"PYTORCH_LIBRARY_PATH") == null)
+		{
+			System.setProperty("PYTORCH_LIBRARY_PATH", lib);
+			// the flavour picks the JNI library inside pytorch-jni (cpu or cu128); DJL's own guess
+			// ("cpu-precxx11" on Linux, the driver's CUDA version) names one that is not there
+			final String flavor = get(FLAVOR);
+			if (flavor != null && System.getenv("PYTORCH_FLAVOR") == null && System.getProperty(
+				"PYTORCH_FLAVOR") == null) System.setProperty("PYTORCH_FLAVOR", flavor);
+		}
 		if ("true".equalsIgnoreCase(get(ALLOW_DOWNLOAD))) {
 			if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "false");
 			final String flavor = get(FLAVOR);

@@ -47,6 +47,15 @@ public interface ForecastNet {
 	/** 2 = per-slice sequences; 3 = per-mouse volumes. */
 	int spatialDims();
 
+	/**
+	 * The batch a training of this model uses unless told otherwise:
+	 * sequences of slices for 2-D models (48, SVG-LP's), whole volumes for
+	 * 3-D ones (4, what fits a workstation's memory at the paper's sizes).
+	 */
+	default int defaultBatch() {
+		return spatialDims() == 3 ? 4 : 48;
+	}
+
 	/** Slices per volume for 3-D models; 0 for 2-D ones. */
 	default int depth() {
 		return 0;

@@ -33,7 +33,6 @@ import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.train.ModelArchive;
-import org.osteocast.train.ForecastTrainer;
 
 /**
  * Forecasts week {@code n_past + 1} (and optionally further weeks) from
@@ -144,6 +143,17 @@ public final class Predictor {
 			this.uncertainty = uncertainty;
 			this.boneThreshold = t;
 		}
+
+		/** The first {@code nPast} weeks of {@code observed} followed by the forecast weeks: frames = weeks. */
+		public Hyperstack withObserved(final Hyperstack observed, final int nPast) {
+			final Hyperstack h = new Hyperstack(pred.width(), pred.height(), pred.slices(), nPast + pred.frames(), observed
+				.voxelSizeUm(), observed.name() + " + forecast");
+			for (int t = 0; t < h.frames(); t++)
+				for (int z = 0; z < h.slices(); z++)
+					System.arraycopy(t < nPast ? observed.plane(z, t) : pred.plane(z, t - nPast), 0, h.plane(z, t), 0, h.width() *
+						h.height());
+			return h;
+		}
 	}
 
 	/**
@@ -177,7 +187,7 @@ public final class Predictor {
 		final int nn = model.forecastNoise(hz);
 		final float[][] noise = new float[rows][];
 		for (int r = 0; r < rows; r++)
-			noise[r] = ForecastTrainer.gaussian(rnd, nn);
+			noise[r] = org.osteocast.core.Gaussians.sample(rnd, nn);
 		final int batch = volume ? Math.min(o.batch, 2) : o.batch;
 		final ParameterStore ps = new ParameterStore(manager, false);
 		final boolean grad = JniUtils.isGradMode();
@@ -322,6 +332,25 @@ public final class Predictor {
 			final List<String> done = write(archive, data, splits, mice, out.dir(), o, device, progress, cancel, log);
 			out.commit();
 			return done;
+		}
+	}
+
+	/**
+	 * Forecasts one hyperstack (frames = observed weeks) with a model archive:
+	 * the archive's input checks, finite inputs, then {@link #predict}.
+	 */
+	public static Forecast predict(final ModelArchive archive, final Hyperstack observed, final Options o,
+		final Device device, final Cancellation cancel) throws IOException
+	{
+		archive.checkInputSize(observed.width() == observed.height() ? observed.width() : -1, null);
+		if (observed.frames() < archive.nPast()) throw new IllegalArgumentException(observed.name() + " has " + observed
+			.frames() + " weeks; the model conditions on " + archive.nPast());
+		final String bad = nonFinite(observed, archive.nPast());
+		if (bad != null) throw new IllegalArgumentException(observed.name() + ": " + bad +
+			" are not finite (NaN or infinity); forecasts need finite values in [0, 1], as training does");
+		EngineSetup.engine();
+		try (NDManager manager = NDManager.newBaseManager(device)) {
+			return predict(archive.load(manager), manager, observed, o, o.seed, cancel);
 		}
 	}
 

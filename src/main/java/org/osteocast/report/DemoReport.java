@@ -203,8 +203,9 @@ public final class DemoReport {
 			"of week 4 with its samples: per slice the bending rigidity EI_min about the principal axes, its minimum " +
 			"over the VOI (the weakest slice governs), and the drop from week 1. Relative mode: uniform modulus over " +
 			"bone (the synthetic scans have no density calibration), so the numbers are second moments (mm^4), " +
-			"compared within a mouse. A drop of the minimum EA, EI_min or GJ by more than 35 % is the CTRA fracture " +
-			"criterion; P(drop > 35 %) is the fraction of the forecast's samples above it.");
+			"compared within a mouse. A drop of the minimum EA, EI_min or GJ by more than 35 % counts as at fracture " +
+			"risk (the CTRA threshold; docs/rigidity.md says how far it was checked); P(drop > 35 %) is the fraction " +
+			"of the forecast's samples above it.");
 		final ij.gui.Plot plot = new ij.gui.Plot("Minimum bending rigidity", "week", "min EI_min / week 1");
 		final java.awt.Color[] colours = { java.awt.Color.BLUE, java.awt.Color.RED, new java.awt.Color(0, 140, 0),
 			java.awt.Color.MAGENTA, java.awt.Color.ORANGE, java.awt.Color.CYAN, java.awt.Color.GRAY, java.awt.Color.BLACK };

@@ -1,7 +1,6 @@
 package org.osteocast.train;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,16 +11,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,14 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import org.osteocast.core.Cancellation;
+import org.osteocast.core.Gaussians;
 import org.osteocast.core.Progress;
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.VolumeIOException;
 import org.osteocast.metrics.ImageMetrics;
 import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
@@ -131,6 +119,16 @@ public final class ForecastTrainer {
 		final TrainConfig tc, final Device device, final Path checkpoint, final boolean resume, final Progress progress,
 		final Cancellation cancel, final EpochListener listener, final PrintStream out) throws IOException
 	{
+		// freed C memory is kept for reuse during the training only: a Fiji session gets it back afterwards
+		try (NativeHeap.Scope heap = NativeHeap.keepFreedMemory()) {
+			return trainKeepingHeap(train, val, net, tc, device, checkpoint, resume, progress, cancel, listener, out);
+		}
+	}
+
+	private static Result trainKeepingHeap(final SequenceSet train, final SequenceSet val, final ForecastNet net,
+		final TrainConfig tc, final Device device, final Path checkpoint, final boolean resume, final Progress progress,
+		final Cancellation cancel, final EpochListener listener, final PrintStream out) throws IOException
+	{
 		final int weeks = net.nPast() + 1;
 		if (train.weeks() < weeks || train.size() != net.imageSize()) throw new IllegalArgumentException(
 			"training sequences are " + train.weeks() + " weeks of " + train.size() + " px; the model needs " + weeks +
@@ -138,7 +136,6 @@ public final class ForecastTrainer {
 		final int[][] items = items(train, net), valItems = items(val, net);
 		final boolean trainable;
 		EngineSetup.engine();
-		NativeHeap.keepFreedMemory();
 		final long start = System.nanoTime();
 		Engine.getInstance().setRandomSeed((int) (tc.seed ^ (tc.seed >>> 32)));
 		try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -153,7 +150,7 @@ public final class ForecastTrainer {
 				adams.add(new Adam(g, manager, tc.lr, tc.beta1, tc.beta2));
 			final State st = new State();
 			if (trainable && resume && checkpoint != null && Files.isRegularFile(checkpoint)) {
-				loadCheckpoint(checkpoint, net, tc, adams, manager, st);
+				Checkpoint.load(checkpoint, net, tc, adams, manager, st);
 				if (out != null) out.println("resuming from " + checkpoint + " after epoch " + st.epochsDone);
 			}
 			else st.best = ModelArchive.parameters(net);
@@ -211,7 +208,7 @@ public final class ForecastTrainer {
 					st.bad = 0;
 				}
 				else st.bad++;
-				if (checkpoint != null) writeCheckpoint(checkpoint, net, tc, adams, st);
+				if (checkpoint != null) Checkpoint.write(checkpoint, net, tc, adams, st);
 				final String msg = String.format(Locale.ROOT,
 					"epoch %d/%d recon %.5f kl %.3f val PSNR %.2f SSIM %.4f MSE %.6f%s AU %d/%d %.1fs RSS %.0f MB%s", epoch,
 					tc.epochs, row.recon, row.kl, row.valPsnr, row.valSsim, row.valMse, Double.isNaN(row.valSpread) ? ""
@@ -377,7 +374,7 @@ public final class ForecastTrainer {
 			}
 		}
 		final int nn = net.trainNoise();
-		final float[] eps = nn > 0 ? gaussian(rnd, b * nn) : null;
+		final float[] eps = nn > 0 ? Gaussians.sample(rnd, b * nn) : null;
 		ForecastNet.Loss last = null;
 		try (NDManager sub = manager.newSubManager()) {
 			final NDArray seq = sub.create(data, shape(net, b, t));
@@ -425,8 +422,8 @@ public final class ForecastTrainer {
 				final NDArray o = sub.create(obs, shape(net, b, n));
 				pred = net.forecast(ps, o, null, 1, false).toFloatArray();
 				if (nn > 0) {
-					s1 = net.forecast(ps, o, sub.create(gaussian(rnd, b * nn), new Shape(b, nn)), 1, false).toFloatArray();
-					s2 = net.forecast(ps, o, sub.create(gaussian(rnd, b * nn), new Shape(b, nn)), 1, false).toFloatArray();
+					s1 = net.forecast(ps, o, sub.create(Gaussians.sample(rnd, b * nn), new Shape(b, nn)), 1, false).toFloatArray();
+					s2 = net.forecast(ps, o, sub.create(Gaussians.sample(rnd, b * nn), new Shape(b, nn)), 1, false).toFloatArray();
 				}
 				else s1 = s2 = null;
 			}
@@ -463,18 +460,6 @@ public final class ForecastTrainer {
 		return p;
 	}
 
-	/** Standard normal numbers (Box–Muller) from a seeded generator. */
-	public static float[] gaussian(final SplittableRandom rnd, final int n) {
-		final float[] g = new float[n];
-		for (int i = 0; i < n; i += 2) {
-			final double u1 = 1 - rnd.nextDouble(), u2 = rnd.nextDouble();
-			final double r = Math.sqrt(-2 * Math.log(u1));
-			g[i] = (float) (r * Math.cos(2 * Math.PI * u2));
-			if (i + 1 < n) g[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
-		}
-		return g;
-	}
-
 	/** Resident memory of this process in MB (Linux /proc/self/status VmRSS; NaN elsewhere). */
 	public static double rssMb() {
 		try {
@@ -485,92 +470,5 @@ public final class ForecastTrainer {
 			// not Linux
 		}
 		return Double.NaN;
-	}
-
-	// ---- checkpoint: a zip of state.json, weights.params, best.params, adam.bin, training_log.csv ----
-
-	private static void writeCheckpoint(final Path file, final ForecastNet model, final TrainConfig tc,
-		final List<Adam> adams, final State st) throws IOException
-	{
-		final JsonObject j = new JsonObject();
-		j.addProperty("kind", "osteocast-checkpoint");
-		j.addProperty("architecture", model.architecture());
-		j.add("hyper_parameters", model.hyperParameters());
-		j.add("training", tc.toJson());
-		j.addProperty("epochs_done", st.epochsDone);
-		j.addProperty("best_epoch", st.bestEpoch);
-		j.addProperty("best_score", st.bestScore);
-		j.addProperty("bad_epochs", st.bad);
-		j.addProperty("seconds", st.seconds);
-		final ByteArrayOutputStream ab = new ByteArrayOutputStream();
-		try (DataOutputStream d = new DataOutputStream(ab)) {
-			for (final Adam adam : adams)
-				adam.save(d);
-		}
-		final byte[] weights = ModelArchive.parameters(model);
-		AtomicFiles.writeStream(file, os -> {
-			try (ZipOutputStream z = new ZipOutputStream(os)) {
-				put(z, "state.json", j.toString().getBytes(StandardCharsets.UTF_8));
-				put(z, "weights.params", weights);
-				put(z, "best.params", st.best);
-				put(z, "adam.bin", ab.toByteArray());
-				put(z, "training_log.csv", st.log.csv().getBytes(StandardCharsets.UTF_8));
-			}
-		});
-	}
-
-	private static void put(final ZipOutputStream z, final String name, final byte[] data) throws IOException {
-		z.putNextEntry(new ZipEntry(name));
-		z.write(data);
-		z.closeEntry();
-	}
-
-	private static void loadCheckpoint(final Path file, final ForecastNet model, final TrainConfig tc,
-		final List<Adam> adams, final NDManager manager, final State st) throws IOException
-	{
-		try (ZipFile zip = new ZipFile(file.toFile())) {
-			final JsonObject j = JsonParser.parseString(new String(read(zip, "state.json", file),
-				StandardCharsets.UTF_8)).getAsJsonObject();
-			if (!model.hyperParameters().equals(j.getAsJsonObject("hyper_parameters")) || j.has("architecture") && !j.get(
-				"architecture").getAsString().equals(model.architecture())) throw new VolumeIOException(file,
-				"checkpoint was written for other model settings " + (j.has("architecture") ? j.get("architecture")
-					.getAsString() : "") + j.getAsJsonObject("hyper_parameters") +
-					"; resume with the same options, or start afresh without --resume");
-			final JsonObject t = j.getAsJsonObject("training");
-			if (t.get("seed").getAsLong() != tc.seed || t.get("batch").getAsInt() != tc.batch || t.get("lr")
-				.getAsDouble() != tc.lr) throw new VolumeIOException(file,
-					"checkpoint was written with another seed, batch or learning rate (" + t + ")");
-			try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(read(zip, "weights.params", file)))) {
-				model.block().loadParameters(manager, in);
-			}
-			catch (final MalformedModelException e) {
-				throw new VolumeIOException(file, "checkpoint weights do not fit the model: " + e.getMessage(), e);
-			}
-			// DJL's Parameter.load makes fresh arrays without gradients: re-attach them for training
-			for (final var p : model.block().getParameters())
-				if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
-			try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(read(zip, "adam.bin", file)))) {
-				for (final Adam adam : adams)
-					adam.load(in);
-			}
-			st.best = read(zip, "best.params", file);
-			st.log = TrainingLog.parse(new String(read(zip, "training_log.csv", file), StandardCharsets.UTF_8));
-			st.epochsDone = j.get("epochs_done").getAsInt();
-			st.bestEpoch = j.get("best_epoch").getAsInt();
-			st.bestScore = j.get("best_score").getAsDouble();
-			st.bad = j.get("bad_epochs").getAsInt();
-			st.seconds = j.get("seconds").getAsDouble();
-		}
-		catch (final java.util.zip.ZipException e) {
-			throw new VolumeIOException(file, "checkpoint is not readable (truncated?): " + e.getMessage(), e);
-		}
-	}
-
-	private static byte[] read(final ZipFile zip, final String name, final Path file) throws IOException {
-		final ZipEntry e = zip.getEntry(name);
-		if (e == null) throw new VolumeIOException(file, "checkpoint lacks " + name);
-		try (InputStream in = zip.getInputStream(e)) {
-			return in.readAllBytes();
-		}
 	}
 }

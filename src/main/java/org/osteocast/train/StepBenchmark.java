@@ -89,8 +89,7 @@ public final class StepBenchmark {
 	 */
 	public static double matmulFlops(final int n, final int reps, final Device device) {
 		EngineSetup.engine();
-		NativeHeap.keepFreedMemory();
-		try (NDManager m = NDManager.newBaseManager(device)) {
+		try (NativeHeap.Scope heap = NativeHeap.keepFreedMemory(); NDManager m = NDManager.newBaseManager(device)) {
 			final NDArray a = m.randomUniform(0, 1, new Shape(n, n)), b = m.randomUniform(0, 1, new Shape(n, n));
 			a.matMul(b).close();
 			a.matMul(b).close();

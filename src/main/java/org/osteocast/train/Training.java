@@ -18,6 +18,7 @@ import org.osteocast.io.Output;
 import org.osteocast.io.SliceDataset;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNets;
 
 /**
  * The headless facade of training, shared by {@code osteocast train} and the
@@ -27,6 +28,109 @@ import org.osteocast.nn.ForecastNet;
 public final class Training {
 
 	private Training() {}
+
+	/**
+	 * A training run's settings beside the model's: the archive to write, the
+	 * loop ({@link TrainConfig}; the batch defaults to the model's
+	 * {@link ForecastNet#defaultBatch()}), the device, and who listens.
+	 */
+	public static final class Options {
+		Path model;
+		boolean resume, overwrite;
+		Integer batch;
+		TrainConfig.Builder loop = TrainConfig.builder();
+		Device device = Device.cpu();
+		Progress progress = Progress.NONE;
+		Cancellation cancel = Cancellation.NEVER;
+		ForecastTrainer.EpochListener listener;
+		PrintStream log;
+
+		/** The model archive to write (required). */
+		public Options model(final Path p) {
+			model = p;
+			return this;
+		}
+
+		public Options resume(final boolean b) {
+			resume = b;
+			return this;
+		}
+
+		public Options overwrite(final boolean b) {
+			overwrite = b;
+			return this;
+		}
+
+		/** Sequences (2-D) or volumes (3-D) per batch; null: the model's default. */
+		public Options batch(final Integer b) {
+			batch = b;
+			return this;
+		}
+
+		/** The loop's settings (its batch is replaced by {@link #batch(Integer)} or the model's default). */
+		public Options loop(final TrainConfig.Builder b) {
+			loop = b;
+			return this;
+		}
+
+		public Options device(final Device d) {
+			device = d;
+			return this;
+		}
+
+		public Options progress(final Progress p) {
+			progress = p;
+			return this;
+		}
+
+		public Options cancel(final Cancellation c) {
+			cancel = c;
+			return this;
+		}
+
+		/** Called after every epoch (a live loss plot), or null. */
+		public Options listener(final ForecastTrainer.EpochListener l) {
+			listener = l;
+			return this;
+		}
+
+		/** One line per epoch, or null. */
+		public Options log(final PrintStream p) {
+			log = p;
+			return this;
+		}
+	}
+
+	/**
+	 * The model a preset gives for a data set: the data decide the image size
+	 * and depth ({@link #dataHyperParameters}), {@code overrides} (keys of the
+	 * model's hyper-parameters, as in {@code model.json}) change the preset's
+	 * own settings, the rest are the preset's.
+	 */
+	public static ForecastNet model(final ForecastNets.Preset preset, final JsonObject overrides,
+		final SliceDataset data) throws IOException
+	{
+		final JsonObject h = dataHyperParameters(data);
+		if (overrides != null) for (final String k : overrides.keySet())
+			h.add(k, overrides.get(k));
+		return preset.create(h);
+	}
+
+	/** Trains {@link #model(ForecastNets.Preset, JsonObject, SliceDataset)} on {@code data}: the facade of every caller. */
+	public static ForecastTrainer.Result run(final ForecastNets.Preset preset, final JsonObject overrides,
+		final SliceDataset data, final Options o) throws IOException
+	{
+		return run(model(preset, overrides, data), data, o);
+	}
+
+	/** Trains a model made by {@link #model} on {@code data} with the run's options. */
+	public static ForecastTrainer.Result run(final ForecastNet net, final SliceDataset data, final Options o)
+		throws IOException
+	{
+		if (o.model == null) throw new IllegalArgumentException("no model archive to write");
+		final TrainConfig tc = o.loop.optBatch(o.batch != null ? o.batch : net.defaultBatch()).build();
+		return run(data, o.model, net, tc, o.device, o.resume, o.overwrite, o.progress, o.cancel, o.listener, o.log);
+	}
 
 	/** The checkpoint file of a model archive: {@code <model>.ckpt}. */
 	public static Path checkpoint(final Path model) {

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import org.osteocast.io.AtomicFiles;
+import org.osteocast.nn.EnginePlatform;
 
 /**
  * Assembles a static Fiji update site: every file stored as
@@ -26,7 +27,9 @@ import org.osteocast.io.AtomicFiles;
  * and add its URL in Fiji under Help › Update › Manage update sites.
  * <p>
  * Only what Fiji does not ship goes on the site: the plugin jar, the DJL and
- * PyTorch jars, the macros. A dependency that Fiji ships (per {@link FijiBom})
+ * PyTorch jars, the macros. The CPU libtorch of each platform goes into that
+ * platform's folder with its updater tag ({@code jars/win64/},
+ * {@code <platform>win64</platform>}), so Fiji downloads only the user's own. A dependency that Fiji ships (per {@link FijiBom})
  * is left out; one that Fiji ships in a different version is a clash and stops
  * the build.
  */
@@ -122,9 +125,11 @@ public final class UpdateSiteBuilder {
 				if (!shipped.equals(a.version)) clashes.add(a + " (Fiji ships " + shipped + ")");
 				continue; // Fiji has it
 			}
-			final boolean native64 = a.classifier != null && a.classifier.contains("linux-x86_64");
-			final String dir = native64 ? "jars/linux64/" : "jars/";
-			entries.add(new Entry(dir + a.jar.getFileName(), a.jar, native64 ? "linux64" : null, a.toString()));
+			final EnginePlatform.Target t = platformOf(a);
+			final String dir = t != null ? "jars/" + t.fijiPlatform + "/" : "jars/";
+			entries.add(new Entry(dir + a.jar.getFileName(), a.jar, t != null ? t.fijiPlatform : null, t != null
+				? "The CPU libtorch for " + t.fijiPlatform + " (" + a + "); Fiji installs it on " + t.fijiPlatform + " only."
+				: a.toString()));
 		}
 		if (!clashes.isEmpty()) throw new IOException("dependencies clash with jars that Fiji ships: " + String.join(
 			"; ", clashes));
@@ -136,6 +141,38 @@ public final class UpdateSiteBuilder {
 			}
 		}
 		return entries;
+	}
+
+	/**
+	 * The platform of a native jar (a classifier naming one of
+	 * {@link EnginePlatform#ALL}), or null for a jar every platform needs.
+	 */
+	static EnginePlatform.Target platformOf(final Artifact a) {
+		if (a.classifier == null) return null;
+		for (final EnginePlatform.Target t : EnginePlatform.ALL)
+			if (a.classifier.equals(t.classifier) || a.classifier.endsWith("-" + t.classifier)) return t;
+		return null;
+	}
+
+	/**
+	 * The other platforms' native jars in a folder (as {@code mvn package
+	 * -Pupdate-site-natives} copies them), named
+	 * {@code <artifactId>-<version>-<classifier>.jar}.
+	 */
+	public static List<Artifact> readNativeJars(final Path dir, final String groupId, final String artifactId,
+		final String version) throws IOException
+	{
+		final List<Artifact> out = new ArrayList<>();
+		if (dir == null || !Files.isDirectory(dir)) return out;
+		final String prefix = artifactId + "-" + version + "-";
+		try (Stream<Path> s = Files.list(dir)) {
+			for (final Path jar : (Iterable<Path>) s.sorted()::iterator) {
+				final String n = jar.getFileName().toString();
+				if (!n.startsWith(prefix) || !n.endsWith(".jar")) continue;
+				out.add(new Artifact(groupId, artifactId, n.substring(prefix.length(), n.length() - 4), version, jar));
+			}
+		}
+		return out;
 	}
 
 	/** Copies the files as {@code <path>-<timestamp>} and writes {@code db.xml.gz}, atomically. */

@@ -58,6 +58,15 @@ class BenchmarkTest {
 		assertEquals("tvae2d", t1.model);
 		assertNotEquals(t1.scores.get("psnr_db"), t2.scores.get("psnr_db"), "another seed, another model");
 		assertTrue(t1.scores.get("psnr_db") > 5 && t1.scores.get("ssim") <= 1);
+		// the rigidity columns of evaluate reach every model's scores (risk_auroc is nan when one class is empty)
+		for (final Benchmark.Run r : runs) {
+			assertTrue(r.scores.containsKey("ei_min_rel_err") && r.scores.containsKey("risk_auroc"), r.model);
+			final double e = r.scores.get("ei_min_rel_err"), a = r.scores.get("risk_auroc");
+			assertTrue(e >= 0 && e < 10, r.model + ": relative error of min EI_min " + e);
+			assertTrue(Double.isNaN(a) || a >= 0 && a <= 1, r.model + ": risk AUROC " + a);
+		}
+		final String results = Files.readAllLines(out.resolve("results.csv")).get(0);
+		assertTrue(results.contains("ei_min_rel_err") && results.contains("risk_auroc"), results);
 		assertTrue(Files.isRegularFile(Benchmark.runDir(out, "tvae2d", 2).resolve("model.zip")));
 		BenchmarkReport.write(out, runs, data, "test");
 		final String md = Files.readString(out.resolve("tables.md"));
@@ -65,6 +74,7 @@ class BenchmarkTest {
 		assertTrue(md.contains(" ± "), "mean ± sd over seeds");
 		assertTrue(md.contains("**"), "best value in bold");
 		assertTrue(md.contains("LPIPS was not computed"), "says why LPIPS is missing");
+		assertTrue(md.contains("rel. error min EI ↓"), "the rigidity column in the tables");
 		final List<String> t1csv = Files.readAllLines(out.resolve("table1.csv"));
 		assertEquals(4, t1csv.size(), "header + persistence, linear, tvae2d");
 		for (final String f : new String[] { "fig1_models.png", "fig2_variants.png", "fig3_3d_section.png",
@@ -164,6 +174,28 @@ class BenchmarkTest {
 		final Exception e = assertThrows(IllegalArgumentException.class, () -> Benchmark.run(data, dir.resolve("b"), o,
 			Progress.NONE, Cancellation.NEVER, null));
 		assertTrue(e.getMessage().contains("no-such-model") && e.getMessage().contains("tvae2d"), e.getMessage());
+	}
+
+	@Test
+	void rigidityColumnsInTheTables(@TempDir final Path dir) throws Exception {
+		final List<Benchmark.Run> runs = List.of(rigid("persistence", 1, 0.30, 0.50), rigid("tvae2d", 1, 0.10, 0.75),
+			rigid("tvae2d", 2, 0.20, 1.0), rigid("linear", 1, 0.40, Double.NaN));
+		final String md = BenchmarkReport.table(runs, Benchmark.TABLE1, dir.resolve("t.csv"), 3);
+		assertTrue(md.contains("rel. error min EI ↓") && md.contains("risk AUROC ↑"), md);
+		// lower error and higher AUROC are best; mean ± SD over seeds
+		assertTrue(md.contains("**0.150 ± 0.071**") && md.contains("**0.875 ± 0.177**"), md);
+		final String linear = md.lines().filter(l -> l.startsWith("| linear |")).findFirst().orElseThrow();
+		assertTrue(linear.contains("| 0.400 |") && linear.contains("| – |"), "nan AUROC shown as –: " + linear);
+		final List<String> csv = Files.readAllLines(dir.resolve("t.csv"));
+		assertTrue(csv.get(0).contains("ei_min_rel_err_mean,ei_min_rel_err_sd,risk_auroc_mean,risk_auroc_sd"), csv.get(0));
+	}
+
+	private static Benchmark.Run rigid(final String model, final int seed, final double err, final double auroc) {
+		final java.util.Map<String, Double> s = new java.util.LinkedHashMap<>();
+		s.put("psnr_db", 20.0);
+		s.put("ei_min_rel_err", err);
+		s.put("risk_auroc", auroc);
+		return new Benchmark.Run(model, seed, s, 60, 1);
 	}
 
 	private static Benchmark.Run run(final double psnr) {

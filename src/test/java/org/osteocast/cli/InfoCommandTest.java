@@ -186,6 +186,55 @@ class InfoCommandTest {
 		final JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
 		assertEquals("PyTorch", j.get("engine").getAsString());
 		assertTrue(j.getAsJsonArray("devices").size() >= 1);
+		assertTrue(j.has("platform") && j.has("native_library_origin"), r.out);
+		assertTrue(j.get("training_ready").getAsBoolean(), r.out);
+		if (System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64")) {
+			assertEquals("linux64", j.get("platform").getAsString());
+			assertTrue(j.get("native_library_origin").getAsString().contains("pytorch-native-cpu-2.7.1-linux-x86_64.jar"),
+				r.out);
+		}
+	}
+
+	@Test
+	void checkGpuSaysInOneLineWhatIsWrongAndSavesAGoodFolder() throws Exception {
+		final String configDir = System.getProperty("osteocast.config.dir");
+		final String driverDirs = System.getProperty("osteocast.cuda.driver.dirs");
+		System.setProperty("osteocast.config.dir", tmp.resolve("config").toString());
+		try {
+			final Path root = tmp.resolve("libtorch");
+			final Path lib = java.nio.file.Files.createDirectories(root.resolve("lib"));
+			for (final String n : new String[] { "libtorch.so", "libc10.so" })
+				java.nio.file.Files.writeString(lib.resolve(n), n);
+			java.nio.file.Files.writeString(root.resolve("build-version"), "2.7.1+cpu\n");
+			assumeTrue(System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64"));
+			Run r = run("info", "--engine", "--check-gpu", root.toString());
+			assertEquals(2, r.code, r.err);
+			assertTrue(r.err.startsWith("osteocast info: " + root + ": libtorch 2.7.1+cpu is a CPU-only build"), r.err);
+			assertFalse(java.nio.file.Files.exists(tmp.resolve("config/engine.properties")));
+
+			java.nio.file.Files.writeString(lib.resolve("libtorch_cuda.so"), "cuda");
+			java.nio.file.Files.writeString(root.resolve("build-version"), "2.7.1+cu128\n");
+			System.setProperty("osteocast.cuda.driver.dirs", tmp.resolve("no-driver").toString());
+			r = run("info", "--engine", "--check-gpu", root.toString());
+			assertEquals(2, r.code, r.err);
+			assertTrue(r.err.contains("no NVIDIA driver (libcuda.so.1)"), r.err);
+
+			final Path driver = java.nio.file.Files.createDirectories(tmp.resolve("driver"));
+			java.nio.file.Files.writeString(driver.resolve("libcuda.so.1"), "driver");
+			System.setProperty("osteocast.cuda.driver.dirs", driver.toString());
+			r = run("info", "--engine", "--check-gpu", root.toString());
+			assertEquals(0, r.code, r.err);
+			final JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
+			assertEquals("ok", j.get("libtorch_check").getAsString());
+			final String saved = java.nio.file.Files.readString(tmp.resolve("config/engine.properties"));
+			assertTrue(saved.contains("flavor=cu128") && saved.contains("libtorch_path="), saved);
+		}
+		finally {
+			if (configDir == null) System.clearProperty("osteocast.config.dir");
+			else System.setProperty("osteocast.config.dir", configDir);
+			if (driverDirs == null) System.clearProperty("osteocast.cuda.driver.dirs");
+			else System.setProperty("osteocast.cuda.driver.dirs", driverDirs);
+		}
 	}
 
 	@Test

@@ -146,6 +146,39 @@ public class CommandContractTest {
 		assertTrue((double) m.getOutput("bv_tv") > 0.2);
 	}
 
+	/** One overwrite rule: every command that writes files (an output folder or a file to save) offers 'overwrite'. */
+	@Test
+	void everyCommandThatWritesFilesHasTheOverwriteBox() {
+		int writers = 0;
+		for (final CommandInfo c : ours) {
+			boolean writes = false, box = false;
+			for (final ModuleItem<?> in : c.inputs()) {
+				final String style = in.getWidgetStyle() == null ? "" : in.getWidgetStyle();
+				writes |= in.getType() == java.io.File.class && (style.contains("save") || in.getName().equals("out"));
+				box |= in.getName().equals("overwrite") && (in.getType() == boolean.class || in.getType() == Boolean.class);
+			}
+			if (writes) writers++;
+			assertTrue(!writes || box, c.getClassName() + " writes files but has no 'overwrite' parameter");
+		}
+		assertTrue(writers >= 7, "the commands that write: register, slices, train, predict, evaluate, cohort, mesh");
+	}
+
+	@Test
+	void exportSurfaceMeshRefusesAnExistingFileUnlessAsked() throws Exception {
+		final Path stl = tmp.resolve("existing.stl");
+		Files.writeString(stl, "an earlier mesh");
+		final Map<String, Object> in = new HashMap<>();
+		in.put("image", tube(false));
+		in.put("stl_file", stl.toFile());
+		final CommandModule m = commands.run(ExportMeshCommand.class, true, in).get();
+		assertTrue(m.isCanceled(), "refused");
+		assertTrue(String.valueOf(m.getCancelReason()).contains(org.osteocast.io.Output.EXISTS), m.getCancelReason());
+		assertEquals("an earlier mesh", Files.readString(stl));
+		in.put("overwrite", true);
+		assertFalse(commands.run(ExportMeshCommand.class, true, in).get().isCanceled());
+		assertTrue(Files.size(stl) > 1000);
+	}
+
 	@Test
 	void exportSurfaceMeshWritesStl() throws Exception {
 		final Path stl = tmp.resolve("tube.stl");

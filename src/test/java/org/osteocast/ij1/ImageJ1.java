@@ -66,7 +66,7 @@ final class ImageJ1 {
 		return new ImageJ1(dir, ij.toAbsolutePath());
 	}
 
-	private static boolean onPath(final String exe) {
+	static boolean onPath(final String exe) {
 		final String path = System.getenv("PATH");
 		if (path == null) return false;
 		for (final String d : path.split(":"))
@@ -82,9 +82,18 @@ final class ImageJ1 {
 	Result runMacro(final Path macro, final String argument, final int seconds) throws IOException,
 		InterruptedException
 	{
-		final List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "java", "-Xmx3g",
-			"-Dosteocast.config.dir=" + root.resolve("config"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar",
-			ijJar.toString(), "-ijpath", root.toString(), "-batch", macro.toAbsolutePath().toString()));
+		return runMacro(macro, argument, seconds, new String[0]);
+	}
+
+	/** Runs a macro file with an argument string and extra JVM options; waits at most {@code seconds}. */
+	Result runMacro(final Path macro, final String argument, final int seconds, final String... jvmOptions)
+		throws IOException, InterruptedException
+	{
+		final List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "java", "-Xmx3g"));
+		cmd.addAll(List.of(jvmOptions));
+		cmd.addAll(List.of("-Dosteocast.config.dir=" + root.resolve("config"),
+			"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar", ijJar.toString(), "-ijpath", root.toString(),
+			"-batch", macro.toAbsolutePath().toString()));
 		if (argument != null) cmd.add(argument);
 		final Path log = Files.createTempFile(root, "ij-", ".log");
 		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -144,6 +144,31 @@ class EvaluateCommandTest {
 		assertTrue(Files.notExists(tmp.resolve("r.png")));
 	}
 
+	/** {@code --drop PCT}: the risk threshold of the rigidity columns, in per cent; a fraction is refused. */
+	@Test
+	void riskDropIsSettableInPercent() throws Exception {
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		// the lesion cuts the cortex of both test mice: every minimum drops by more than 1 %, none by 99 %
+		assertEquals(0, run(out, err, "evaluate", "--pred", pred.toString(), "--data", data.toString(), "--drop", "1"),
+			err.toString());
+		assertTrue(out.toString().contains("rigidity: 2 of 2 mice truly drop > 1 %"), out.toString());
+		assertTrue(out.toString().contains("above 1 %"), out.toString());
+		out = new StringWriter();
+		assertEquals(0, run(out, err, "evaluate", "--pred", pred.toString(), "--data", data.toString(), "--drop", "99"),
+			err.toString());
+		assertTrue(out.toString().contains("rigidity: 0 of 2 mice truly drop > 99 %"), out.toString());
+		out = new StringWriter();
+		assertEquals(0, run(out, err, "evaluate", "--pred", pred.toString(), "--data", data.toString()), err.toString());
+		assertTrue(out.toString().contains("mice truly drop > 35 %"), "default 35 %: " + out);
+		for (final String bad : new String[] { "0.35", "100", "-5" }) {
+			err = new StringWriter();
+			assertEquals(2, run(new StringWriter(), err, "evaluate", "--pred", pred.toString(), "--data", data.toString(),
+				"--drop", bad), bad);
+			final String first = err.toString().lines().findFirst().orElse("");
+			assertTrue(first.contains("percentage") && first.contains(bad), "one line names the problem: " + err);
+		}
+	}
+
 	@Test
 	void missingOrMisshapenForecastIsAClearError() throws Exception {
 		Files.delete(pred.resolve("m2_pred.tif"));

@@ -25,7 +25,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osteocast.train.Adam;
-import org.osteocast.train.ForecastTrainer;
 
 /**
  * The 3-D T-VAE on tiny volumes (16 × 16 slices, nf 4): shapes for both
@@ -64,7 +63,7 @@ class Tvae3dTest {
 	}
 
 	static NDArray noise(final NDManager m, final int b, final int n, final long seed) {
-		return m.create(ForecastTrainer.gaussian(new SplittableRandom(seed), b * n), new Shape(b, n));
+		return m.create(org.osteocast.core.Gaussians.sample(new SplittableRandom(seed), b * n), new Shape(b, n));
 	}
 
 	@Test

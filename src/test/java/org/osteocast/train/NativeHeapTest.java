@@ -1,5 +1,6 @@
 package org.osteocast.train;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -39,8 +40,17 @@ class NativeHeapTest {
 	void trainingStepsReuseTheFirstStepsMemory() throws Exception {
 		assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "needs Linux /proc");
 		EngineSetup.engine();
-		assertTrue(NativeHeap.keepFreedMemory(), "mallopt should succeed on glibc");
-		assertTrue(NativeHeap.keepFreedMemory()); // idempotent
+		try (NativeHeap.Scope heap = NativeHeap.keepFreedMemory(); NativeHeap.Scope nested = NativeHeap.keepFreedMemory()) {
+			assertTrue(heap.inForce(), "mallopt should succeed on glibc");
+			assertTrue(nested.inForce()); // nested scopes share the setting
+			nested.close();
+			assertTrue(NativeHeap.inForce(), "still in force while the outer scope is open");
+			measure();
+		}
+		assertFalse(NativeHeap.inForce(), "the defaults are back once the last scope is closed");
+	}
+
+	private static void measure() throws Exception {
 		Engine.getInstance().setRandomSeed(3);
 		final TvaeConfig cfg = TvaeConfig.builder().optNf(32).build();
 		final int b = 48, t = cfg.nPast + 1, s = cfg.imageSize;
@@ -59,7 +69,7 @@ class NativeHeapTest {
 				try (NDManager sub = m.newSubManager()) {
 					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 						final ForecastNet.Loss l = net.loss(0, ps, sub.create(data, new Shape(b, t, 1, s, s)), sub.create(
-							ForecastTrainer.gaussian(r, b * net.trainNoise()), new Shape(b, net.trainNoise())), 1);
+							org.osteocast.core.Gaussians.sample(r, b * net.trainNoise()), new Shape(b, net.trainNoise())), 1);
 						gc.backward(l.total);
 					}
 					adam.step();

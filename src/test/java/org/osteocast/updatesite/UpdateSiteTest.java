@@ -171,4 +171,91 @@ class UpdateSiteTest {
 		assertTrue(problems.get(0).contains("version clash"), problems.get(0));
 		assertFalse(UpdateSiteVerifier.verify(site, null).size() > 0, "without a BOM only integrity is checked");
 	}
+
+	/** A DJL CPU native jar for {@code t}; {@code dropTorch} leaves the engine library out. */
+	private Path nativeJar(final org.osteocast.nn.EnginePlatform.Target t, final boolean dropTorch) throws IOException {
+		final Path jar = Files.createDirectories(tmp.resolve("natives")).resolve(t.nativeJarName("2.7.1"));
+		final List<String> libs = List.of(t.os.libraryName("c10"), t.os.libraryName("torch"), t.os.libraryName(
+			"torch_cpu"));
+		try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o)) {
+			j.putNextEntry(new JarEntry("native/lib/pytorch.properties"));
+			j.write(("version=2.7.1-20250812\nflavor=cpu\nclassifier=" + t.classifier + "\nlibraries=" + String.join(",",
+				libs) + "\n").getBytes(StandardCharsets.UTF_8));
+			for (final String lib : libs) {
+				if (dropTorch && lib.equals(t.os.libraryName("torch"))) continue;
+				j.putNextEntry(new JarEntry("pytorch/cpu/" + t.classifier + "/" + lib));
+				j.write(lib.getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		return jar;
+	}
+
+	private Path jniJar() throws IOException {
+		final Path jar = tmp.resolve("pytorch-jni-2.7.1-0.36.0.jar");
+		try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o)) {
+			for (final org.osteocast.nn.EnginePlatform.Target t : org.osteocast.nn.EnginePlatform.ALL)
+				for (final String f : t.jniFlavors) {
+					j.putNextEntry(new JarEntry(t.jniEntry(f)));
+					j.write(1);
+				}
+		}
+		return jar;
+	}
+
+	private List<org.osteocast.nn.EnginePlatform.Target> served() {
+		return UpdateSiteTool.servedPlatforms();
+	}
+
+	@Test
+	void eachPlatformsNativeJarGoesIntoItsFolderWithItsTag() throws Exception {
+		final List<UpdateSiteBuilder.Artifact> deps = new java.util.ArrayList<>();
+		deps.add(new UpdateSiteBuilder.Artifact("ai.djl.pytorch", "pytorch-jni", null, "2.7.1-0.36.0", jniJar()));
+		for (final org.osteocast.nn.EnginePlatform.Target t : served())
+			nativeJar(t, false);
+		deps.addAll(UpdateSiteBuilder.readNativeJars(tmp.resolve("natives"), "ai.djl.pytorch", "pytorch-native-cpu",
+			"2.7.1"));
+		assertEquals(4, deps.size() - 1, "linux64, linux-arm64, win64, macos-arm64 (no Intel macOS build)");
+		final List<UpdateSiteBuilder.Entry> plan = UpdateSiteBuilder.plan(pluginJar("p.jar", "d", "m", "c"), deps, bom,
+			null, List.of());
+		for (final UpdateSiteBuilder.Entry e : plan)
+			if (e.fijiPath.contains("pytorch-native-cpu")) assertEquals("jars/" + e.platform + "/" + e.source.getFileName(),
+				e.fijiPath);
+		assertTrue(plan.stream().anyMatch(e -> e.fijiPath.equals("jars/win64/pytorch-native-cpu-2.7.1-win-x86_64.jar") &&
+			"win64".equals(e.platform)));
+		assertTrue(plan.stream().anyMatch(e -> e.fijiPath.equals(
+			"jars/macos-arm64/pytorch-native-cpu-2.7.1-osx-aarch64.jar") && "macos-arm64".equals(e.platform)));
+		final Path site = tmp.resolve("site3");
+		UpdateSiteBuilder.write(plan, site, "20261127083000");
+		assertEquals(List.of(), UpdateSiteVerifier.verify(site, bom));
+		assertEquals(List.of(), UpdateSiteVerifier.verifyPlatforms(site, served()));
+		final List<UpdateSiteVerifier.Record> records = UpdateSiteVerifier.read(site);
+		assertTrue(records.stream().anyMatch(r -> r.filename.startsWith("jars/win64/") && r.platforms.equals(List.of(
+			"win64"))));
+		assertTrue(records.stream().filter(r -> r.filename.startsWith("plugins/")).allMatch(r -> r.platforms.isEmpty()));
+	}
+
+	@Test
+	void theVerifierCatchesAMissingPlatformAWrongTagAndAnIncompleteJar() throws Exception {
+		final org.osteocast.nn.EnginePlatform.Target win = org.osteocast.nn.EnginePlatform.detect("Windows 11", "amd64");
+		final org.osteocast.nn.EnginePlatform.Target mac = org.osteocast.nn.EnginePlatform.detect("Mac OS X", "aarch64");
+		final List<UpdateSiteBuilder.Entry> entries = new java.util.ArrayList<>(UpdateSiteBuilder.plan(pluginJar("p.jar",
+			"d", "m", "c"), List.of(new UpdateSiteBuilder.Artifact("ai.djl.pytorch", "pytorch-jni", null, "2.7.1-0.36.0",
+				jniJar())), bom, null, List.of()));
+		// Windows' jar without torch.dll; the Mac's in its folder but tagged for every platform
+		entries.add(new UpdateSiteBuilder.Entry("jars/win64/" + win.nativeJarName("2.7.1"), nativeJar(win, true), "win64",
+			"w"));
+		entries.add(new UpdateSiteBuilder.Entry("jars/macos-arm64/" + mac.nativeJarName("2.7.1"), nativeJar(mac, false),
+			null, "m"));
+		final Path site = tmp.resolve("site4");
+		UpdateSiteBuilder.write(entries, site, "20261127083000");
+		final List<String> integrity = UpdateSiteVerifier.verify(site, bom);
+		assertEquals(1, integrity.size(), integrity.toString());
+		assertTrue(integrity.get(0).contains("in the macos-arm64 folder but tagged []"), integrity.get(0));
+		final String all = String.join("\n", UpdateSiteVerifier.verifyPlatforms(site, served()));
+		assertTrue(all.contains("linux64 (linux-x86_64): 0 CPU libtorch jars"), all);
+		assertTrue(all.contains("linux-arm64 (linux-aarch64): 0 CPU libtorch jars"), all);
+		assertTrue(all.contains("torch.dll but has no pytorch/cpu/win-x86_64/torch.dll"), all);
+		assertTrue(all.contains("osx-aarch64.jar: a native library without a platform tag"), all);
+		assertTrue(all.contains("tagged [], expected [macos-arm64]"), all);
+	}
 }
