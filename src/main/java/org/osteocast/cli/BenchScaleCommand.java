@@ -53,6 +53,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
 		description = "Runs per size of 400 M voxels or more (default: ${DEFAULT-VALUE}).")
 	int bigRuns;
 
+	@Option(names = "--elastix-runs", defaultValue = "1", description = "elastix runs per size (default: ${DEFAULT-VALUE}).")
+	int elastixRuns;
+
 	@Option(names = "--elastix", defaultValue = "elastix", description = "elastix executable, or 'none' (default: ${DEFAULT-VALUE}).")
 	String elastix;
 
@@ -77,6 +80,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 		o.runs = runs;
 		o.bigRuns = bigRuns;
 		o.keep = keep;
+		o.elastixRuns = elastixRuns;
 		final PrintWriter log = spec.commandLine().getOut();
 		if (!"none".equals(elastix)) {
 			o.elastix = RegistrationBenchmark.findExecutable(elastix);

@@ -203,9 +203,15 @@ public final class CohortRegistration {
 			r1 = identity(week1);
 			grid = week1;
 		}
-		final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
-		VolumeIO.write(w1out, image(outDir, first));
-		if (ref != null) QualityControl.writePng(ref, written(w1out, image(outDir, first)), qc(outDir, first));
+		if (ref != null) {
+			final Volume<?> shown = writeRegistered(week1, r1, grid, image(outDir, first), p.threads());
+			QualityControl.writePng(ref, shown, qc(outDir, first));
+		}
+		else if (LazyVolume.isLazy(week1) && isTiff(first.image)) { // a large TIFF is copied as is, not re-encoded
+			Files.createDirectories(image(outDir, first).getParent());
+			Files.copy(first.image, image(outDir, first));
+		}
+		else VolumeIO.write(week1, image(outDir, first));
 		rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
 			outDir, first), ref != null ? qc(outDir, first) : null, r1));
 		progress.progress(++done, total);
@@ -215,9 +221,7 @@ public final class CohortRegistration {
 			final Volume<?> moving = VolumeIO.open(s.image);
 			RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
 			if (ref != null) rk = rk.composedWith(r1);
-			final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
-			VolumeIO.write(reg, image(outDir, s));
-			QualityControl.writePng(grid, written(reg, image(outDir, s)), qc(outDir, s));
+			QualityControl.writePng(grid, writeRegistered(moving, rk, grid, image(outDir, s), p.threads()), qc(outDir, s));
 			rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
 				transform(outDir, s), qc(outDir, s), rk));
 			progress.progress(++done, total);
@@ -228,14 +232,25 @@ public final class CohortRegistration {
 
 
 	/**
-	 * The registered scan for its QC picture: itself when in memory; when it
-	 * was computed plane by plane while being written, the written file read
-	 * back plane by plane (cheaper than resampling again).
+	 * Resamples {@code moving} onto {@code grid} and writes it; returns the
+	 * registered scan for its QC picture: itself when in memory; when it was
+	 * computed plane by plane while being written (a large scan), the written
+	 * file read back plane by plane, which is cheaper than resampling again and
+	 * lets the resampling's plane window go.
 	 */
-	private static Volume<?> written(final Volume<?> registered, final Path file) throws IOException {
-		return LazyVolume.isLazy(registered) ? LazyVolume.open(file, registered.voxelSizeUm(0) == registered
-			.voxelSizeUm(2) && registered.voxelSizeUm(0) == registered.voxelSizeUm(1) ? registered.voxelSizeUm(0)
-				: Double.NaN) : registered;
+	private static Volume<?> writeRegistered(final Volume<?> moving, final RegistrationResult r, final Volume<?> grid,
+		final Path file, final int threads) throws IOException
+	{
+		final Volume<?> reg = Resampler.resample(moving, r.movingToFixedVoxel(), grid, threads);
+		VolumeIO.write(reg, file);
+		if (!LazyVolume.isLazy(reg)) return reg;
+		final double[] vs = reg.voxelSizeUm();
+		return LazyVolume.open(file, vs[0] == vs[1] && vs[0] == vs[2] ? vs[0] : Double.NaN);
+	}
+
+	private static boolean isTiff(final Path file) {
+		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		return Files.isRegularFile(file) && (n.endsWith(".tif") || n.endsWith(".tiff"));
 	}
 
 	private static RegistrationResult identity(final Volume<?> v) {

@@ -101,7 +101,7 @@ public final class Resampler {
 	static <T extends RealType<T>> Volume<T> lazy(final Volume<T> moving, final double[][] movingToFixedVoxel,
 		final Volume<?> fixedGrid, final int threads)
 	{
-		final PlaneSource m = PlaneSource.of(moving);
+		final PlaneSource m = PlaneSource.lazy(moving, PlaneSource.WINDOW_BYTES);
 		final T type = moving.type().createVariable();
 		final double[][] full = RigidTransforms.copy(movingToFixedVoxel.length == 4 ? movingToFixedVoxel
 			: new double[][] { movingToFixedVoxel[0], movingToFixedVoxel[1], movingToFixedVoxel[2], { 0, 0, 0, 1 } });

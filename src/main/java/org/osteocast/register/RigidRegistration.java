@@ -110,9 +110,9 @@ public final class RigidRegistration {
 	{
 		final long t0 = System.nanoTime();
 		progress.status("registering " + moving.name() + " to " + fixed.name() + ": reading");
-		final FloatGrid f = grid(fixed, p.maxVoxels());
+		final FloatGrid f = grid(fixed, p.maxVoxels(), p.threads());
 		cancel.check();
-		final FloatGrid m = grid(moving, p.maxVoxels());
+		final FloatGrid m = grid(moving, p.maxVoxels(), p.threads());
 		return register(f, m, fixed.voxelSizeUm(), moving.voxelSizeUm(), p, progress, cancel, moving.name() + " to " +
 			fixed.name(), t0);
 	}
@@ -126,28 +126,33 @@ public final class RigidRegistration {
 	 * a small fraction of k voxels.
 	 */
 	static FloatGrid grid(final Volume<?> v, final long maxVoxels) {
-		return grid(v, maxVoxels, Runtime.getRuntime().maxMemory());
+		return grid(v, maxVoxels, 1);
+	}
+
+	/** As {@link #grid(Volume, long)} on {@code threads} threads. */
+	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final int threads) {
+		return grid(v, maxVoxels, Runtime.getRuntime().maxMemory(), threads);
 	}
 
 	/**
-	 * As {@link #grid(Volume, long)}, with the working copy also bounded by the
+	 * As {@link #grid(Volume, long, int)}, with the working copy also bounded by the
 	 * heap: a registration holds about ten float arrays of a grid's size (two
 	 * scans, a pyramid level of each, masks and samples), so a grid gets at most
 	 * {@code heapBytes / }{@value #HEAP_BYTES_PER_VOXEL} voxels.
 	 */
-	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final long heapBytes) {
-		return reduce(v, Math.min(maxVoxels, Math.max(4096, heapBytes / HEAP_BYTES_PER_VOXEL)));
+	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final long heapBytes, final int threads) {
+		return reduce(v, Math.min(maxVoxels, Math.max(4096, heapBytes / HEAP_BYTES_PER_VOXEL)), threads);
 	}
 
-	/** Heap bytes a registration needs per voxel of one working grid (see {@link #grid(Volume, long, long)}). */
+	/** Heap bytes a registration needs per voxel of one working grid (see {@link #grid(Volume, long, long, int)}). */
 	static final long HEAP_BYTES_PER_VOXEL = 40;
 
-	private static FloatGrid reduce(final Volume<?> v, final long maxVoxels) {
+	private static FloatGrid reduce(final Volume<?> v, final long maxVoxels, final int threads) {
 		final long n = v.width() * v.height() * v.depth();
 		int k = 1;
 		while (n / ((long) k * k * k) > maxVoxels)
 			k++;
-		return k == 1 && !LazyVolume.isLazy(v) ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm());
+		return k == 1 && !LazyVolume.isLazy(v) ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm(), threads);
 	}
 
 	static RegistrationResult register(final FloatGrid fixed, final FloatGrid moving, final double[] fixedVoxelUm,

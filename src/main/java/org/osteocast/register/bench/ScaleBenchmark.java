@@ -107,6 +107,8 @@ public final class ScaleBenchmark {
 		public int threads = 2;
 		/** Repetitions per size, and for sizes of at least {@link #bigVoxels}. */
 		public int runs = 3, bigRuns = 1;
+		/** elastix runs per size (at most the runs of OsteoCast). */
+		public int elastixRuns = 1;
 		public long bigVoxels = 400_000_000L;
 		/** elastix executable and parameter file (null: OsteoCast alone). */
 		public Path elastix, elastixParams;
@@ -143,7 +145,7 @@ public final class ScaleBenchmark {
 				AtomicFiles.writeString(csv, rows.toString());
 				rows.append(slice(s, dir, r, o, log));
 				AtomicFiles.writeString(csv, rows.toString());
-				if (o.elastix != null) {
+				if (o.elastix != null && r <= o.elastixRuns) {
 					rows.append(elastix(s, dir, truth, r, o, log));
 					AtomicFiles.writeString(csv, rows.toString());
 				}
@@ -457,8 +459,8 @@ public final class ScaleBenchmark {
 			o.threads).append('\n');
 		b.append("elastix: ").append(o.elastix == null ? "not run" : elastixVersion(o.elastix) + " with " + o.elastixParams
 			.getFileName()).append('\n');
-		b.append(String.format(Locale.ROOT, "runs per size: %d (%d for sizes of %d voxels or more)%n", o.runs, o.bigRuns,
-			o.bigVoxels));
+		b.append(String.format(Locale.ROOT, "runs per size: %d (%d for sizes of %d voxels or more), elastix %d%n", o.runs,
+			o.bigRuns, o.bigVoxels, o.elastixRuns));
 		b.append("load at the start: ").append(loadAverage()).append('\n');
 		return b.toString();
 	}
