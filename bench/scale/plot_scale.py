@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plot of `osteocast bench scale` results: wall time and peak memory against pair size.
 
-Usage: python3 bench/scale/plot_scale.py bench/scale/results/<date>/results.csv docs/scale.svg
+Usage: python3 bench/scale/plot_scale.py bench/scale/results/<date>/results.csv docs/scale.svg [summary.md]
 
 Reads the raw results.csv written by `osteocast bench scale` and draws two log-log
 panels (wall time in seconds, peak resident memory in GB) with one line per tool
@@ -67,8 +67,42 @@ def panel(x0, y0, w, h, series, index, ylabel, xs_all):
     return out
 
 
+def summary(path):
+    """Markdown table: per size, tool and step, the median and range of the runs (and how many)."""
+    groups = defaultdict(list)
+    order = []
+    skipped = []
+    for r in csv.DictReader(open(path)):
+        key = (int(r["voxels"]), r["size"], r["tool"], r["step"])
+        if r["status"] != "ok":
+            skipped.append(f"{r['size']} {r['tool']} {r['step']} run {r['run']}: {r['status']}")
+            continue
+        if key not in groups:
+            order.append(key)
+        groups[key].append(r)
+    lines = ["| size | tool | step | runs | wall time (s), median [range] | peak memory (GB), median [range] "
+             "| error (voxel), median | load (1 min) during the runs |",
+             "|---|---|---|---|---|---|---|---|"]
+    for key in sorted(order):
+        rs = groups[key]
+        wall = [float(r["wall_s"]) for r in rs]
+        mem = [float(r["peak_rss_mb"]) / 1024 for r in rs]
+        err = [float(r["error_vox"]) for r in rs if r["error_vox"] != "NaN"]
+        load = [float(r["load1_before"]) for r in rs] + [float(r["load1_after"]) for r in rs]
+        e = f"{statistics.median(err):.4f}" if err else "-"
+        lines.append(f"| {key[1]} | {key[2]} | {key[3]} | {len(rs)} | {statistics.median(wall):.1f} "
+                     f"[{min(wall):.1f}-{max(wall):.1f}] | {statistics.median(mem):.2f} [{min(mem):.2f}-{max(mem):.2f}] "
+                     f"| {e} | {min(load):.1f}-{max(load):.1f} |")
+    for s in skipped:
+        lines.append("")
+        lines.append(f"Not run: {s}.")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 3:
+        open(sys.argv[3], "w").write(summary(src))
     series = load(src)
     xs = [x for s in series.values() for x in s]
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="900" height="380" font-family="sans-serif">',
