@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against peer tools (see the subcommands).",
 	subcommands = { RegisterCommand.Bench.class, BenchTrainCommand.class, BenchRegistrationAccuracyCommand.class,
+		BenchScaleCommand.class,
 		CommandLine.HelpCommand.class })
 public final class BenchCommand implements Callable<Integer> {
 

@@ -178,7 +178,8 @@ public final class InfoCommand implements Callable<Integer> {
 		}
 		else if (h.frames() > 1) return null; // a 4-D NIfTI: OsteoCast reads one volume per file
 		else {
-			final Volume<?> v = VolumeIO.read(p, override());
+			final Volume<?> v = VolumeIO.open(p, override(), org.osteocast.core.Progress.NONE,
+				org.osteocast.core.Cancellation.NEVER); // plane by plane when large
 			final double[] r = VolumeIO.valueRange(v);
 			lo = r[0];
 			hi = r[1];

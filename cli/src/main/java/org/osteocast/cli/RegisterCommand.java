@@ -12,7 +12,7 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Parallel;
 import org.osteocast.io.Cohort;
 import org.osteocast.register.CohortRegistration;
-import org.osteocast.register.RegistrationBenchmark;
+import org.osteocast.register.bench.RegistrationBenchmark;
 import org.osteocast.register.RegistrationParameters;
 import org.osteocast.register.RegistrationResult;
 

@@ -17,6 +17,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteocast.register.bench.SyntheticBone;
 import org.osteocast.cli.Main;
 import org.osteocast.cli.RegisterCommand;
 import org.osteocast.core.Cancellation;

@@ -158,4 +158,33 @@ public final class Otsu {
 		accumulate(values, lo, hi, h);
 		return threshold(h, lo, hi);
 	}
+
+	/**
+	 * Otsu's threshold of the given values with the means of its two classes:
+	 * {threshold, mean of the values at or below it, mean of those above}
+	 * (a constant input gives its value three times).
+	 */
+	public static double[] classes(final float[] values) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (final float v : values) {
+			if (v < lo) lo = v;
+			if (v > hi) hi = v;
+		}
+		if (!(hi > lo)) return new double[] { lo, lo, lo };
+		final long[] h = new long[BINS];
+		accumulate(values, lo, hi, h);
+		final double t = threshold(h, lo, hi);
+		double s0 = 0, s1 = 0;
+		long n0 = 0, n1 = 0;
+		for (final float v : values)
+			if (v > t) {
+				s1 += v;
+				n1++;
+			}
+			else {
+				s0 += v;
+				n0++;
+			}
+		return new double[] { t, n0 > 0 ? s0 / n0 : lo, n1 > 0 ? s1 / n1 : hi };
+	}
 }

@@ -44,6 +44,9 @@ public final class ImagePlusVolumes {
 	 * @throws VolumeIOException for RGB, multi-channel or multi-frame images
 	 */
 	public static Volume<?> wrap(final ImagePlus imp, final Path source) throws VolumeIOException {
+		// a scan opened plane by plane stays so (with the image's current calibration and title)
+		if (imp.getStack() instanceof VolumeVirtualStack) return new Volume<>(((VolumeVirtualStack) imp.getStack())
+			.volume().image(), voxelSizeUm(imp.getCalibration()), originUm(imp.getCalibration()), imp.getTitle());
 		final Path where = source != null ? source : Path.of(imp.getTitle());
 		if (imp.getNChannels() != 1 || imp.getNFrames() != 1) throw new VolumeIOException(where,
 			"expected one channel and one frame, found " + imp.getNChannels() + " channels and " + imp.getNFrames() +
@@ -88,6 +91,7 @@ public final class ImagePlusVolumes {
 	 * image is shared; anything else is copied into a 32-bit stack.
 	 */
 	public static <T extends RealType<T>> ImagePlus toImagePlus(final Volume<T> volume) {
+		if (LazyVolume.isLazy(volume)) return VolumeVirtualStack.imagePlus(volume); // planes made when shown
 		final int w = Math.toIntExact(volume.width()), h = Math.toIntExact(volume.height()),
 				d = Math.toIntExact(volume.depth());
 		final ImageStack stack = new ImageStack(w, h);

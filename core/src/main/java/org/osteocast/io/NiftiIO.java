@@ -267,7 +267,7 @@ public final class NiftiIO {
 	}
 
 	/** One slice from the file's bytes into a plane array (scaled into float if asked). */
-	private static void decode(final ByteBuffer bb, final Header h, final Object dst, final boolean toFloat,
+	static void decode(final ByteBuffer bb, final Header h, final Object dst, final boolean toFloat,
 		final int n)
 	{
 		bb.clear();
@@ -330,13 +330,13 @@ public final class NiftiIO {
 		}
 	}
 
-	private static boolean isGzip(final Path file) throws IOException {
+	static boolean isGzip(final Path file) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
 			return in.read() == 0x1f && in.read() == 0x8b;
 		}
 	}
 
-	private static InputStream open(final Path file) throws VolumeIOException {
+	static InputStream open(final Path file) throws VolumeIOException {
 		if (!Files.isRegularFile(file)) throw new VolumeIOException(file, "no such file");
 		try {
 			final InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -560,7 +560,7 @@ public final class NiftiIO {
 		return bb.array();
 	}
 
-	private static String baseName(final Path file) {
+	static String baseName(final Path file) {
 		return file.getFileName().toString().replaceFirst("(?i)\\.nii(\\.gz)?$", "");
 	}
 }

@@ -137,6 +137,48 @@ public final class VolumeIO {
 		return v;
 	}
 
+	/**
+	 * Fraction of the free Java heap above which {@link #open} reads a scan
+	 * plane by plane on demand instead of whole: a registration holds two scans
+	 * and an output, so each may take about a fifth of the heap.
+	 */
+	public static final double LAZY_FRACTION = 0.2;
+
+	/**
+	 * Opens a scan for the steps that stream it (register, slice, info): read
+	 * whole as {@link #read(Path, double, Progress, Cancellation)} does when it
+	 * takes less than {@link #LAZY_FRACTION} of the free heap (the same volume,
+	 * bit for bit), otherwise as a {@link LazyVolume} whose planes are decoded
+	 * when touched and kept in a bounded cache. Float data of a lazy volume are
+	 * checked for NaN by the steps that read them, not here.
+	 */
+	public static Volume<?> open(final Path path, final double voxelUmOverride, final Progress progress,
+		final Cancellation cancel) throws VolumeIOException
+	{
+		final VolumeHeader h = readHeader(path, voxelUmOverride);
+		final long[] d = h.dimensions();
+		final double bytes = (double) d[0] * d[1] * d[2] * Math.max(1, h.frames()) * Math.max(1, h.bitDepth() / 8);
+		final Runtime rt = Runtime.getRuntime();
+		final double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		final boolean streamable = h.frames() <= 1 && d[2] >= 2 && java.util.Set.of("uint8", "uint16", "int16",
+			"float32").contains(h.pixelType());
+		if (!streamable || bytes < LAZY_FRACTION * free) return read(path, voxelUmOverride, progress, cancel);
+		// streaming holds a few windows of planes (as floats, for three scans at once) besides the working copies
+		final double plane = 4.0 * d[0] * d[1], need = 3 * 16 * plane + (16 << 20);
+		if (need > free) throw new VolumeIOException(path, TOO_BIG + String.format(Locale.ROOT,
+			"%d x %d x %d voxels: even plane by plane they need %.0f MB, and %.0f MB of the %.0f MB heap are free; set a " +
+				"larger heap (OSTEOCAST_XMX=%dm; in Fiji: Edit > Options > Memory & Threads)", d[0], d[1], d[2], need / 1e6,
+			free / 1e6, rt.maxMemory() / 1e6, (long) Math.ceil((need + rt.maxMemory() - free) / (1 << 20)) + 64));
+		progress.status("opening " + path.getFileName() + " plane by plane (" + d[0] + " x " + d[1] + " x " + d[2] +
+			" voxels)");
+		return LazyVolume.open(path, voxelUmOverride);
+	}
+
+	/** As {@link #open(Path, double, Progress, Cancellation)} with the file's calibration. */
+	public static Volume<?> open(final Path path) throws VolumeIOException {
+		return open(path, Double.NaN, Progress.NONE, Cancellation.NEVER);
+	}
+
 	/** The start of the message for a scan larger than the free Java heap (tests assert on it). */
 	public static final String TOO_BIG = "too large for the Java heap: ";
 
@@ -183,12 +225,15 @@ public final class VolumeIO {
 	 * Writes a volume by extension: {@code .tif}/{@code .tiff} (ImageJ TIFF
 	 * stack, calibrated in µm; int16 is stored as ImageJ's signed 16-bit, other
 	 * types than 8/16-bit unsigned and 32-bit float become 32-bit float), {@code .nii} or {@code .nii.gz}. Atomic.
+	 * A {@link LazyVolume} is written plane by plane (never whole in memory).
 	 *
 	 * @throws IllegalArgumentException for another extension
 	 */
 	public static <T extends RealType<T>> void write(final Volume<T> volume, final Path file) throws IOException {
 		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (n.endsWith(".tif") || n.endsWith(".tiff")) TiffIO.write(volume.type() instanceof ShortType ? signed16(volume)
+		if ((n.endsWith(".tif") || n.endsWith(".tiff")) && LazyVolume.isLazy(volume)) TiffIO.write(VolumeVirtualStack
+			.imagePlus(volume), file);
+		else if (n.endsWith(".tif") || n.endsWith(".tiff")) TiffIO.write(volume.type() instanceof ShortType ? signed16(volume)
 			: ImagePlusVolumes.toImagePlus(volume), file);
 		else if (n.endsWith(".nii") || n.endsWith(".nii.gz")) NiftiIO.write(volume, file);
 		else throw new IllegalArgumentException(file + ": unsupported output type (use .tif, .tiff, .nii or .nii.gz)");
@@ -254,6 +299,20 @@ public final class VolumeIO {
 	/** Minimum and maximum value of a volume (computed over all voxels). */
 	public static double[] valueRange(final Volume<?> v) {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		if (LazyVolume.isLazy(v)) { // plane by plane, straight from the decoded arrays
+			final boolean unsigned = !(v.type() instanceof ShortType);
+			for (int z = 0; z < v.depth(); z++) {
+				final Object a = LazyVolume.plane(v, z);
+				final int n = java.lang.reflect.Array.getLength(a);
+				for (int i = 0; i < n; i++) {
+					final double x = a instanceof byte[] ? ((byte[]) a)[i] & 0xff : a instanceof float[] ? ((float[]) a)[i]
+						: unsigned ? ((short[]) a)[i] & 0xffff : ((short[]) a)[i];
+					if (x < lo) lo = x;
+					if (x > hi) hi = x;
+				}
+			}
+			return new double[] { lo, hi };
+		}
 		final Cursor<? extends RealType<?>> c = Views.flatIterable(v.image()).cursor();
 		while (c.hasNext()) {
 			final double x = c.next().getRealDouble();

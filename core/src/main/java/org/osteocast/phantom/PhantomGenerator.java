@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import net.imglib2.img.basictypeaccess.array.ByteArray;
 import net.imglib2.img.basictypeaccess.array.ShortArray;
@@ -202,42 +203,79 @@ public final class PhantomGenerator {
 		final double[] vox = { m.v, m.v, m.v };
 		final double voxMm3 = Math.pow(m.v / 1000, 3);
 		final List<WeekSummary> rows = new ArrayList<>();
+		final boolean stream = StreamedScans.large(m);
 		for (int k = 1; k <= weeks; k++) {
 			cancel.check();
 			failed.check();
 			// bone and lesion are measured before the blur (the PSF belongs to the scanner, not the anatomy)
 			r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz }, threads);
 			final double boneSum = r.boneVoxels;
-			final float[] lesionW1 = r.anyLesion ? resample(r.lesion, week1ToCanon, m.nx, m.ny, m.nz, threads) : null;
-			r.grey.gaussian(p.psfSigmaVox(), threads);
+			final long lesionVoxels = stream ? streamWeek(p, m, k, r, toCanon, week1ToCanon, mouseDir, truthDir, threads)
+				: holdWeek(p, m, k, r, toCanon, week1ToCanon, mouseDir, truthDir, threads);
 			if (m.scanned(k)) {
-				final float[] scan = resample(r.grey, Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)), m.nx, m.ny, m.nz,
-					threads);
-				if (p.rings()) addRings(scan, m, k);
-				if (p.noiseSd() > 0) addNoise(scan, m, k, threads);
-				writeScan(p, m, k, scan, mouseDir);
 				final TransformFile tf = TransformFile.fromVoxelMatrix(m.weekToWeek1Voxel(k), vox, vox, Double.NaN);
 				tf.with("ground_truth", true).with("mouse", m.name).with("moving_week", k).with("fixed_week", 1).with(
 					"rotation_deg_scan_to_anatomy", m.rotationDeg[k - 1]).with("shift_vox_scan_to_anatomy", m.shiftVox[k - 1]);
 				tf.write(truthDir.resolve("week" + k + ".transform.json"));
 			}
-			final float[] ideal = resample(r.grey, week1ToCanon, m.nx, m.ny, m.nz, threads);
-			writeTiff(shortVolume(ideal, m, m.name + "_week" + k + "_ideal"), truthDir.resolve("week" + k + "_ideal.tif"));
-			long lesionVoxels = 0;
-			final byte[][] planes = new byte[m.nz][m.nx * m.ny];
-			if (lesionW1 != null) for (int z = 0, i = 0; z < m.nz; z++)
-				for (int j = 0; j < m.nx * m.ny; j++, i++)
-					if (lesionW1[i] >= 0.5f) {
-						planes[z][j] = 1;
-						lesionVoxels++;
-					}
-			writeTiff(byteVolume(planes, m, m.name + "_week" + k + "_lesion"), truthDir.resolve("week" + k +
-				"_lesion.tif"));
 			rows.add(new WeekSummary(m.name, m.group.label(), k, m.scanned(k), lesionVoxels * voxMm3, boneSum * voxMm3));
 			progress.progress(done.incrementAndGet(), total);
 		}
 		AtomicFiles.writeString(truthDir.resolve("anatomy.json"), GSON.toJson(anatomyJson(m)) + "\n");
 		return rows;
+	}
+
+	/** Writes a week's scan, ideal image and lesion mask from whole arrays; returns the lesion voxels. */
+	private static long holdWeek(final PhantomParameters p, final MouseModel m, final int k, final AnatomyRenderer r,
+		final double[][] toCanon, final double[][] week1ToCanon, final Path mouseDir, final Path truthDir,
+		final int threads) throws IOException
+	{
+		final float[] lesionW1 = r.anyLesion ? resample(r.lesion, week1ToCanon, m.nx, m.ny, m.nz, threads) : null;
+		r.grey.gaussian(p.psfSigmaVox(), threads);
+		if (m.scanned(k)) {
+			final float[] scan = resample(r.grey, Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)), m.nx, m.ny, m.nz,
+				threads);
+			if (p.rings()) addRings(scan, m, k);
+			if (p.noiseSd() > 0) addNoise(scan, m, k, threads);
+			writeScan(p, m, k, scan, mouseDir);
+		}
+		final float[] ideal = resample(r.grey, week1ToCanon, m.nx, m.ny, m.nz, threads);
+		writeTiff(shortVolume(ideal, m, m.name + "_week" + k + "_ideal"), truthDir.resolve("week" + k + "_ideal.tif"));
+		long lesionVoxels = 0;
+		final byte[][] planes = new byte[m.nz][m.nx * m.ny];
+		if (lesionW1 != null) for (int z = 0, i = 0; z < m.nz; z++)
+			for (int j = 0; j < m.nx * m.ny; j++, i++)
+				if (lesionW1[i] >= 0.5f) {
+					planes[z][j] = 1;
+					lesionVoxels++;
+				}
+		writeTiff(byteVolume(planes, m, m.name + "_week" + k + "_lesion"), truthDir.resolve("week" + k +
+			"_lesion.tif"));
+		return lesionVoxels;
+	}
+
+	/**
+	 * As {@link #holdWeek}, with the scan, the ideal image and the lesion mask
+	 * computed plane by plane while they are written (the same values): for
+	 * scans too large to hold as float arrays.
+	 */
+	private static long streamWeek(final PhantomParameters p, final MouseModel m, final int k,
+		final AnatomyRenderer r, final double[][] toCanon, final double[][] week1ToCanon, final Path mouseDir,
+		final Path truthDir, final int threads) throws IOException
+	{
+		final AtomicLongArray counts = new AtomicLongArray(m.nz);
+		// the lesion mask first: it samples the lesion field, which the blur of the grey field does not touch
+		writeTiff(StreamedScans.lesion(r.anyLesion ? r.lesion : null, week1ToCanon, m, m.name + "_week" + k + "_lesion",
+			counts), truthDir.resolve("week" + k + "_lesion.tif"));
+		r.grey.gaussian(p.psfSigmaVox(), threads);
+		if (m.scanned(k)) writeScan(p, m, k, StreamedScans.scan(r.grey, Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)),
+			m, k, m.name + "_week" + k), mouseDir);
+		writeTiff(StreamedScans.ideal(r.grey, week1ToCanon, m, m.name + "_week" + k + "_ideal"), truthDir.resolve("week" +
+			k + "_ideal.tif"));
+		long n = 0;
+		for (int z = 0; z < m.nz; z++)
+			n += counts.get(z);
+		return n;
 	}
 
 	/** Samples a canonical field at every voxel of an nx × ny × nz scan through scan→canonical matrix c. */
@@ -253,24 +291,48 @@ public final class PhantomGenerator {
 		}
 		final boolean inside = in;
 		final float[] out = new float[nx * ny * nz];
-		Slices.run(nz, threads, z -> {
-			int i = z * nx * ny;
-			for (int y = 0; y < ny; y++) {
-				double px = c[0][1] * y + c[0][2] * z + c[0][3], py = c[1][1] * y + c[1][2] * z + c[1][3], pz = c[2][1] * y +
-					c[2][2] * z + c[2][3];
-				for (int x = 0; x < nx; x++) {
-					out[i++] = inside ? g.sampleInside(px, py, pz) : g.sample(px, py, pz);
-					px += c[0][0];
-					py += c[1][0];
-					pz += c[2][0];
-				}
-			}
-		});
+		Slices.run(nz, threads, z -> samplePlane(g, c, nx, ny, z, inside, out, z * nx * ny));
 		return out;
+	}
+
+	/** Whether every voxel of an nx × ny × nz scan maps strictly inside the canonical grid through c. */
+	static boolean inside(final FloatGrid g, final double[][] c, final int nx, final int ny, final int nz) {
+		boolean in = true;
+		for (int k = 0; k < 8; k++) {
+			final double[] q = Rigid.apply(c, (k & 1) == 0 ? 0 : nx - 1, (k & 2) == 0 ? 0 : ny - 1, (k & 4) == 0 ? 0 : nz -
+				1);
+			in &= q[0] >= 0 && q[1] >= 0 && q[2] >= 0 && q[0] < g.nx - 1 && q[1] < g.ny - 1 && q[2] < g.nz - 1;
+		}
+		return in;
+	}
+
+	/** Plane z of {@link #resample} into {@code out} from index {@code at}. */
+	static void samplePlane(final FloatGrid g, final double[][] c, final int nx, final int ny, final int z,
+		final boolean inside, final float[] out, final int at)
+	{
+		int i = at;
+		for (int y = 0; y < ny; y++) {
+			double px = c[0][1] * y + c[0][2] * z + c[0][3], py = c[1][1] * y + c[1][2] * z + c[1][3], pz = c[2][1] * y +
+				c[2][2] * z + c[2][3];
+			for (int x = 0; x < nx; x++) {
+				out[i++] = inside ? g.sampleInside(px, py, pz) : g.sample(px, py, pz);
+				px += c[0][0];
+				py += c[1][0];
+				pz += c[2][0];
+			}
+		}
 	}
 
 	/** Concentric rings about the rotation axis (scanner frame): defective detector columns after reconstruction. */
 	private static void addRings(final float[] scan, final MouseModel m, final int week) {
+		final float[] plane = ringPlane(m, week);
+		for (int z = 0, i = 0; z < m.nz; z++)
+			for (int j = 0; j < plane.length; j++, i++)
+				scan[i] += plane[j];
+	}
+
+	/** The ring pattern of a week, the same in every slice. */
+	static float[] ringPlane(final MouseModel m, final int week) {
 		final SplittableRandom r = Seeds.stream(m.seed, Seeds.RINGS, week);
 		final int n = 3 + r.nextInt(4);
 		final double ccx = (m.nx - 1) / 2.0 + (r.nextDouble() - 0.5) * 4, ccy = (m.ny - 1) / 2.0 + (r.nextDouble() - 0.5) *
@@ -292,9 +354,7 @@ public final class PhantomGenerator {
 				}
 				plane[y * m.nx + x] = (float) s;
 			}
-		for (int z = 0, i = 0; z < m.nz; z++)
-			for (int j = 0; j < plane.length; j++, i++)
-				scan[i] += plane[j];
+		return plane;
 	}
 
 	/**
@@ -304,31 +364,40 @@ public final class PhantomGenerator {
 	 * rescaled to the wanted SD, has that grain.
 	 */
 	private static void addNoise(final float[] scan, final MouseModel m, final int week, final int threads) {
+		Slices.run(m.nz, threads, z -> addNoise(scan, z * m.nx * m.ny, m, week, z));
+	}
+
+	/** The noise of slice z added to {@code scan} from index {@code at}. */
+	static void addNoise(final float[] scan, final int at, final MouseModel m, final int week, final int z) {
 		final int nx = m.nx, ny = m.ny, np = nx * ny;
 		final double sd = m.p.noiseSd() / 0.375; // the binomial kernel's sqrt(sum w^2) = 0.375
-		Slices.run(m.nz, threads, z -> {
-			final float[] white = new float[np], rows = new float[np];
-			final SplittableRandom r = Seeds.stream(m.seed, Seeds.NOISE, week, z);
-			for (int j = 0; j < np; j++)
-				white[j] = (float) (sd * r.nextGaussian());
-			for (int y = 0; y < ny; y++)
-				for (int x = 0; x < nx; x++) {
-					final int i = y * nx + x;
-					rows[i] = 0.25f * white[x > 0 ? i - 1 : i + 1] + 0.5f * white[i] + 0.25f * white[x < nx - 1 ? i + 1 : i - 1];
-				}
-			for (int y = 0; y < ny; y++)
-				for (int x = 0; x < nx; x++) {
-					final int i = y * nx + x;
-					scan[z * np + i] += 0.25f * rows[y > 0 ? i - nx : i + nx] + 0.5f * rows[i] + 0.25f * rows[y < ny - 1 ? i + nx
-						: i - nx];
-				}
-		});
+		final float[] white = new float[np], rows = new float[np];
+		final SplittableRandom r = Seeds.stream(m.seed, Seeds.NOISE, week, z);
+		for (int j = 0; j < np; j++)
+			white[j] = (float) (sd * r.nextGaussian());
+		for (int y = 0; y < ny; y++)
+			for (int x = 0; x < nx; x++) {
+				final int i = y * nx + x;
+				rows[i] = 0.25f * white[x > 0 ? i - 1 : i + 1] + 0.5f * white[i] + 0.25f * white[x < nx - 1 ? i + 1 : i - 1];
+			}
+		for (int y = 0; y < ny; y++)
+			for (int x = 0; x < nx; x++) {
+				final int i = y * nx + x;
+				scan[at + i] += 0.25f * rows[y > 0 ? i - nx : i + nx] + 0.5f * rows[i] + 0.25f * rows[y < ny - 1 ? i + nx
+					: i - nx];
+			}
 	}
 
 	private static void writeScan(final PhantomParameters p, final MouseModel m, final int week, final float[] scan,
 		final Path mouseDir) throws IOException
 	{
-		final Volume<UnsignedShortType> vol = shortVolume(scan, m, m.name + "_week" + week);
+		writeScan(p, m, week, shortVolume(scan, m, m.name + "_week" + week), mouseDir);
+	}
+
+	/** Writes a week's scan in the cohort's format (a volume in memory, or one made plane by plane as it is written). */
+	static void writeScan(final PhantomParameters p, final MouseModel m, final int week,
+		final Volume<UnsignedShortType> vol, final Path mouseDir) throws IOException
+	{
 		if (p.format() == PhantomParameters.Format.TIFF) {
 			writeTiff(vol, mouseDir.resolve("week" + week + ".tif"));
 		}
@@ -348,13 +417,17 @@ public final class PhantomGenerator {
 		for (int z = 0; z < m.nz; z++) {
 			final short[] s = new short[np];
 			for (int j = 0; j < np; j++) {
-				final float v = data[z * np + j];
-				s[j] = (short) (v <= 0 ? 0 : v >= 65535 ? 65535 : (int) (v + 0.5f)); // round half up
+				s[j] = toShort(data[z * np + j]);
 			}
 			img.setPlane(z, new ShortArray(s));
 		}
 		img.setLinkedType(new UnsignedShortType(img));
 		return Volume.of(img, m.v, name);
+	}
+
+	/** A grey value as unsigned 16-bit: clamped, rounded half up. */
+	static short toShort(final float v) {
+		return (short) (v <= 0 ? 0 : v >= 65535 ? 65535 : (int) (v + 0.5f));
 	}
 
 	private static Volume<UnsignedByteType> byteVolume(final byte[][] planes, final MouseModel m, final String name) {
@@ -366,7 +439,7 @@ public final class PhantomGenerator {
 		return Volume.of(img, m.v, name);
 	}
 
-	private static void writeTiff(final Volume<?> v, final Path file) throws IOException {
+	static void writeTiff(final Volume<?> v, final Path file) throws IOException {
 		TiffIO.write(ImagePlusVolumes.toImagePlus(v), file);
 	}
 

@@ -3,6 +3,7 @@ package org.osteocast.register;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Cohort;
 import org.osteocast.io.Csv;
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Output;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIO;
@@ -144,7 +146,7 @@ public final class CohortRegistration {
 	private static Summary write(final Cohort cohort, final Path outDir, final Path reference,
 		final RegistrationParameters p, final Progress progress, final Cancellation cancel) throws IOException
 	{
-		final Volume<?> ref = reference == null ? null : VolumeIO.read(reference);
+		final Volume<?> ref = reference == null ? null : VolumeIO.open(reference);
 		final int total = cohort.scans().size();
 		final List<Row> rows = new ArrayList<>();
 		int done = 0;
@@ -231,7 +233,7 @@ public final class CohortRegistration {
 		final List<Cohort.Scan> scans = cohort.scans(mouse);
 		final Cohort.Scan first = scans.get(0);
 		cancel.check();
-		final Volume<?> week1 = VolumeIO.read(first.image);
+		final Volume<?> week1 = VolumeIO.open(first.image);
 		final Progress sub = sub(progress, done, total);
 		// week 1: identity, or onto the reference
 		final RegistrationResult r1;
@@ -245,21 +247,25 @@ public final class CohortRegistration {
 			r1 = identity(week1);
 			grid = week1;
 		}
-		final Volume<?> w1out = ref != null ? Resampler.resample(week1, r1.movingToFixedVoxel(), grid, p.threads()) : week1;
-		VolumeIO.write(w1out, at(mouseDir, image(outDir, first)));
-		if (ref != null) QualityControl.writePng(ref, w1out, at(mouseDir, qc(outDir, first)));
+		final Path w1file = at(mouseDir, image(outDir, first));
+		if (ref != null) {
+			final Volume<?> shown = writeRegistered(week1, r1, grid, w1file, p.threads());
+			QualityControl.writePng(ref, shown, at(mouseDir, qc(outDir, first)));
+		}
+		else if (LazyVolume.isLazy(week1) && isTiff(first.image)) // a large TIFF is copied as is, not re-encoded
+			AtomicFiles.write(w1file, tmp -> Files.copy(first.image, tmp, StandardCopyOption.REPLACE_EXISTING));
+		else VolumeIO.write(week1, w1file);
 		rows.add(new Row(mouse, first.week, ref != null ? "reference" : "self", image(outDir, first), transform(
 			outDir, first), ref != null ? qc(outDir, first) : null, r1));
 		progress.progress(++done, total);
 		for (final Cohort.Scan s : scans.subList(1, scans.size())) {
 			cancel.check();
 			progress.status(mouse + " week " + s.week + " -> week " + first.week);
-			final Volume<?> moving = VolumeIO.read(s.image);
+			final Volume<?> moving = VolumeIO.open(s.image);
 			RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
 			if (ref != null) rk = rk.composedWith(r1);
-			final Volume<?> reg = Resampler.resample(moving, rk.movingToFixedVoxel(), grid, p.threads());
-			VolumeIO.write(reg, at(mouseDir, image(outDir, s)));
-			QualityControl.writePng(grid, reg, at(mouseDir, qc(outDir, s)));
+			QualityControl.writePng(grid, writeRegistered(moving, rk, grid, at(mouseDir, image(outDir, s)), p.threads()), at(
+				mouseDir, qc(outDir, s)));
 			rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
 				transform(outDir, s), qc(outDir, s), rk));
 			progress.progress(++done, total);
@@ -268,6 +274,28 @@ public final class CohortRegistration {
 	}
 
 
+
+	/**
+	 * Resamples {@code moving} onto {@code grid} and writes it; returns the
+	 * registered scan for its QC picture: itself when in memory; when it was
+	 * computed plane by plane while being written (a large scan), the written
+	 * file read back plane by plane, which is cheaper than resampling again and
+	 * lets the resampling's plane window go.
+	 */
+	private static Volume<?> writeRegistered(final Volume<?> moving, final RegistrationResult r, final Volume<?> grid,
+		final Path file, final int threads) throws IOException
+	{
+		final Volume<?> reg = Resampler.resample(moving, r.movingToFixedVoxel(), grid, threads);
+		VolumeIO.write(reg, file);
+		if (!LazyVolume.isLazy(reg)) return reg;
+		final double[] vs = reg.voxelSizeUm();
+		return LazyVolume.open(file, vs[0] == vs[1] && vs[0] == vs[2] ? vs[0] : Double.NaN);
+	}
+
+	private static boolean isTiff(final Path file) {
+		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		return Files.isRegularFile(file) && (n.endsWith(".tif") || n.endsWith(".tiff"));
+	}
 
 	/** {@code file}, or its name inside {@code dir} when one is given. */
 	private static Path at(final Path dir, final Path file) {

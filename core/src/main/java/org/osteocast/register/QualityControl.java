@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import org.osteocast.core.Otsu;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIOException;
@@ -39,7 +40,7 @@ public final class QualityControl {
 		while ((long) f.nx * f.ny * f.nz / ((long) k * k * k) > 2_000_000L)
 			k++;
 		final FloatGrid small = f.reduce(k, vs);
-		final double[][] mom = RigidRegistration.moments(small, RigidRegistration.otsu(small.data)[0]);
+		final double[][] mom = RigidRegistration.moments(small, Otsu.classes(small.data)[0]);
 		final int cx = mom == null ? f.nx / 2 : clamp((int) Math.round(mom[0][0] / vs[0]), f.nx);
 		final int cy = mom == null ? f.ny / 2 : clamp((int) Math.round(mom[0][1] / vs[1]), f.ny);
 		final int cz = mom == null ? f.nz / 2 : clamp((int) Math.round(mom[0][2] / vs[2]), f.nz);
@@ -56,18 +57,14 @@ public final class QualityControl {
 				final int x = idx(u, w0, f.nx), y = idx(v, h0, f.ny);
 				cp.set(u, v, rgb(f, m, x, y, cz, wf, wm));
 			}
-		// xz at cy (z downwards)
-		for (int v = 0; v < d0; v++)
-			for (int u = 0; u < w0; u++) {
-				final int x = idx(u, w0, f.nx), z = idx(v, d0, f.nz);
-				cp.set(w0 + gap + u, v, rgb(f, m, x, cy, z, wf, wm));
-			}
-		// yz at cx (y across, z downwards)
-		for (int v = 0; v < d0; v++)
-			for (int u = 0; u < h0; u++) {
-				final int y = idx(u, h0, f.ny), z = idx(v, d0, f.nz);
-				cp.set(2 * (w0 + gap) + u, v, rgb(f, m, cx, y, z, wf, wm));
-			}
+		// xz at cy and yz at cx (z downwards), row by row together: one pass through the planes
+		for (int v = 0; v < d0; v++) {
+			final int z = idx(v, d0, f.nz);
+			for (int u = 0; u < w0; u++)
+				cp.set(w0 + gap + u, v, rgb(f, m, idx(u, w0, f.nx), cy, z, wf, wm));
+			for (int u = 0; u < h0; u++)
+				cp.set(2 * (w0 + gap) + u, v, rgb(f, m, cx, idx(u, h0, f.ny), z, wf, wm));
+		}
 		return cp;
 	}
 

@@ -1,5 +1,6 @@
 package org.osteocast.register;
 
+import org.osteocast.core.Otsu;
 import org.osteocast.io.Volume;
 
 /**
@@ -49,7 +50,7 @@ public final class RegistrationAccuracy {
 		final double[][] truth)
 	{
 		final FloatGrid g = FloatGrid.of(fixed);
-		final double thr = RigidRegistration.otsu(g.data)[0];
+		final double thr = Otsu.classes(g.data)[0];
 		final double[][] e = RigidTransforms.multiply(estimate, RigidTransforms.invert(truth));
 		double sum = 0, max = Double.NaN;
 		long n = 0;

@@ -7,10 +7,14 @@ import net.imglib2.img.Img;
 import net.imglib2.img.planar.PlanarImgFactory;
 import net.imglib2.type.NativeType;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.ShortType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
 import org.osteocast.core.Parallel;
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**
@@ -46,6 +50,7 @@ public final class Resampler {
 	public static <T extends RealType<T>> Volume<T> resample(final Volume<T> moving,
 		final double[][] movingToFixedVoxel, final Volume<?> fixedGrid, final int threads)
 	{
+		if (LazyVolume.isLazy(moving)) return lazy(moving, movingToFixedVoxel, fixedGrid, threads);
 		final PlaneSource m = PlaneSource.of(moving);
 		final T type = moving.type().createVariable();
 		final Img<T> out = create(type, fixedGrid.dimensions());
@@ -84,6 +89,56 @@ public final class Resampler {
 			if (pool != null) pool.shutdownNow();
 		}
 		return new Volume<>(out, fixedGrid.voxelSizeUm(), fixedGrid.originUm(), moving.name());
+	}
+
+	/**
+	 * The resampled scan as a {@link LazyVolume} whose planes are computed when
+	 * read (in z order by a writer): the moving scan is read through a bounded
+	 * window of planes and the result is never whole in memory. Values as in
+	 * the eager path.
+	 */
+	@SuppressWarnings("unchecked")
+	static <T extends RealType<T>> Volume<T> lazy(final Volume<T> moving, final double[][] movingToFixedVoxel,
+		final Volume<?> fixedGrid, final int threads)
+	{
+		final PlaneSource m = PlaneSource.lazy(moving, PlaneSource.WINDOW_BYTES);
+		final T type = moving.type().createVariable();
+		final double[][] full = RigidTransforms.copy(movingToFixedVoxel.length == 4 ? movingToFixedVoxel
+			: new double[][] { movingToFixedVoxel[0], movingToFixedVoxel[1], movingToFixedVoxel[2], { 0, 0, 0, 1 } });
+		final double[][] a = RigidTransforms.invert(full);
+		final int nx = Math.toIntExact(fixedGrid.width()), ny = Math.toIntExact(fixedGrid.height());
+		final boolean isFloat = type instanceof FloatType || !(type.getMaxValue() - type.getMinValue() < 1e10) ||
+			!(type instanceof UnsignedByteType || type instanceof UnsignedShortType || type instanceof ShortType);
+		final double lo = type.getMinValue(), hi = type.getMaxValue();
+		final LazyVolume.PlaneReader planes = z -> {
+			final float[] buf = new float[nx * ny];
+			final int rows = Math.max(1, Math.min(ny, threads * 4));
+			Parallel.forEach("resample", rows, threads, b -> {
+				final int y0 = (int) ((long) ny * b / rows), y1 = (int) ((long) ny * (b + 1) / rows);
+				for (int y = y0; y < y1; y++) {
+					final double bx = a[0][1] * y + a[0][2] * z + a[0][3];
+					final double by = a[1][1] * y + a[1][2] * z + a[1][3];
+					final double bz = a[2][1] * y + a[2][2] * z + a[2][3];
+					for (int x = 0, i = y * nx; x < nx; x++, i++) {
+						final float v = m.sample(a[0][0] * x + bx, a[1][0] * x + by, a[2][0] * x + bz);
+						buf[i] = Float.isNaN(v) ? 0 : v;
+					}
+				}
+			});
+			if (isFloat) return buf;
+			if (type instanceof UnsignedByteType) {
+				final byte[] o = new byte[buf.length];
+				for (int i = 0; i < o.length; i++)
+					o[i] = (byte) Math.max(lo, Math.min(hi, Math.round(buf[i])));
+				return o;
+			}
+			final short[] o = new short[buf.length];
+			for (int i = 0; i < o.length; i++)
+				o[i] = (short) Math.max(lo, Math.min(hi, Math.round(buf[i])));
+			return o;
+		};
+		return (Volume<T>) LazyVolume.computed(fixedGrid.dimensions(), type, planes, 4, fixedGrid.voxelSizeUm(),
+			fixedGrid.originUm(), moving.name());
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

@@ -12,8 +12,10 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.osteocast.core.Cancellation;
+import org.osteocast.core.Otsu;
 import org.osteocast.core.Parallel;
 import org.osteocast.core.Progress;
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**
@@ -108,9 +110,9 @@ public final class RigidRegistration {
 	{
 		final long t0 = System.nanoTime();
 		progress.status("registering " + moving.name() + " to " + fixed.name() + ": reading");
-		final FloatGrid f = grid(fixed, p.maxVoxels());
+		final FloatGrid f = grid(fixed, p.maxVoxels(), p.threads());
 		cancel.check();
-		final FloatGrid m = grid(moving, p.maxVoxels());
+		final FloatGrid m = grid(moving, p.maxVoxels(), p.threads());
 		return register(f, m, fixed.voxelSizeUm(), moving.voxelSizeUm(), p, progress, cancel, moving.name() + " to " +
 			fixed.name(), t0);
 	}
@@ -124,11 +126,33 @@ public final class RigidRegistration {
 	 * a small fraction of k voxels.
 	 */
 	static FloatGrid grid(final Volume<?> v, final long maxVoxels) {
+		return grid(v, maxVoxels, 1);
+	}
+
+	/** As {@link #grid(Volume, long)} on {@code threads} threads. */
+	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final int threads) {
+		return grid(v, maxVoxels, Runtime.getRuntime().maxMemory(), threads);
+	}
+
+	/**
+	 * As {@link #grid(Volume, long, int)}, with the working copy also bounded by the
+	 * heap: a registration holds about ten float arrays of a grid's size (two
+	 * scans, a pyramid level of each, masks and samples), so a grid gets at most
+	 * {@code heapBytes / }{@value #HEAP_BYTES_PER_VOXEL} voxels.
+	 */
+	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final long heapBytes, final int threads) {
+		return reduce(v, Math.min(maxVoxels, Math.max(4096, heapBytes / HEAP_BYTES_PER_VOXEL)), threads);
+	}
+
+	/** Heap bytes a registration needs per voxel of one working grid (see {@link #grid(Volume, long, long, int)}). */
+	static final long HEAP_BYTES_PER_VOXEL = 40;
+
+	private static FloatGrid reduce(final Volume<?> v, final long maxVoxels, final int threads) {
 		final long n = v.width() * v.height() * v.depth();
 		int k = 1;
 		while (n / ((long) k * k * k) > maxVoxels)
 			k++;
-		return k == 1 ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm());
+		return k == 1 && !LazyVolume.isLazy(v) ? FloatGrid.of(v) : PlaneSource.of(v).reduce(k, v.voxelSizeUm(), threads);
 	}
 
 	static RegistrationResult register(final FloatGrid fixed, final FloatGrid moving, final double[] fixedVoxelUm,
@@ -145,54 +169,6 @@ public final class RigidRegistration {
 		finally {
 			if (pool != null) pool.shutdownNow();
 		}
-	}
-
-	/** Otsu threshold of an array (256-bin histogram between min and max). Returns {threshold, mean below, mean above}. */
-	static double[] otsu(final float[] a) {
-		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-		for (final float v : a) {
-			if (v < lo) lo = v;
-			if (v > hi) hi = v;
-		}
-		if (!(hi > lo)) return new double[] { lo, lo, lo };
-		final int bins = 256;
-		final long[] h = new long[bins];
-		final double[] s = new double[bins];
-		final double scale = (bins - 1e-6) / (hi - lo);
-		for (final float v : a) {
-			final int b = (int) ((v - lo) * scale);
-			h[b]++;
-			s[b] += v;
-		}
-		long n = 0;
-		double total = 0;
-		for (int i = 0; i < bins; i++) {
-			n += h[i];
-			total += s[i];
-		}
-		long w0 = 0;
-		double s0 = 0, best = -1;
-		int bestK = 0;
-		for (int k = 0; k < bins - 1; k++) {
-			w0 += h[k];
-			s0 += s[k];
-			final long w1 = n - w0;
-			if (w0 == 0 || w1 == 0) continue;
-			final double m0 = s0 / w0, m1 = (total - s0) / w1;
-			final double between = (double) w0 * w1 * (m0 - m1) * (m0 - m1);
-			if (between > best) {
-				best = between;
-				bestK = k;
-			}
-		}
-		long c0 = 0;
-		double sum0 = 0;
-		for (int k = 0; k <= bestK; k++) {
-			c0 += h[k];
-			sum0 += s[k];
-		}
-		final double thr = lo + (bestK + 1) / scale;
-		return new double[] { thr, c0 > 0 ? sum0 / c0 : lo, n - c0 > 0 ? (total - sum0) / (n - c0) : hi };
 	}
 
 	/** Centre of mass (µm) and covariance (µm²) of the voxels above {@code thr}; null if none. */
@@ -257,6 +233,8 @@ public final class RigidRegistration {
 		long totalUnits, doneUnits;
 		/** The scans' own voxel sizes (the grids may be reduced copies). */
 		double[] origVsF, origVsM;
+		/** Bone moments (centre, covariance, count) of each scan; the moving one null without bone. */
+		double[][] momF, momM;
 
 		Run(final FloatGrid fixed, final FloatGrid moving, final RegistrationParameters p, final Progress progress,
 			final Cancellation cancel, final ExecutorService pool, final String what)
@@ -272,7 +250,18 @@ public final class RigidRegistration {
 
 		RegistrationResult run(final long t0) {
 			cancel.check();
-			final double[] of = otsu(fixed.data), om = otsu(moving.data);
+			calibrate();
+			final Plan plan = plan();
+			final Start start = start(plan);
+			cancel.check();
+			final Fit fit = refine(plan, start.fit.transform);
+			cancel.check();
+			return finish(plan, fit, start.name, start.fit.iterations + fit.iterations, t0);
+		}
+
+		/** Otsu classes of both scans: thresholds, bone contrast, the grey-value map and the bone moments. */
+		void calibrate() {
+			final double[] of = Otsu.classes(fixed.data), om = Otsu.classes(moving.data);
 			thrF = of[0];
 			thrM = om[0];
 			contrast = of[2] - of[1];
@@ -280,102 +269,125 @@ public final class RigidRegistration {
 				gain = contrast / (om[2] - om[1]);
 				offset = of[1] - gain * om[1];
 			}
-			final double[][] momF = moments(fixed, thrF), momM = moments(moving, thrM);
+			momF = moments(fixed, thrF);
+			momM = moments(moving, thrM);
 			if (momF == null || !(contrast > 0)) throw new IllegalArgumentException(what +
 				": the fixed scan is constant (no bone to register to)");
+		}
 
-			// pyramid plan
+		/** The pyramid: as many of the requested levels as the fixed scan allows, the coarsest one built. */
+		Plan plan() {
 			final double base = Math.min(fixed.vs[0], Math.min(fixed.vs[1], fixed.vs[2]));
 			int levels = p.levels();
 			while (levels > 1 && !fitsLevel(fixed, base * (1 << (levels - 1)))) levels--;
 			totalUnits = (long) levels * p.maxIterations() + 1;
-			final byte[] boneF = mask(fixed, thrF);
-			final double[] centre = momF[0];
+			final Plan plan = new Plan(levels, base, mask(fixed, thrF), momF[0]);
+			plan.lv[levels - 1] = level(levels - 1, base, plan.boneF, plan.centre);
+			return plan;
+		}
 
-			// coarsest level first
-			final Level[] lv = new Level[levels];
-			lv[levels - 1] = level(levels - 1, base, boneF, centre);
-
-			// candidate starts: identity, centre of mass, principal axes (4 proper sign patterns)
-			final List<double[][]> starts = new ArrayList<>();
-			final List<String> names = new ArrayList<>();
+		/**
+		 * Candidate starts: the identity, the centre-of-mass shift and the four
+		 * proper rotations of the principal axes (all with the principal-axes
+		 * option off: the identity alone).
+		 */
+		void candidates(final double[] centre, final List<double[][]> starts, final List<String> names) {
 			starts.add(RigidTransforms.identity());
 			names.add("identity");
-			if (p.principalAxes() && momM != null) {
-				final double[] shift = { momM[0][0] - centre[0], momM[0][1] - centre[1], momM[0][2] - centre[2] };
-				starts.add(RigidTransforms.about(RigidTransforms.rotation(new double[3]), centre, shift));
-				names.add("centre of mass");
-				final double[][] ef = principalAxes(momF), em = principalAxes(momM);
-				final int[][] signs = { { 1, 1, 1 }, { 1, -1, -1 }, { -1, 1, -1 }, { -1, -1, 1 } };
-				for (final int[] s : signs) {
-					final double[][] es = new double[3][3];
-					for (int i = 0; i < 3; i++)
-						for (int k = 0; k < 3; k++)
-							es[i][k] = em[i][k] * s[k];
-					final double[][] efT = new double[3][3];
-					for (int i = 0; i < 3; i++)
-						for (int k = 0; k < 3; k++)
-							efT[i][k] = ef[k][i];
-					starts.add(RigidTransforms.about(RigidTransforms.mul3(es, efT), centre, shift));
-					names.add("principal axes " + (s[0] > 0 ? "+" : "-") + (s[1] > 0 ? "+" : "-") + (s[2] > 0 ? "+" : "-"));
-				}
+			if (!p.principalAxes() || momM == null) return;
+			final double[] shift = { momM[0][0] - centre[0], momM[0][1] - centre[1], momM[0][2] - centre[2] };
+			starts.add(RigidTransforms.about(RigidTransforms.rotation(new double[3]), centre, shift));
+			names.add("centre of mass");
+			final double[][] ef = principalAxes(momF), em = principalAxes(momM);
+			final int[][] signs = { { 1, 1, 1 }, { 1, -1, -1 }, { -1, 1, -1 }, { -1, -1, 1 } };
+			for (final int[] sg : signs) {
+				final double[][] es = new double[3][3];
+				for (int i = 0; i < 3; i++)
+					for (int k = 0; k < 3; k++)
+						es[i][k] = em[i][k] * sg[k];
+				final double[][] efT = new double[3][3];
+				for (int i = 0; i < 3; i++)
+					for (int k = 0; k < 3; k++)
+						efT[i][k] = ef[k][i];
+				starts.add(RigidTransforms.about(RigidTransforms.mul3(es, efT), centre, shift));
+				names.add("principal axes " + (sg[0] > 0 ? "+" : "-") + (sg[1] > 0 ? "+" : "-") + (sg[2] > 0 ? "+" : "-"));
 			}
+		}
+
+		/**
+		 * Refines each candidate briefly at the coarsest level; the best metric
+		 * over the common field of view wins, among the starts that keep at least
+		 * half as much of the fixed bone in view as the best one does (a start
+		 * that pushes the bone out of the moving scan must not win by having
+		 * fewer samples to explain).
+		 */
+		Start start(final Plan plan) {
+			final List<double[][]> starts = new ArrayList<>();
+			final List<String> names = new ArrayList<>();
+			candidates(plan.centre, starts, names);
 			progress.status("registering " + what + ": choosing the start among " + starts.size());
-			final Level top = lv[levels - 1];
-			// refine each start briefly; the best metric over the common field of view wins, among the starts
-			// that keep at least half as much of the fixed bone in view as the best one does (a start that
-			// pushes the bone out of the moving scan must not win by having fewer samples to explain)
+			final Level top = plan.lv[plan.levels - 1];
 			final double[][] fits = new double[starts.size()][];
-			final double[][][] fitted = new double[starts.size()][][];
+			final Fit[] fitted = new Fit[starts.size()];
 			int iterations = 0;
 			double maxInside = 0;
 			for (int c = 0; c < starts.size(); c++) {
 				cancel.check();
-				final Fit fit = optimise(top, starts.get(c), Math.min(10, p.maxIterations()), false, false);
-				iterations += fit.iterations;
-				fitted[c] = fit.transform;
-				fits[c] = top.score(fit.transform, this);
+				fitted[c] = optimise(top, starts.get(c), Math.min(10, p.maxIterations()), false, false);
+				iterations += fitted[c].iterations;
+				fits[c] = top.score(fitted[c].transform, this);
 				maxInside = Math.max(maxInside, fits[c][1]);
 			}
 			int bestIdx = 0;
 			for (int c = 1; c < starts.size(); c++)
 				if (fits[c][1] >= 0.5 * maxInside && (fits[bestIdx][1] < 0.5 * maxInside || fits[c][0] < fits[bestIdx][0] -
 					1e-9)) bestIdx = c;
-			final double[][] best = fitted[bestIdx];
-			final String bestName = names.get(bestIdx);
-			double[][] t = best;
+			return new Start(names.get(bestIdx), new Fit(fitted[bestIdx].transform, iterations, false));
+		}
+
+		/** Gauss-Newton from the coarsest level to the finest; the result converged if the finest level did. */
+		Fit refine(final Plan plan, final double[][] from) {
+			double[][] t = from;
 			boolean converged = false;
+			int iterations = 0;
+			final int levels = plan.levels;
 			for (int l = levels - 1; l >= 0; l--) {
 				cancel.check();
-				if (lv[l] == null) lv[l] = level(l, base, boneF, centre);
+				if (plan.lv[l] == null) plan.lv[l] = level(l, plan.base, plan.boneF, plan.centre);
 				progress.status(String.format(Locale.ROOT, "registering %s: level %d of %d (%d samples)", what, levels - l,
-					levels, lv[l].n));
-				final Fit fit = optimise(lv[l], t, p.maxIterations(), l < levels - 1, true);
+					levels, plan.lv[l].n));
+				final Fit fit = optimise(plan.lv[l], t, p.maxIterations(), l < levels - 1, true);
 				t = fit.transform;
 				iterations += fit.iterations;
 				converged = fit.converged;
 				doneUnits = (long) (levels - l) * p.maxIterations();
 				progress.progress(doneUnits, totalUnits);
-				if (l > 0) lv[l] = null; // free this level's samples
+				if (l > 0) plan.lv[l] = null; // free this level's samples
 			}
-			cancel.check();
-			final Level fine = lv[0];
+			return new Fit(t, iterations, converged);
+		}
+
+		/** The result: the transform in the contract's voxel form, its quality and the verdict. */
+		RegistrationResult finish(final Plan plan, final Fit fit, final String startName, final int iterations,
+			final long t0)
+		{
+			final double[][] t = fit.transform;
+			final Level fine = plan.lv[0];
 			final double[] q = fine.quality(t, this);
 			final double[] qi = fine.quality(RigidTransforms.identity(), this);
 			final double dice = dice(t);
 			// fixed µm -> moving µm is t; moving -> fixed in µm is its inverse
 			final double[][] m2fUm = RigidTransforms.invert(t);
 			final double[][] m2fVox = RigidTransforms.umToVoxel(m2fUm, origVsM, origVsF);
-			final double[] at = RigidTransforms.apply(t, centre);
+			final double[] at = RigidTransforms.apply(t, plan.centre);
 			final double[] back = RigidTransforms.apply(m2fUm, at);
 			final double[] trans = { back[0] - at[0], back[1] - at[1], back[2] - at[2] };
 			final double[] extent = { fixed.nx * fixed.vs[0], fixed.ny * fixed.vs[1], fixed.nz * fixed.vs[2] };
-			final String reason = assess(q[0], qi[0], dice, q[2], converged, trans, extent, momM != null);
+			final String reason = assess(q[0], qi[0], dice, q[2], fit.converged, trans, extent, momM != null);
 			progress.progress(totalUnits, totalUnits);
-			return new RegistrationResult(m2fVox, origVsM, origVsF, trans, q[0], qi[0], q[1], dice, q[2], converged,
-				iterations, bestName, reason.isEmpty(), reason, (System.nanoTime() - t0) / 1e9);
+			return new RegistrationResult(m2fVox, origVsM, origVsF, trans, q[0], qi[0], q[1], dice, q[2], fit.converged,
+				iterations, startName, reason.isEmpty(), reason, (System.nanoTime() - t0) / 1e9);
 		}
-
 		boolean fitsLevel(final FloatGrid g, final double target) {
 			final int[] n = g.dims();
 			for (int d = 0; d < 3; d++) {
@@ -631,6 +643,34 @@ public final class RigidRegistration {
 		return m;
 	}
 
+	/** The pyramid of one registration: its levels (built when needed), the fixed bone mask and centre. */
+	static final class Plan {
+		final int levels;
+		final double base;
+		final byte[] boneF;
+		final double[] centre;
+		final Level[] lv;
+
+		Plan(final int levels, final double base, final byte[] boneF, final double[] centre) {
+			this.levels = levels;
+			this.base = base;
+			this.boneF = boneF;
+			this.centre = centre;
+			this.lv = new Level[levels];
+		}
+	}
+
+	/** The chosen start: its name and its brief fit at the coarsest level (iterations of all candidates). */
+	static final class Start {
+		final String name;
+		final Fit fit;
+
+		Start(final String name, final Fit fit) {
+			this.name = name;
+			this.fit = fit;
+		}
+	}
+
 	/** An optimiser outcome. */
 	static final class Fit {
 		final double[][] transform;
@@ -773,62 +813,11 @@ public final class RigidRegistration {
 		/** The weighted normal equations: H (6 × 6, row-major) then g (6). */
 		double[] normalEquations(final float[] r, final double scale, final boolean tukey, final Run run) {
 			final int chunks = Math.min(64, Math.max(1, n / 4096));
-			final double[][] part = new double[chunks][27];
-			final double c = TUKEY_C * scale, k = HUBER_K * scale;
+			final double[][] part = new double[chunks][];
 			final List<Future<?>> fs = new ArrayList<>();
 			for (int ch = 0; ch < chunks; ch++) {
-				final int lo = (int) ((long) n * ch / chunks), hi = (int) ((long) n * (ch + 1) / chunks);
-				final double[] acc = part[ch];
-				final Runnable job = () -> {
-					double h00 = 0, h01 = 0, h02 = 0, h03 = 0, h04 = 0, h05 = 0, h11 = 0, h12 = 0, h13 = 0, h14 = 0, h15 = 0,
-							h22 = 0, h23 = 0, h24 = 0, h25 = 0, h33 = 0, h34 = 0, h35 = 0, h44 = 0, h45 = 0, h55 = 0;
-					double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0;
-					for (int s = lo; s < hi; s++) {
-						final float v = r[s];
-						if (Float.isNaN(v)) continue;
-						final double a = Math.abs(v);
-						final double w;
-						if (tukey) {
-							if (a >= c) continue;
-							final double u = 1 - (a / c) * (a / c);
-							w = u * u;
-						}
-						else w = a <= k ? 1 : k / a;
-						final double x = px[s], y = py[s], z = pz[s], ex = gx[s], ey = gy[s], ez = gz[s];
-						final double j0 = y * ez - z * ey, j1 = z * ex - x * ez, j2 = x * ey - y * ex;
-						final double wj0 = w * j0, wj1 = w * j1, wj2 = w * j2, wj3 = w * ex, wj4 = w * ey, wj5 = w * ez;
-						h00 += wj0 * j0;
-						h01 += wj0 * j1;
-						h02 += wj0 * j2;
-						h03 += wj0 * ex;
-						h04 += wj0 * ey;
-						h05 += wj0 * ez;
-						h11 += wj1 * j1;
-						h12 += wj1 * j2;
-						h13 += wj1 * ex;
-						h14 += wj1 * ey;
-						h15 += wj1 * ez;
-						h22 += wj2 * j2;
-						h23 += wj2 * ex;
-						h24 += wj2 * ey;
-						h25 += wj2 * ez;
-						h33 += wj3 * ex;
-						h34 += wj3 * ey;
-						h35 += wj3 * ez;
-						h44 += wj4 * ey;
-						h45 += wj4 * ez;
-						h55 += wj5 * ez;
-						b0 += wj0 * v;
-						b1 += wj1 * v;
-						b2 += wj2 * v;
-						b3 += wj3 * v;
-						b4 += wj4 * v;
-						b5 += wj5 * v;
-					}
-					final double[] q = { h00, h01, h02, h03, h04, h05, h11, h12, h13, h14, h15, h22, h23, h24, h25, h33, h34,
-						h35, h44, h45, h55, b0, b1, b2, b3, b4, b5 };
-					System.arraycopy(q, 0, acc, 0, 27);
-				};
+				final int lo = (int) ((long) n * ch / chunks), hi = (int) ((long) n * (ch + 1) / chunks), at = ch;
+				final Runnable job = () -> part[at] = accumulate(r, lo, hi, scale, tukey);
 				if (run.pool == null) job.run();
 				else fs.add(run.pool.submit(job));
 			}
@@ -845,9 +834,68 @@ public final class RigidRegistration {
 					sys[j * 6 + i] = tot[u];
 					u++;
 				}
-			for (int i = 0; i < 6; i++)
-				sys[36 + i] = tot[21 + i];
+			System.arraycopy(tot, 21, sys, 36, 6);
 			return sys;
+		}
+
+		/**
+		 * The robust weights' sums over samples [lo, hi): the upper triangle of
+		 * JᵀWJ (21, row by row) then JᵀWr (6). J's rows are (p × ∇f, ∇f): the
+		 * rotation vector's and the translation's derivatives.
+		 */
+		private double[] accumulate(final float[] r, final int lo, final int hi, final double scale,
+			final boolean tukey)
+		{
+			final double c = TUKEY_C * scale, k = HUBER_K * scale;
+			double h00 = 0, h01 = 0, h02 = 0, h03 = 0, h04 = 0, h05 = 0, h11 = 0, h12 = 0, h13 = 0, h14 = 0, h15 = 0,
+					h22 = 0, h23 = 0, h24 = 0, h25 = 0, h33 = 0, h34 = 0, h35 = 0, h44 = 0, h45 = 0, h55 = 0;
+			double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0;
+			for (int s = lo; s < hi; s++) {
+				final float v = r[s];
+				if (Float.isNaN(v)) continue;
+				final double w = weight(Math.abs(v), c, k, tukey);
+				if (w == 0) continue;
+				final double x = px[s], y = py[s], z = pz[s], ex = gx[s], ey = gy[s], ez = gz[s];
+				final double j0 = y * ez - z * ey, j1 = z * ex - x * ez, j2 = x * ey - y * ex;
+				final double wj0 = w * j0, wj1 = w * j1, wj2 = w * j2, wj3 = w * ex, wj4 = w * ey, wj5 = w * ez;
+				h00 += wj0 * j0;
+				h01 += wj0 * j1;
+				h02 += wj0 * j2;
+				h03 += wj0 * ex;
+				h04 += wj0 * ey;
+				h05 += wj0 * ez;
+				h11 += wj1 * j1;
+				h12 += wj1 * j2;
+				h13 += wj1 * ex;
+				h14 += wj1 * ey;
+				h15 += wj1 * ez;
+				h22 += wj2 * j2;
+				h23 += wj2 * ex;
+				h24 += wj2 * ey;
+				h25 += wj2 * ez;
+				h33 += wj3 * ex;
+				h34 += wj3 * ey;
+				h35 += wj3 * ez;
+				h44 += wj4 * ey;
+				h45 += wj4 * ez;
+				h55 += wj5 * ez;
+				b0 += wj0 * v;
+				b1 += wj1 * v;
+				b2 += wj2 * v;
+				b3 += wj3 * v;
+				b4 += wj4 * v;
+				b5 += wj5 * v;
+			}
+			return new double[] { h00, h01, h02, h03, h04, h05, h11, h12, h13, h14, h15, h22, h23, h24, h25, h33, h34,
+				h35, h44, h45, h55, b0, b1, b2, b3, b4, b5 };
+		}
+
+		/** Weight of a residual of size a: Tukey's biweight (0 beyond c) or Huber's (1 up to k, then k / a). */
+		private static double weight(final double a, final double c, final double k, final boolean tukey) {
+			if (!tukey) return a <= k ? 1 : k / a;
+			if (a >= c) return 0;
+			final double u = 1 - (a / c) * (a / c);
+			return u * u;
 		}
 
 		/** {normalised MSD, Pearson correlation, fraction of samples inside the moving scan} for transform t. */

@@ -114,7 +114,8 @@ public final class RigidTransforms {
 		return mul3(rz, mul3(ry, rx));
 	}
 
-	static double[][] mul3(final double[][] a, final double[][] b) {
+	/** The product of two 3 × 3 matrices. */
+	public static double[][] mul3(final double[][] a, final double[][] b) {
 		final double[][] c = new double[3][3];
 		for (int i = 0; i < 3; i++)
 			for (int j = 0; j < 3; j++)

@@ -11,9 +11,9 @@
  * week k → week 1 (→ reference), registered volumes, transform files, QC
  * pictures, the summary CSV and the registered manifest.</li>
  * <li>{@link org.osteocast.register.QualityControl} — magenta/green overlay.</li>
- * <li>{@link org.osteocast.register.SyntheticBone},
+ * <li>{@link org.osteocast.register.bench.SyntheticBone},
  * {@link org.osteocast.register.RegistrationAccuracy} and
- * {@link org.osteocast.register.RegistrationBenchmark} — test pairs with known
+ * {@link org.osteocast.register.bench.RegistrationBenchmark} (in the {@code bench} subpackage, with the other fixtures of the benchmarks) — test pairs with known
  * motion, the displacement error, and the comparison with elastix.</li>
  * </ul>
  */

@@ -389,8 +389,8 @@ public final class CohortSlicer {
 		return mouse.replaceAll("[^A-Za-z0-9._-]", "_");
 	}
 
-	/** Reads one scan in any format {@code io.VolumeIO} knows (TIFF, NIfTI, SkyScan folders). */
+	/** Opens one scan in any format {@code io.VolumeIO} knows (TIFF, NIfTI, SkyScan folders); plane by plane when large. */
 	static Volume<?> readVolume(final Path file) throws VolumeIOException {
-		return VolumeIO.read(file);
+		return VolumeIO.open(file);
 	}
 }

@@ -12,6 +12,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
+import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**
@@ -27,9 +28,13 @@ final class VolumePlanes {
 	private final PlanarImg<?, ?> planar;
 	private final int width, height, depth;
 	private final int kind; // 0 generic, 1 u8, 2 u16, 3 f32
+	private final Volume<?> volume;
+	private final boolean lazy;
 
 	VolumePlanes(final Volume<?> volume) {
 		this.image = volume.image();
+		this.volume = volume;
+		this.lazy = LazyVolume.isLazy(volume);
 		this.width = Math.toIntExact(volume.width());
 		this.height = Math.toIntExact(volume.height());
 		this.depth = Math.toIntExact(volume.depth());
@@ -66,6 +71,10 @@ final class VolumePlanes {
 
 	/** Fills {@code out} (length width*height) with plane z. */
 	void read(final int z, final float[] out) {
+		if (lazy) {
+			readLazy(z, out);
+			return;
+		}
 		switch (kind) {
 			case 1: {
 				final byte[] a = ((ByteArray) planar.getPlane(z)).getCurrentStorageArray();
@@ -89,6 +98,20 @@ final class VolumePlanes {
 				while (c.hasNext())
 					out[i++] = c.next().getRealFloat();
 			}
+		}
+	}
+
+	/** Plane z of a scan read plane by plane on demand, straight from its decoded array. */
+	private void readLazy(final int z, final float[] out) {
+		final Object a = LazyVolume.plane(volume, z);
+		if (a instanceof byte[]) for (int i = 0; i < out.length; i++)
+			out[i] = ((byte[]) a)[i] & 0xff;
+		else if (a instanceof float[]) System.arraycopy(a, 0, out, 0, out.length);
+		else {
+			final short[] s = (short[]) a;
+			final boolean unsigned = image.getType() instanceof UnsignedShortType;
+			for (int i = 0; i < out.length; i++)
+				out[i] = unsigned ? s[i] & 0xffff : s[i];
 		}
 	}
 

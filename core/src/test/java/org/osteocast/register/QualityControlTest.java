@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteocast.register.bench.SyntheticBone;
 import org.osteocast.io.Volume;
 
 class QualityControlTest {

@@ -36,7 +36,7 @@ public final class OpenScanCommand extends OsteoCastCommand {
 	protected void execute() throws IOException {
 		if (scan == null) throw new IllegalArgumentException(Messages.NO_INPUT);
 		progress().status("Opening " + scan.getName());
-		final Volume<?> v = VolumeIO.read(scan.toPath(), voxel_um > 0 ? voxel_um : Double.NaN, progress(),
+		final Volume<?> v = VolumeIO.open(scan.toPath(), voxel_um > 0 ? voxel_um : Double.NaN, progress(),
 			cancellation());
 		image = ImagePlusVolumes.toImagePlus(v.withName(scan.getName()));
 	}

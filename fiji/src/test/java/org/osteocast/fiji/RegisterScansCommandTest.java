@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.osteocast.io.ImagePlusVolumes;
-import org.osteocast.register.SyntheticBone;
+import org.osteocast.register.bench.SyntheticBone;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;

@@ -1,4 +1,4 @@
-package org.osteocast.register;
+package org.osteocast.register.bench;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,11 +24,17 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 
 import org.osteocast.core.Cancellation;
+import org.osteocast.core.Otsu;
 import org.osteocast.core.Progress;
 import org.osteocast.io.AtomicFiles;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIO;
 import org.osteocast.io.VolumeIOException;
+import org.osteocast.register.RegistrationAccuracy;
+import org.osteocast.register.RegistrationParameters;
+import org.osteocast.register.RegistrationResult;
+import org.osteocast.register.RigidRegistration;
+import org.osteocast.register.RigidTransforms;
 
 /**
  * The registration benchmark behind {@code osteocast bench register}:
@@ -118,7 +124,7 @@ public final class RegistrationBenchmark {
 	public static Case transformedCopy(final String name, final Volume<?> scan, final double maxRotDeg,
 		final double maxShiftVoxels, final long seed)
 	{
-		final FloatGrid g = FloatGrid.of(scan);
+		final Grid g = Grid.of(scan);
 		final SplittableRandom rnd = new SplittableRandom(seed);
 		final double r = Math.toRadians(maxRotDeg);
 		final double[][] rot = RigidTransforms.eulerXyz(u(rnd, r), u(rnd, r), u(rnd, r));
@@ -130,7 +136,7 @@ public final class RegistrationBenchmark {
 		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(g.nx, g.ny, g.nz);
 		final float[] out = img.update(null).getCurrentStorageArray();
 		final double sigma = noiseSigma(g);
-		final double fill = RigidRegistration.otsu(g.data)[1];
+		final double fill = Otsu.classes(g.data)[1];
 		for (int z = 0, i = 0; z < g.nz; z++)
 			for (int y = 0; y < g.ny; y++)
 				for (int x = 0; x < g.nx; x++, i++) {
@@ -144,7 +150,7 @@ public final class RegistrationBenchmark {
 	}
 
 	/** Noise standard deviation from neighbour differences along x: 1.4826 · MAD / √2. */
-	static double noiseSigma(final FloatGrid g) {
+	static double noiseSigma(final Grid g) {
 		final int step = Math.max(1, g.data.length / 200_000);
 		final float[] d = new float[g.data.length / step + 1];
 		int k = 0;
@@ -167,7 +173,7 @@ public final class RegistrationBenchmark {
 	}
 
 	/** Catmull-Rom tricubic value at a voxel position; NaN outside [0, n-1]. */
-	static double cubic(final FloatGrid g, final double x, final double y, final double z) {
+	static double cubic(final Grid g, final double x, final double y, final double z) {
 		if (!(x >= 0 && y >= 0 && z >= 0 && x <= g.nx - 1 && y <= g.ny - 1 && z <= g.nz - 1)) return Double.NaN;
 		final int ix = (int) Math.floor(x), iy = (int) Math.floor(y), iz = (int) Math.floor(z);
 		final double[] wx = weights(x - ix), wy = weights(y - iy), wz = weights(z - iz);
@@ -233,14 +239,14 @@ public final class RegistrationBenchmark {
 		final double[] oe = outcomes.stream().mapToDouble(o -> o.oursError).toArray();
 		final double ot = outcomes.stream().mapToDouble(o -> o.oursSeconds).sum();
 		out.printf(Locale.ROOT, "OsteoCast: median error %.4f vx, worst %.4f vx, total %.2f s (%d threads)%n",
-			CohortRegistration.median(oe), Arrays.stream(oe).max().orElse(Double.NaN), ot, threads);
+			median(oe), Arrays.stream(oe).max().orElse(Double.NaN), ot, threads);
 		if (elastix != null) {
 			final double[] ee = outcomes.stream().mapToDouble(o -> o.elastixError).toArray();
 			final double et = outcomes.stream().mapToDouble(o -> o.elastixSeconds).sum();
 			out.printf(Locale.ROOT, "elastix:   median error %.4f vx, worst %.4f vx, total %.2f s (%d threads)%n",
-				CohortRegistration.median(ee), Arrays.stream(ee).max().orElse(Double.NaN), et, threads);
+				median(ee), Arrays.stream(ee).max().orElse(Double.NaN), et, threads);
 			out.printf(Locale.ROOT, "wall-time ratio elastix / OsteoCast: %.2f (target >= 2); median error ratio %.2f%n",
-				et / ot, CohortRegistration.median(oe) / CohortRegistration.median(ee));
+				et / ot, median(oe) / median(ee));
 		}
 		out.flush();
 		return outcomes;
@@ -255,8 +261,8 @@ public final class RegistrationBenchmark {
 	{
 		Files.createDirectories(dir);
 		final Path f = dir.resolve("fixed.mhd"), m = dir.resolve("moving.mhd"), res = dir.resolve("elastix");
-		writeMetaImage(FloatGrid.of(c.fixed), f);
-		writeMetaImage(FloatGrid.of(c.moving), m);
+		writeMetaImage(Grid.of(c.fixed), f);
+		writeMetaImage(Grid.of(c.moving), m);
 		Files.createDirectories(res);
 		final ProcessBuilder pb = new ProcessBuilder(elastix.toString(), "-f", f.toString(), "-m", m.toString(), "-p",
 			params.toString(), "-out", res.toString(), "-threads", Integer.toString(threads));
@@ -329,7 +335,7 @@ public final class RegistrationBenchmark {
 	}
 
 	/** A minimal MetaImage writer: {@code .mhd} header + {@code .raw} float32 little-endian, spacing in mm. */
-	static void writeMetaImage(final FloatGrid g, final Path mhd) throws IOException {
+	static void writeMetaImage(final Grid g, final Path mhd) throws IOException {
 		final String base = mhd.getFileName().toString().replaceFirst("\\.mhd$", "");
 		final Path raw = mhd.resolveSibling(base + ".raw");
 		AtomicFiles.writeStream(raw, os -> writeFloats(g.data, os));
@@ -365,5 +371,12 @@ public final class RegistrationBenchmark {
 			if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
 		}
 		return null;
+	}
+
+	static double median(final double[] v) {
+		final double[] s = v.clone();
+		Arrays.sort(s);
+		final int n = s.length;
+		return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 	}
 }

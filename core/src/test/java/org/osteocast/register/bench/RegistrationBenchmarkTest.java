@@ -1,4 +1,4 @@
-package org.osteocast.register;
+package org.osteocast.register.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.osteocast.register.RigidTransforms;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The elastix comparison's plumbing: parameter conversion, MetaImage files, and a run with and without elastix. */
@@ -64,7 +65,7 @@ class RegistrationBenchmarkTest {
 
 	@Test
 	void metaImageHeaderDescribesTheRawFile() throws Exception {
-		final FloatGrid g = new FloatGrid(new float[2 * 3 * 4], 2, 3, 4, new double[] { 10, 20, 30 });
+		final Grid g = new Grid(new float[2 * 3 * 4], 2, 3, 4, new double[] { 10, 20, 30 });
 		g.data[5] = 1.5f;
 		final Path mhd = tmp.resolve("a.mhd");
 		RegistrationBenchmark.writeMetaImage(g, mhd);

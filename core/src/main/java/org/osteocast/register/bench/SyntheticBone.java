@@ -1,4 +1,4 @@
-package org.osteocast.register;
+package org.osteocast.register.bench;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +7,12 @@ import java.util.SplittableRandom;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 
+import org.osteocast.core.Parallel;
+import org.osteocast.io.LazyVolume;
+import org.osteocast.register.RigidTransforms;
 import org.osteocast.io.Volume;
 
 /**
@@ -37,6 +41,18 @@ public final class SyntheticBone {
 		public final double[][] movingToFixedVoxel;
 
 		Pair(final Volume<FloatType> fixed, final Volume<FloatType> moving, final double[][] m2f) {
+			this.fixed = fixed;
+			this.moving = moving;
+			this.movingToFixedVoxel = m2f;
+		}
+	}
+
+	/** A streamed pair: two 16-bit volumes rendered plane by plane when read, and the true moving → fixed voxel matrix. */
+	public static final class StreamedPair {
+		public final Volume<?> fixed, moving;
+		public final double[][] movingToFixedVoxel;
+
+		StreamedPair(final Volume<?> fixed, final Volume<?> moving, final double[][] m2f) {
 			this.fixed = fixed;
 			this.moving = moving;
 			this.movingToFixedVoxel = m2f;
@@ -91,6 +107,94 @@ public final class SyntheticBone {
 		final Volume<FloatType> moving = render(ph, mx, my, mz, m2fVox, lesion, s.lesionRadiusVoxels, s.noise, vsM,
 			new SplittableRandom(seed * 7 + 2), "week2");
 		return new Pair(fixed, moving, m2fVox);
+	}
+
+	/** Grey value added to every voxel of a streamed 16-bit pair, so noise never clips at 0. */
+	public static final int STREAMED_OFFSET = 1000;
+
+	/**
+	 * The pair of {@link #pair(Spec, long)} (same phantom and motion, moving
+	 * field of view as the fixed one), streamed: two 16-bit volumes whose planes
+	 * are rendered when read (grey + {@value #STREAMED_OFFSET}, rounded), so a
+	 * pair of any size is written plane by plane without being held. The noise
+	 * is drawn per row (not in one sequence), so values differ from
+	 * {@link #pair}'s, not the statistics.
+	 */
+	public static StreamedPair streamed(final Spec s, final long seed, final int threads) {
+		final Phantom ph = new Phantom(s.nx, s.ny, s.nz, new SplittableRandom(seed));
+		final SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + 17);
+		final double r = Math.toRadians(s.maxRotationDeg);
+		final double[][] rot = RigidTransforms.eulerXyz(uniform(rnd, r), uniform(rnd, r), uniform(rnd, r));
+		final double[] t = { uniform(rnd, s.maxShiftVoxels) * s.fixedVoxelUm, uniform(rnd, s.maxShiftVoxels) *
+			s.fixedVoxelUm, uniform(rnd, s.maxShiftVoxels) * s.fixedVoxelUm };
+		final double[] c = { (s.nx - 1) * s.fixedVoxelUm / 2, (s.ny - 1) * s.fixedVoxelUm / 2, (s.nz - 1) *
+			s.fixedVoxelUm / 2 };
+		final double[] vs = { s.fixedVoxelUm, s.fixedVoxelUm, s.fixedVoxelUm };
+		final double[][] m2fVox = RigidTransforms.umToVoxel(RigidTransforms.about(rot, c, t), vs, vs);
+		final long[] dims = { s.nx, s.ny, s.nz };
+		final double sigma = s.noise * (BONE - BACKGROUND);
+		final Volume<?> fixed = LazyVolume.computed(dims, new UnsignedShortType(), planes(ph, s, RigidTransforms
+			.identity(), null, 0, sigma, seed * 7 + 1, threads), 4, vs, new double[3], "week1");
+		final Volume<?> moving = LazyVolume.computed(dims, new UnsignedShortType(), planes(ph, s, m2fVox, ph
+			.lesionCentre(), s.lesionRadiusVoxels, sigma, seed * 7 + 2, threads), 4, vs, new double[3], "week2");
+		return new StreamedPair(fixed, moving, m2fVox);
+	}
+
+	/** Plane z of a streamed scan: the phantom through {@code m}, blobs, lesion, per-row noise, as 16-bit. */
+	private static LazyVolume.PlaneReader planes(final Phantom ph, final Spec s, final double[][] m,
+		final double[] lesion, final double lesionR, final double sigma, final long seed, final int threads)
+	{
+		final int nx = s.nx, ny = s.ny, nz = s.nz;
+		// each blob's bounding box in the grid, bucketed by plane
+		final double[][] inv = RigidTransforms.invert(m);
+		final double scale = Math.sqrt(m[0][0] * m[0][0] + m[1][0] * m[1][0] + m[2][0] * m[2][0]);
+		final List<List<double[]>> byPlane = new ArrayList<>();
+		for (int z = 0; z < nz; z++)
+			byPlane.add(new ArrayList<>());
+		for (final double[] b : ph.blobs) {
+			final double[] c = RigidTransforms.apply(inv, b);
+			final double rg = (b[3] + 1.5) / scale;
+			final double[] box = { c[0], c[1], rg };
+			for (int z = (int) Math.max(0, Math.floor(c[2] - rg)); z <= Math.min(nz - 1, Math.ceil(c[2] + rg)); z++)
+				byPlane.get(z).add(new double[] { box[0], box[1], box[2], b[0], b[1], b[2], b[3] });
+		}
+		return z -> {
+			final short[] out = new short[nx * ny];
+			final int blocks = Math.min(ny, 4 * threads);
+			Parallel.forEach("synthetic", blocks, threads, blk -> {
+				final int y0 = (int) ((long) ny * blk / blocks), y1 = (int) ((long) ny * (blk + 1) / blocks);
+				final float[] occ = new float[nx * (y1 - y0)];
+				for (int y = y0, i = 0; y < y1; y++)
+					for (int x = 0; x < nx; x++, i++)
+						occ[i] = (float) ph.shell(m[0][0] * x + m[0][1] * y + m[0][2] * z + m[0][3], m[1][0] * x + m[1][1] * y +
+							m[1][2] * z + m[1][3], m[2][0] * x + m[2][1] * y + m[2][2] * z + m[2][3]);
+				for (final double[] b : byPlane.get(z))
+					for (int y = (int) Math.max(y0, Math.floor(b[1] - b[2])); y <= Math.min(y1 - 1, Math.ceil(b[1] + b[2])); y++)
+						for (int x = (int) Math.max(0, Math.floor(b[0] - b[2])); x <= Math.min(nx - 1, Math.ceil(b[0] + b[2])); x++) {
+							final double qx = m[0][0] * x + m[0][1] * y + m[0][2] * z + m[0][3] - b[3];
+							final double qy = m[1][0] * x + m[1][1] * y + m[1][2] * z + m[1][3] - b[4];
+							final double qz = m[2][0] * x + m[2][1] * y + m[2][2] * z + m[2][3] - b[5];
+							final double o = ramp(Math.sqrt(qx * qx + qy * qy + qz * qz) - b[6]);
+							final int i = x + nx * (y - y0);
+							if (o > occ[i]) occ[i] = (float) o;
+						}
+				for (int y = y0, i = 0; y < y1; y++) {
+					final SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + (long) z * 65_537L + y);
+					for (int x = 0; x < nx; x++, i++) {
+						double o = occ[i];
+						if (lesion != null && lesionR > 0) {
+							final double qx = m[0][0] * x + m[0][1] * y + m[0][2] * z + m[0][3] - lesion[0];
+							final double qy = m[1][0] * x + m[1][1] * y + m[1][2] * z + m[1][3] - lesion[1];
+							final double qz = m[2][0] * x + m[2][1] * y + m[2][2] * z + m[2][3] - lesion[2];
+							o *= 1 - ramp(Math.sqrt(qx * qx + qy * qy + qz * qz) - lesionR);
+						}
+						final double v = STREAMED_OFFSET + BACKGROUND + (BONE - BACKGROUND) * o + sigma * gauss(rnd);
+						out[x + nx * y] = (short) Math.max(0, Math.min(65535, Math.round(v)));
+					}
+				}
+			});
+			return out;
+		};
 	}
 
 	/** A volume of pure Gaussian noise around the phantom's mean grey value (a scan that cannot be registered). */
