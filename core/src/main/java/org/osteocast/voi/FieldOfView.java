@@ -43,8 +43,13 @@ final class FieldOfView {
 			if (!(hi > lo)) return null;
 			t = GrowthPlateDetector.fullThreshold(vp, lo, hi);
 		}
-		final boolean first = bone(vp.read(0), t), last = bone(vp.read(d - 1), t);
+		final float[] p0 = vp.read(0), p1 = vp.read(d - 1);
+		final boolean first = bone(p0, t), last = bone(p1, t);
 		if (!first || !last) return null;
+		// an end slice through the epiphysis is filled with bone in its middle; a shaft's is a ring around marrow:
+		// when either end looks like an epiphysis, the knee end is in the scan (a shallow plate is still a plate)
+		final int w = (int) v.width(), h = (int) v.height();
+		if (centralFraction(p0, w, h, t) >= EPIPHYSIS_FILL || centralFraction(p1, w, h, t) >= EPIPHYSIS_FILL) return null;
 		return String.format(Locale.ROOT,
 			"%s: no growth plate in the scan: bone runs through both ends of the field of view (slices 0 and %d) with " +
 				"no growth-plate band between them, so the scan misses the knee end of the tibia (epiphysis and growth " +
@@ -89,6 +94,31 @@ final class FieldOfView {
 			"%s: the image's %s cuts through the tibia within the VOI slices %d-%d: part of its cross-section is " +
 				"outside the scan (a partial field of view); rescan with the whole cross-section in view, or move the VOI " +
 				"(--offset-mm, --voi-start)", mouse, name, z0, z1);
+	}
+
+	/** Fraction of the middle half (in x and y) of a slice's bone bounding box that is bone at or above which an end slice is an epiphysis. */
+	static final double EPIPHYSIS_FILL = 0.5;
+
+	/** The bone fraction of the middle half (in x and y) of the slice's bone bounding box; 0 without bone. */
+	static double centralFraction(final float[] p, final int w, final int h, final double t) {
+		int minX = w, maxX = -1, minY = h, maxY = -1;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				if (p[y * w + x] > t) {
+					minX = Math.min(minX, x);
+					maxX = Math.max(maxX, x);
+					minY = Math.min(minY, y);
+					maxY = Math.max(maxY, y);
+				}
+		if (maxX < 0) return 0;
+		final int qx = (maxX - minX + 1) / 4, qy = (maxY - minY + 1) / 4;
+		int n = 0, in = 0;
+		for (int y = minY + qy; y <= maxY - qy; y++)
+			for (int x = minX + qx; x <= maxX - qx; x++) {
+				n++;
+				if (p[y * w + x] > t) in++;
+			}
+		return n == 0 ? 0 : in / (double) n;
 	}
 
 	private static boolean bone(final float[] p, final double t) {
