@@ -57,7 +57,7 @@ public final class Benchmark {
 
 	/** The paper's Table 1: T-VAE against other forecasters. */
 	public static final List<String> TABLE1 = List.of("persistence", "linear", "convlstm", "predrnn", "gan3d",
-		"tvae2d");
+		"simvp", "simvp-vae", "tvae2d");
 	/** The paper's Table 2: T-VAE variants and losses, plus the by-the-book SVG-LP configuration. */
 	public static final List<String> TABLE2 = List.of("tvae3d-dcgan-mse", "tvae3d-dcgan", "tvae3d-unet-mse",
 		"tvae3d-unet", "tvae2d-mse", "tvae2d-svglp", "tvae2d-logit", "tvae2d-latent", "tvae2d");
