@@ -126,6 +126,15 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--minutes", defaultValue = "0", description = "Time budget in minutes: no epoch starts that would end after it (default 0 = none).")
 	double minutes;
 
+	@Option(names = { "--weight-decay", "--weight_decay" }, description = "Decoupled weight decay (AdamW; 0 = Adam; default: the model's, SimVP 0.05, others 0).")
+	Double weightDecay;
+
+	@Option(names = "--schedule", description = "Learning-rate schedule: constant or onecycle (default: the model's, SimVP onecycle, others constant).")
+	String schedule;
+
+	@Option(names = { "--emergence-ratio", "--emergence_ratio" }, description = "2-D models: share of lesion-emergence slices among emergence and control slices in each epoch, in [0, 1) (default: natural, as the data come).")
+	String emergenceRatio;
+
 	@Override
 	public Integer call() throws Exception {
 		final PrintStream out = System.out;
@@ -161,14 +170,33 @@ public final class TrainCommand implements Callable<Integer> {
 		final Cancellation cancel = new Cancellation();
 		final Path ckpt = Training.checkpoint(model);
 		final Training.Options o = new Training.Options().model(model).resume(resume).overwrite(overwrite).batch(batch)
-			.loop(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
-				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal)).device(dev).progress(new ConsoleProgress(
+			.loop(optimiser(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
+				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).optEmergenceRatio(emergenceRatio(
+					emergenceRatio)))).device(dev).progress(new ConsoleProgress(
 					System.err)).cancel(cancel).log(out);
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
 			" holds the last complete epoch: run again with --resume", () -> Training.run(net, ds, o));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;
+	}
+
+	/** The optimiser options given (the others stay the model's). */
+	private TrainConfig.Builder optimiser(final TrainConfig.Builder b) {
+		if (weightDecay != null) b.optWeightDecay(weightDecay);
+		if (schedule != null) b.optSchedule(TrainConfig.Schedule.parse(schedule));
+		return b;
+	}
+
+	/** {@code natural} (or none) = NaN; otherwise a number. */
+	static double emergenceRatio(final String s) {
+		if (s == null || s.trim().equalsIgnoreCase("natural")) return Double.NaN;
+		try {
+			return Double.parseDouble(s.trim());
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException("--emergence-ratio must be a number in [0, 1) or natural, not '" + s + "'");
+		}
 	}
 
 	private static void put(final JsonObject h, final String key, final Number v) {

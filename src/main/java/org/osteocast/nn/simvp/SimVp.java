@@ -155,6 +155,15 @@ public final class SimVp extends AbstractBlock implements ForecastNet {
 		return horizon * latentSize();
 	}
 
+	/** AdamW (weight decay 0.05) with a one-cycle schedule, as SimVP is trained in OpenSTL. */
+	@Override
+	public JsonObject loopDefaults() {
+		final JsonObject o = new JsonObject();
+		o.addProperty("weight_decay", 0.05);
+		o.addProperty("schedule", "onecycle");
+		return o;
+	}
+
 	@Override
 	public boolean pixelVariance() {
 		return cfg.pixelVariance;
