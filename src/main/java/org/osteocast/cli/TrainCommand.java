@@ -126,6 +126,21 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--minutes", defaultValue = "0", description = "Time budget in minutes: no epoch starts that would end after it (default 0 = none).")
 	double minutes;
 
+	@Option(names = { "--hid-s", "--hid_s" }, description = "SimVP: channels of the encoder and decoder (multiple of 16; default 32).")
+	Integer hidS;
+
+	@Option(names = { "--hid-t", "--hid_t" }, description = "SimVP: channels of the gSTA translator (multiple of 16; default 128).")
+	Integer hidT;
+
+	@Option(names = { "--z-samples", "--z_samples" }, description = "SimVP with a latent: posterior samples per sequence in training (default 1).")
+	Integer zSamples;
+
+	@Option(names = { "--latent-objective", "--latent_objective" }, description = "SimVP with several posterior samples: mean (of their losses) or best_of_k (default mean).")
+	String latentObjective;
+
+	@Option(names = { "--variance-head", "--variance_head" }, description = "SimVP's per-pixel variance: shared (a read-out channel of the decoder's last block) or separate (a last block of its own; default shared).")
+	String varianceHead;
+
 	@Option(names = { "--weight-decay", "--weight_decay" }, description = "Decoupled weight decay (AdamW; 0 = Adam; default: the model's, SimVP 0.05, others 0).")
 	Double weightDecay;
 
@@ -154,6 +169,11 @@ public final class TrainCommand implements Callable<Integer> {
 		put(h, "free_bits", freeBits);
 		if (pixelVariance != null) h.addProperty("pixel_variance", pixelVariance);
 		put(h, "variance_weight", varianceWeight);
+		put(h, "hid_s", hidS);
+		put(h, "hid_t", hidT);
+		put(h, "z_samples", zSamples);
+		if (latentObjective != null) h.addProperty("latent_objective", latentObjective);
+		if (varianceHead != null) h.addProperty("variance_head", varianceHead);
 		if (upsample != null) h.addProperty("upsample", upsample);
 		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_clamp");
 		if (skipLevels != null) {

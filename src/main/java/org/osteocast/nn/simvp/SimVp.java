@@ -273,10 +273,12 @@ public final class SimVp extends AbstractBlock implements ForecastNet {
 			throw new IllegalArgumentException("simvp trains on (B, " + (n + 1) + ", 1, " + size + ", " + size +
 				") sequences, got " + s);
 		final long b = s.get(0);
-		final NDList enc = encode(ps, seq.reshape(b * (n + 1), 1, size, size), true);
-		final NDArray feats = enc.get(0).reshape(b, n + 1, c, g, g);
+		// the target week is encoded only for the posterior
+		final int enc = cfg.stochastic() ? n + 1 : n;
+		final NDList e = encode(ps, seq.get(":, 0:{}", enc).reshape(b * enc, 1, size, size), true);
+		final NDArray feats = e.get(0).reshape(b, enc, c, g, g);
 		final NDArray past = feats.get(":, 0:{}", n).reshape(b, (long) n * c, g, g);
-		final NDArray skip = enc.get(1).reshape(b, n + 1, c, size, size).get(":, {}", n - 1);
+		final NDArray skip = e.get(1).reshape(b, enc, c, size, size).get(":, {}", n - 1);
 		final NDArray xLast = seq.get(":, {}", n - 1), target = seq.get(":, {}", n);
 		final NDArray weights = TvaeLoss.edgeWeights(seq.get(":, 0"), cfg.lambda, cfg.sigma);
 		final int k = cfg.stochastic() ? cfg.zSamples : 1;
