@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "osteocast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
 	description = "Forecast osteolytic bone lesions in longitudinal micro-CT (T-VAE, Xiong et al. 2022).",
-	subcommands = { InfoCommand.class, PhantomCommand.class, RegisterCommand.class, SliceCommand.class,
+	subcommands = { InfoCommand.class, PhantomCommand.class, CohortCommand.class, RegisterCommand.class, SliceCommand.class,
 		TrainCommand.class, PredictCommand.class, EvaluateCommand.class, DemoCommand.class, BenchCommand.class, BenchmarkCommand.class, RigidityCommand.class,
 		CommandLine.HelpCommand.class })
 public final class Main implements Callable<Integer> {

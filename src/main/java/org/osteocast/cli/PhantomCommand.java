@@ -69,6 +69,25 @@ public final class PhantomCommand implements Callable<Integer> {
 	@Option(names = "--max-shift-vox", description = "Largest misalignment shift per axis in voxels (default ${DEFAULT-VALUE}).")
 	double maxShiftVox = D.maxShiftVox();
 
+	@Option(names = "--scan-length-um", description = "Scan length along the bone in um (default ${DEFAULT-VALUE}).")
+	double scanLengthUm = D.scanLengthUm();
+
+	@Option(names = "--field-of-view-um", description = "Width and height of the cross-section in um (default ${DEFAULT-VALUE}).")
+	double fieldOfViewUm = D.fieldOfViewUm();
+
+	@Option(names = "--fibula", paramLabel = "joined|separate",
+		description = "joined: the fibula fuses with the tibia at the tibia-fibula junction; separate: it never touches " +
+			"the tibia (cohorts made before the junction was modelled, e.g. test-data; default joined).")
+	String fibula = "joined";
+
+	@Option(names = "--junction-depth-um",
+		description = "Mean depth of the tibia-fibula junction below the growth plate in um (default ${DEFAULT-VALUE}).")
+	double junctionDepthUm = D.junctionDepthUm();
+
+	@Option(names = "--tilt-deg",
+		description = "Tilt of the bone axis from the scanner axis in every week, 0-30 degrees (default ${DEFAULT-VALUE}).")
+	double tiltDeg = D.tiltDeg();
+
 	@Option(names = "--overwrite", description = "Allow writing over an existing cohort in --out.")
 	boolean overwrite;
 
@@ -80,7 +99,9 @@ public final class PhantomCommand implements Callable<Integer> {
 		final PhantomParameters p = PhantomParameters.builder().mice(mice).weeks(weeks).seed(seed).format(
 			PhantomParameters.Format.parse(format)).voxelUm(voxelUm).tumourFraction(tumourFraction).loadedFraction(
 				loadedFraction).hardFraction(hardFraction).missingWeekProb(missingWeekProb).noiseSd(noise).rings(rings)
-			.maxRotationDeg(maxRotationDeg).maxShiftVox(maxShiftVox).overwrite(overwrite).build();
+			.maxRotationDeg(maxRotationDeg).maxShiftVox(maxShiftVox).scanLengthUm(scanLengthUm).fieldOfViewUm(fieldOfViewUm)
+			.fibula(PhantomParameters.Fibula.parse(fibula)).junctionDepthUm(junctionDepthUm).tiltDeg(tiltDeg).overwrite(
+				overwrite).build();
 		final long t0 = System.nanoTime();
 		final PhantomGenerator.Result r = PhantomGenerator.generate(p, out, new ConsoleProgress(System.err),
 			new Cancellation());

@@ -57,8 +57,15 @@ public final class RigidityCommand implements Callable<Integer> {
 	boolean overwrite;
 
 	@Option(names = "--slope", paramLabel = "S",
-		description = "Density calibration: BMD (mg HA/cm3) = S * grey + intercept. Without it: relative mode.")
+		description = "Density calibration: BMD (mg HA/cm3) = S * grey + intercept; for a SkyScan reconstruction folder " +
+			"whose log records NRecon's grey-to-attenuation conversion, S * attenuation + intercept (the log's own " +
+			"calibration, so one phantom line serves every grey window; --grey-calibration uses grey values instead). " +
+			"Without it: relative mode.")
 	Double slope;
+
+	@Option(names = "--grey-calibration",
+		description = "With --slope on a SkyScan folder: apply the calibration to grey values, not to the log's attenuation.")
+	boolean greyCalibration;
 
 	@Option(names = "--intercept", paramLabel = "I", description = "Density calibration intercept (default ${DEFAULT-VALUE}).")
 	double intercept = 0;
@@ -116,6 +123,7 @@ public final class RigidityCommand implements Callable<Integer> {
 	}
 
 	private int report(final RigidityAnalysis.Options o, final org.osteocast.io.Output output) throws Exception {
+		if (input.scan != null && !greyCalibration) o.attenuation = attenuation(input.scan);
 		final RigidityAnalysis.Tables t = input.scan != null ? RigidityAnalysis.scan(VolumeIO.read(input.scan), o)
 			: RigidityAnalysis.dataset(SliceDataset.open(input.data), pred, o);
 		final PrintWriter w = spec.commandLine().getOut();
@@ -136,5 +144,20 @@ public final class RigidityCommand implements Callable<Integer> {
 			"EI_min or GJ from week 1 exceeds it", drop));
 		w.flush();
 		return 0;
+	}
+
+	/**
+	 * The grey-to-attenuation map {scale, offset} that an NRecon reconstruction
+	 * log records for its slices (8- or 16-bit), or null for other scans.
+	 */
+	static double[] attenuation(final Path scan) throws java.io.IOException {
+		if (org.osteocast.io.VolumeIO.detect(scan) != org.osteocast.io.VolumeIO.Format.SKYSCAN) return null;
+		final org.osteocast.io.NReconLog log = org.osteocast.io.SkyScanReader.layout(scan).log();
+		final java.util.Optional<double[]> r = log.attenuationRange();
+		if (r.isEmpty()) return null;
+		final int bits = org.osteocast.io.VolumeIO.readHeader(scan).bitDepth();
+		if (bits != 8 && bits != 16) return null; // NRecon's conversion is for its integer grey values
+		final double top = bits == 8 ? 255 : 65535;
+		return new double[] { (r.get()[1] - r.get()[0]) / top, r.get()[0] };
 	}
 }

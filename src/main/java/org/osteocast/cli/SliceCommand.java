@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * Parses options and calls {@link CohortSlicer}; no maths here.
  */
 @Command(name = "slice", mixinStandardHelpOptions = true, description = "Cut the volume of interest below the " +
-	"growth plate from every week of a registered cohort and write the model's data set: one 32-bit hyperstack per " +
+	"growth plate (or below the tibia-fibula junction) from every week of a registered cohort and write the model's data set: one 32-bit hyperstack per " +
 	"mouse (frames = weeks, slices = VOI slices, values in [0, 1]), cohort.csv with train/val/test splits by mouse, " +
 	"and slices.json (intensity window, geometry per mouse).")
 public final class SliceCommand implements Callable<Integer> {
@@ -48,6 +48,25 @@ public final class SliceCommand implements Callable<Integer> {
 
 	@Option(names = "--voi-mm", defaultValue = "2.1", description = "VOI thickness in mm (default: ${DEFAULT-VALUE}).")
 	double voiMm;
+
+	@Option(names = "--voi-slices", paramLabel = "N",
+		description = "VOI thickness in slices of week 1 instead of --voi-mm (BoneMet: 300 below the tibia-fibula junction).")
+	Integer voiSlices;
+
+	@Option(names = "--anchor", defaultValue = "growth-plate", paramLabel = "growth-plate|tf-junction",
+		description = "Where the VOI starts: below the growth plate, or at the tibia-fibula junction running distally " +
+			"(default: ${DEFAULT-VALUE}).")
+	String anchor;
+
+	@Option(names = "--component", paramLabel = "N",
+		description = "With several bones in view (both tibiae, femur and tibia): use the N-th largest (default: the " +
+			"largest tibia-like one).")
+	Integer component;
+
+	@Option(names = "--reslice-above-deg", defaultValue = "10",
+		description = "Reslice along the bone's axis when it deviates from the scan axis by more than this; 90 = never " +
+			"(default: ${DEFAULT-VALUE}).")
+	double resliceAboveDeg;
 
 	@Option(names = "--voi-start", defaultValue = "auto", paramLabel = "auto|N",
 		description = "First VOI slice of week 1 (0-based), or auto to detect the growth plate (default: ${DEFAULT-VALUE}).")
@@ -97,6 +116,10 @@ public final class SliceCommand implements Callable<Integer> {
 		o.slices = slices;
 		o.size = size;
 		o.voiMm = voiMm;
+		o.voiSlices = voiSlices;
+		o.anchor = SliceOptions.Anchor.parse(anchor);
+		o.component = component;
+		o.resliceAboveDeg = resliceAboveDeg;
 		if (!"auto".equalsIgnoreCase(voiStart.trim())) {
 			try {
 				o.voiStart = Integer.parseInt(voiStart.trim());
@@ -126,12 +149,13 @@ public final class SliceCommand implements Callable<Integer> {
 		final Cancellation cancel = new Cancellation();
 		final CohortSlicer.Report r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C)", () -> CohortSlicer.run(c, o,
 			out, overwrite, new ConsoleProgress(console), cancel));
-		w.printf(Locale.ROOT, "%-12s %-6s %-8s %8s %9s %10s %11s%n", "mouse", "split", "start", "plate", "voi_start",
+		w.printf(Locale.ROOT, "%-12s %-6s %-8s %8s %9s %10s %11s%n", "mouse", "split", "start", "anchor", "voi_start",
 			"crop_um", "axis_deg");
 		for (final SliceDataset.Entry e : r.dataset.entries()) {
 			final VoiGeometry g = r.geometry.get(e.mouse);
 			w.printf(Locale.ROOT, "%-12s %-6s %-8s %8s %9.1f %10.0f %11s%n", e.mouse, e.split.label(), g.startMethod()
-				.equals("manual") ? "manual" : "plate", g.plateSlice() == null ? "-" : g.plateSlice().toString(), g
+				.equals("manual") ? "manual" : g.junctionSlice() != null ? "junction" : "plate", g.junctionSlice() != null ? g
+					.junctionSlice().toString() : g.plateSlice() == null ? "-" : g.plateSlice().toString(), g
 					.startSlice(), g.cropSideUm(), Double.isFinite(g.axisDeviationDeg()) ? String.format(Locale.ROOT, "%.1f",
 						g.axisDeviationDeg()) : "-");
 		}

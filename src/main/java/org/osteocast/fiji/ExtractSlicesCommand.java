@@ -57,6 +57,10 @@ public final class ExtractSlicesCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "VOI thickness (mm)")
 	double voi_mm = 2.1;
 
+	@Parameter(persist = false, label = "VOI anchor", choices = { "growth-plate", "tf-junction" },
+		description = "Where the VOI starts: below the growth plate, or at the tibia-fibula junction running distally.")
+	String anchor = "growth-plate";
+
 	@Parameter(persist = false, label = "VOI start", description = "auto (below the detected growth plate) or a slice index.")
 	String voi_start = "auto";
 
@@ -90,6 +94,7 @@ public final class ExtractSlicesCommand extends OsteoCastCommand {
 			}
 		}
 		o.offsetMm = offset_mm;
+		o.anchor = SliceOptions.Anchor.parse(anchor == null || anchor.isBlank() ? "growth-plate" : anchor);
 		o.trainFraction = split;
 		o.seed = seed;
 		o.weeks = weeks;

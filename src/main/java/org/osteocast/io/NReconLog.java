@@ -172,6 +172,20 @@ public final class NReconLog {
 	}
 
 	/** The projection pixel size, {@code [Acquisition] Image Pixel Size (um)}, if present. */
+	/**
+	 * The attenuation coefficients NRecon mapped to the lowest and highest grey
+	 * value ({@code Minimum/Maximum for CS to Image Conversion} in
+	 * [Reconstruction], in the reconstruction's units, mm⁻¹ for current NRecon):
+	 * the scan's own calibration from grey to attenuation. Empty when the log
+	 * does not record it.
+	 */
+	public java.util.Optional<double[]> attenuationRange() {
+		final OptionalDouble lo = optDouble(RECONSTRUCTION, "Minimum for CS to Image Conversion"), hi = optDouble(
+			RECONSTRUCTION, "Maximum for CS to Image Conversion");
+		if (lo.isEmpty() || hi.isEmpty() || !(hi.getAsDouble() > lo.getAsDouble())) return java.util.Optional.empty();
+		return java.util.Optional.of(new double[] { lo.getAsDouble(), hi.getAsDouble() });
+	}
+
 	public OptionalDouble imagePixelSizeUm() {
 		return optDouble(ACQUISITION, "Image Pixel Size (um)");
 	}

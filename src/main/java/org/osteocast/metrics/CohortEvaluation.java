@@ -462,7 +462,8 @@ public final class CohortEvaluation {
 				mean(v[10]), 3) };
 	}
 
-	private static double mean(final double[] v) {
+	/** The mean of the values that are not NaN (NaN when none is). */
+	static double mean(final double[] v) {
 		double s = 0;
 		int n = 0;
 		for (final double x : v)

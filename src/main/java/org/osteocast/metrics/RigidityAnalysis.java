@@ -34,6 +34,14 @@ public final class RigidityAnalysis {
 		public double slope = Double.NaN, intercept = 0;
 		public double a = Rigidity.DEFAULT_A_MPA, b = Rigidity.DEFAULT_B, poisson = Rigidity.DEFAULT_POISSON;
 		public double threshold = Double.NaN;
+		/**
+		 * The scan's own grey-to-attenuation map {scale, offset} (attenuation =
+		 * offset + scale · grey, from an NRecon log), or null: with it the density
+		 * calibration ({@link #slope}, {@link #intercept}) maps attenuation, not
+		 * grey values, to BMD, so one phantom calibration serves scans
+		 * reconstructed with different grey windows.
+		 */
+		public double[] attenuation;
 		public double drop = Rigidity.DEFAULT_DROP;
 		/** Slices of a scan to analyse, 1-based inclusive; {@code last <= 0}: to the end. */
 		public int first = 1, last = 0;
@@ -110,8 +118,14 @@ public final class RigidityAnalysis {
 			"-" + last + " are not within the " + all.length + " slices of " + v.name());
 		final float[][] p = java.util.Arrays.copyOfRange(all, o.first - 1, last);
 		final int w = (int) v.width(), h = (int) v.height();
-		final Rigidity.Material m = material(p, o, 1, 0, true);
+		final double[] att = o.attenuation != null && o.calibrated() ? o.attenuation : new double[] { 1, 0 };
+		final Rigidity.Material m = material(p, o, att[0], att[1], true);
 		final Tables t = new Tables();
+		if (att != o.attenuation && o.attenuation != null) t.notes.add(
+			"the scan's attenuation calibration is not used: relative mode (give --slope to calibrate density)");
+		if (att == o.attenuation) t.notes.add(String.format(java.util.Locale.ROOT,
+			"grey values to attenuation from the scan's reconstruction log: %.6g + %.6g x grey; BMD = %.6g x attenuation + %.6g",
+			att[1], att[0], o.slope, o.intercept));
 		t.notes.add("modulus: " + m);
 		final Rigidity.Profile pr = Rigidity.profile(p, w, h, vs[0], m);
 		int empty = 0;

@@ -220,14 +220,7 @@ public final class RigidityEvaluation {
 	}
 
 	private static double mean(final double[] v) {
-		double s = 0;
-		int n = 0;
-		for (final double x : v)
-			if (!Double.isNaN(x)) {
-				s += x;
-				n++;
-			}
-		return n == 0 ? Double.NaN : s / n;
+		return CohortEvaluation.mean(v);
 	}
 
 	static String f(final double v, final int digits) {

@@ -118,8 +118,11 @@ final class AnatomyRenderer {
 
 	/**
 	 * The week-independent part: air, the leg's soft tissue and the fibula.
-	 * The fibula never touches the tibia (a gap of at least 20 µm), so its bone
-	 * can be mixed in here once.
+	 * Above the junction the fibula does not touch the tibia (a gap of at least
+	 * 20 µm); where it does (at and below the junction of a joined fibula), the
+	 * tibia rendered over it in {@link #render} keeps its own voxels and the
+	 * fibula's part outside the tibia joins its cortex, so its bone can be
+	 * mixed in here once.
 	 */
 	private void renderExterior() {
 		final PhantomParameters p = m.p;
@@ -134,8 +137,10 @@ final class AnatomyRenderer {
 			final double rx = ry * m.legAspect;
 			final double legCy = m.axisY + m.legOffsetY;
 			// fibula: a cortical tube postero-lateral of the tibia, starting below the plate with a rounded end
-			final double fibD = m.periostealRadius(m.fibulaAngle, dAm) + m.fibulaRadius + m.fibulaGap0 + m.fibulaGapSlope *
-				Math.max(0, dA - m.fibulaStart);
+			// (a separate fibula keeps the exact arithmetic of cohorts made before the junction was modelled)
+			final double fibD = m.fibulaJoins() ? m.periostealRadius(m.fibulaAngle, dAm) + m.fibulaRadius + m.fibulaGap(dA)
+				: m.periostealRadius(m.fibulaAngle, dAm) + m.fibulaRadius + m.fibulaGap0 + m.fibulaGapSlope * Math.max(0, dA -
+					m.fibulaStart);
 			final double fibX = m.axisX + fibD * Math.cos(m.fibulaAngle), fibY = m.axisY + fibD * Math.sin(m.fibulaAngle);
 			final double fibCap = dA < m.fibulaStart ? m.fibulaStart - dA : 0;
 			for (int iy = 0; iy < cy; iy++) {
@@ -150,7 +155,7 @@ final class AnatomyRenderer {
 					final double fr = Math.sqrt(fdx * fdx + fdy * fdy + fibCap * fibCap);
 					if (fr < m.fibulaRadius + 2 * v) {
 						final double outer = clamp01(0.5 + (m.fibulaRadius - fr) / v);
-						final double inner = clamp01(0.5 + (m.fibulaRadius - m.fibulaShell - fr) / v);
+						final double inner = clamp01(0.5 + (m.fibulaRadius - m.fibulaWall() - fr) / v);
 						g += outer * (marrow - g);
 						g += (outer - inner) * (boneC - g);
 					}

@@ -63,6 +63,10 @@ public final class MouseModel {
 	final double epiHeight, epiShell, epiDome;
 	final double trabHalf, spongiosaBoost, spongiosaLambda, qTop, qDist, lambdaQ, qEpi;
 	final double fibulaAngle, fibulaRadius, fibulaShell, fibulaStart, fibulaGap0, fibulaGapSlope;
+	/** Depth of the tibia–fibula junction below {@link #plateZ} (µm), and the length over which the gap closes. */
+	final double junctionDepth, junctionApproach;
+	/** Direction (radians, in-plane) of the axis about which the whole leg is tilted by {@link PhantomParameters#tiltDeg()}. */
+	final double tiltAzimuth;
 	final double legOffsetY, skinGap, legAspect;
 	final double ageThinning, agePerforation;
 	final double plateSpacingUm, perforationSpacingUm, trabecularAnisotropy;
@@ -138,6 +142,10 @@ public final class MouseModel {
 		plateSpacingUm = u(r, 42, 50);
 		perforationSpacingUm = u(r, 70, 90);
 		trabecularAnisotropy = u(r, 1.5, 1.9);
+		// drawn last, so that every earlier draw (and so every cohort made before) stays the same
+		junctionDepth = p.junctionDepthUm() * u(r, 0.96, 1.04);
+		junctionApproach = u(r, 150, 250);
+		tiltAzimuth = u(r, 0, 2 * Math.PI);
 
 		foci = group == Group.CONTROL ? List.of() : drawFoci(Seeds.stream(seed, Seeds.FOCI));
 
@@ -292,6 +300,45 @@ public final class MouseModel {
 		return z;
 	}
 
+	/**
+	 * Gap (µm) between the fibula's and the tibia's periosteal surfaces at
+	 * depth {@code dA} below {@link #plateZ}, along the fibula's direction. A
+	 * separate fibula drifts away distally; a joined one first does the same,
+	 * then closes the gap over {@link #junctionApproach} µm, touches the tibia
+	 * at {@link #junctionDepth} (the junction) and sinks into its cortex
+	 * beyond (negative gap: the cross-sections overlap).
+	 */
+	double fibulaGap(final double dA) {
+		if (p.fibula() == PhantomParameters.Fibula.SEPARATE) return fibulaGap0 + fibulaGapSlope * Math.max(0, dA -
+			fibulaStart);
+		final double a = junctionDepth - junctionApproach;
+		if (dA <= a) return fibulaGap0 + fibulaGapSlope * Math.max(0, dA - fibulaStart);
+		if (dA < junctionDepth) return (fibulaGap0 + fibulaGapSlope * Math.max(0, a - fibulaStart)) * (junctionDepth -
+			dA) / junctionApproach;
+		return -0.6 * fibulaRadius * Math.min(1, (dA - junctionDepth) / junctionApproach);
+	}
+
+	/**
+	 * Wall thickness of the fibula (µm). A mouse's fibula is nearly solid
+	 * cortical bone with a narrow canal: 70 % of its radius. (A separate fibula
+	 * keeps the thin shell of cohorts made before.)
+	 */
+	double fibulaWall() {
+		return fibulaJoins() ? 0.7 * fibulaRadius : fibulaShell;
+	}
+
+	/** Whether this mouse's fibula fuses with the tibia. */
+	public boolean fibulaJoins() {
+		return p.fibula() == PhantomParameters.Fibula.JOINED;
+	}
+
+	/** The point (anatomy µm) where the fibula first touches the tibia: the tibia–fibula junction. */
+	double[] junctionPointUm() {
+		final double r = periostealRadius(fibulaAngle, Math.max(0, junctionDepth));
+		return new double[] { axisX + r * Math.cos(fibulaAngle), axisY + r * Math.sin(fibulaAngle), plateZ +
+			junctionDepth };
+	}
+
 	// ---- poses ----
 
 	/** Scan centre in voxel units. */
@@ -301,8 +348,10 @@ public final class MouseModel {
 
 	/** 4 × 4 map from a voxel of week k's scan to the anatomy frame in voxel units (anatomy µm / voxel size). */
 	public double[][] scanToAnatomyVoxel(final int week) {
-		return Rigid.aboutCentre(Rigid.rotation(rotationDeg[week - 1][0], rotationDeg[week - 1][1],
-			rotationDeg[week - 1][2]), scanCentreVox(), shiftVox[week - 1]);
+		double[][] rot = Rigid.rotation(rotationDeg[week - 1][0], rotationDeg[week - 1][1], rotationDeg[week - 1][2]);
+		if (p.tiltDeg() > 0) rot = Rigid.multiply3(rot, Rigid.axisAngle(new double[] { Math.cos(tiltAzimuth), Math.sin(
+			tiltAzimuth), 0 }, p.tiltDeg()));
+		return Rigid.aboutCentre(rot, scanCentreVox(), shiftVox[week - 1]);
 	}
 
 	/** The ground-truth transform: voxel of week k's scan → voxel of week 1's scan. */

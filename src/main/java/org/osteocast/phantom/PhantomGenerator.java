@@ -45,7 +45,7 @@ import org.osteocast.io.Volume;
  * out/cohort.csv                      mouse,week,image,group (scanned weeks only)
  * out/&lt;mouse&gt;/week&lt;k&gt;.tif               16-bit scan (or week&lt;k&gt;/ SkyScan folder)
  * out/truth/summary.csv               mouse,group,week,scanned,lesion_volume_mm3,bone_volume_mm3
- * out/truth/&lt;mouse&gt;/anatomy.json       growth plate, bone axis, foci, poses
+ * out/truth/&lt;mouse&gt;/anatomy.json       growth plate, tibia–fibula junction, bone axis, foci, poses
  * out/truth/&lt;mouse&gt;/week&lt;k&gt;.transform.json   true week k → week 1 (scanned weeks)
  * out/truth/&lt;mouse&gt;/week&lt;k&gt;_ideal.tif  noise-free volume in week 1's frame (every week)
  * out/truth/&lt;mouse&gt;/week&lt;k&gt;_lesion.tif 8-bit lesion label in week 1's frame (every week)
@@ -394,6 +394,20 @@ public final class PhantomGenerator {
 		plate.addProperty("thickness_um", round(m.plateThickness));
 		plate.addProperty("note", "centre of the growth plate where the bone axis crosses it; the VOI is the 2.1 mm below");
 		o.add("growth_plate", plate);
+
+		if (m.fibulaJoins()) {
+			final double[] j = m.junctionPointUm();
+			final double[] jVox = Rigid.apply(a2w, j[0], j[1], j[2]);
+			final JsonObject tfj = new JsonObject();
+			tfj.addProperty("slice", (int) Math.round(jVox[2]));
+			tfj.addProperty("in_scan", jVox[2] > -0.5 && jVox[2] < m.nz - 0.5);
+			tfj.add("centre_voxel", GSON.toJsonTree(round(jVox)));
+			tfj.add("centre_um", GSON.toJsonTree(round(scale(jVox, m.v))));
+			tfj.addProperty("depth_below_plate_um", round(m.junctionDepth));
+			tfj.addProperty("note", "where the fibula first touches the tibia going distally: the most proximal slice " +
+				"where their cross-sections merge (BoneMet's anchor: its region of interest is the 300 slices below it)");
+			o.add("tf_junction", tfj);
+		}
 
 		final double[] dir = Rigid.applyLinear(a2w, new double[] { 0, 0, 1 });
 		final double nrm = Math.sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);

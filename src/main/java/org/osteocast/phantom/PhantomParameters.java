@@ -41,6 +41,26 @@ public final class PhantomParameters {
 		}
 	}
 
+	/** How the fibula meets the tibia. */
+	public enum Fibula {
+		/** The fibula runs beside the tibia and fuses with it distally, at the tibia–fibula junction (as in a mouse). */
+		JOINED,
+		/** The fibula never touches the tibia (the model of cohorts made before the junction was modelled). */
+		SEPARATE;
+
+		/** Parses {@code joined} or {@code separate} (case-insensitive). */
+		public static Fibula parse(final String s) {
+			switch (s.trim().toLowerCase(Locale.ROOT)) {
+				case "joined":
+					return JOINED;
+				case "separate":
+					return SEPARATE;
+				default:
+					throw new IllegalArgumentException("unknown fibula '" + s + "' (expected joined or separate)");
+			}
+		}
+	}
+
 	private final int mice;
 	private final int weeks;
 	private final long seed;
@@ -60,6 +80,9 @@ public final class PhantomParameters {
 	private final double airGrey;
 	private final double softTissueGrey;
 	private final double boneGrey;
+	private final Fibula fibula;
+	private final double junctionDepthUm;
+	private final double tiltDeg;
 	private final int threads;
 	private final boolean overwrite;
 
@@ -83,6 +106,9 @@ public final class PhantomParameters {
 		airGrey = b.airGrey;
 		softTissueGrey = b.softTissueGrey;
 		boneGrey = b.boneGrey;
+		fibula = b.fibula;
+		junctionDepthUm = b.junctionDepthUm;
+		tiltDeg = b.tiltDeg;
 		threads = b.threads;
 		overwrite = b.overwrite;
 	}
@@ -114,6 +140,9 @@ public final class PhantomParameters {
 		b.airGrey = airGrey;
 		b.softTissueGrey = softTissueGrey;
 		b.boneGrey = boneGrey;
+		b.fibula = fibula;
+		b.junctionDepthUm = junctionDepthUm;
+		b.tiltDeg = tiltDeg;
 		b.threads = threads;
 		b.overwrite = overwrite;
 		return b;
@@ -214,6 +243,36 @@ public final class PhantomParameters {
 		return boneGrey;
 	}
 
+	/**
+	 * How the fibula meets the tibia (default {@link Fibula#JOINED}: it fuses
+	 * with the tibia {@link #junctionDepthUm()} below the growth plate).
+	 */
+	public Fibula fibula() {
+		return fibula;
+	}
+
+	/**
+	 * Mean depth of the tibia–fibula junction below the growth plate in µm
+	 * (default 2250, each mouse ±4 %; used with {@link Fibula#JOINED}). In a
+	 * mouse the fibula fuses further down the shaft; the default puts the
+	 * junction just past the paper's 2.1 mm VOI, near the end of a default
+	 * scan, so that a default scan holds both anchors. Give a longer {@link #scanLengthUm()} for a BoneMet-style
+	 * region below the junction.
+	 */
+	public double junctionDepthUm() {
+		return junctionDepthUm;
+	}
+
+	/**
+	 * Tilt of the bone axis from the scanner axis in degrees, the same in every
+	 * week, about an in-plane axis of random direction per mouse (default 0);
+	 * added to the weekly misalignment. Real legs are often mounted at an
+	 * angle; a tilted tibia needs a wider field of view and a longer scan.
+	 */
+	public double tiltDeg() {
+		return tiltDeg;
+	}
+
 	/** Worker threads (0 = {@link Parallel#threads()}). The bytes written do not depend on it. */
 	public int threads() {
 		return threads;
@@ -261,6 +320,9 @@ public final class PhantomParameters {
 		m.put("air_grey", airGrey);
 		m.put("soft_tissue_grey", softTissueGrey);
 		m.put("bone_grey", boneGrey);
+		m.put("fibula", fibula.name().toLowerCase(Locale.ROOT));
+		m.put("junction_depth_um", junctionDepthUm);
+		m.put("tilt_deg", tiltDeg);
 		return m;
 	}
 
@@ -293,6 +355,9 @@ public final class PhantomParameters {
 		private double airGrey = 8000;
 		private double softTissueGrey = 14000;
 		private double boneGrey = 48000;
+		private Fibula fibula = Fibula.JOINED;
+		private double junctionDepthUm = 2250;
+		private double tiltDeg = 0;
 		private int threads = 0;
 		private boolean overwrite = false;
 
@@ -412,6 +477,24 @@ public final class PhantomParameters {
 			return this;
 		}
 
+		/** Sets {@link PhantomParameters#fibula()}. */
+		public Builder fibula(final Fibula v) {
+			fibula = v;
+			return this;
+		}
+
+		/** Sets {@link PhantomParameters#junctionDepthUm()}. */
+		public Builder junctionDepthUm(final double v) {
+			junctionDepthUm = v;
+			return this;
+		}
+
+		/** Sets {@link PhantomParameters#tiltDeg()}. */
+		public Builder tiltDeg(final double v) {
+			tiltDeg = v;
+			return this;
+		}
+
 		/** Sets {@link PhantomParameters#threads()}. */
 		public Builder threads(final int v) {
 			threads = v;
@@ -434,8 +517,8 @@ public final class PhantomParameters {
 			check(weeks >= 2 && weeks <= 12, "weeks must be 2 … 12, got " + weeks);
 			check(format != null, "format must be set");
 			check(voxelUm >= 2 && voxelUm <= 100, "voxel size must be 2 … 100 µm, got " + voxelUm);
-			check(scanLengthUm >= 2800 && scanLengthUm <= 10000,
-				"scan length must be 2800 … 10000 µm (the epiphysis, the growth plate and the 2.1 mm VOI must fit), got " +
+			check(scanLengthUm >= 2800 && scanLengthUm <= 25000,
+				"scan length must be 2800 … 25000 µm (the epiphysis, the growth plate and the 2.1 mm VOI must fit), got " +
 					scanLengthUm);
 			check(fieldOfViewUm >= 1800 && fieldOfViewUm <= 6000,
 				"field of view must be 1800 … 6000 µm (the tibia is about 1.7 mm wide), got " + fieldOfViewUm);
@@ -451,6 +534,10 @@ public final class PhantomParameters {
 			check(airGrey >= 0 && airGrey < softTissueGrey && softTissueGrey + 2000 < boneGrey && boneGrey <= 65535,
 				"grey values must satisfy 0 <= air < soft tissue < soft tissue + 2000 < bone <= 65535, got " + airGrey +
 					", " + softTissueGrey + ", " + boneGrey);
+			check(fibula != null, "fibula must be set");
+			check(junctionDepthUm >= 800 && junctionDepthUm <= 20000, "junction depth must be 800 … 20000 µm, got " +
+				junctionDepthUm);
+			check(tiltDeg >= 0 && tiltDeg <= 30, "tilt must be 0 … 30 degrees, got " + tiltDeg);
 			check(threads >= 0, "threads must be >= 0, got " + threads);
 			return new PhantomParameters(this);
 		}

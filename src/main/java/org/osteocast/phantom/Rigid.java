@@ -79,6 +79,20 @@ public final class Rigid {
 			m[1][2] * v[2], m[2][0] * v[0] + m[2][1] * v[1] + m[2][2] * v[2] };
 	}
 
+	/** The rotation by {@code deg} degrees about a unit axis (right hand), as a 3 × 3 matrix (Rodrigues). */
+	public static double[][] axisAngle(final double[] axis, final double deg) {
+		final double n = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+		final double x = axis[0] / n, y = axis[1] / n, z = axis[2] / n;
+		final double a = Math.toRadians(deg), c = Math.cos(a), s = Math.sin(a), t = 1 - c;
+		return new double[][] { { t * x * x + c, t * x * y - s * z, t * x * z + s * y }, { t * x * y + s * z, t * y * y + c,
+			t * y * z - s * x }, { t * x * z - s * y, t * y * z + s * x, t * z * z + c } };
+	}
+
+	/** The product of two 3 × 3 matrices, a · b. */
+	public static double[][] multiply3(final double[][] a, final double[][] b) {
+		return mul3(a, b);
+	}
+
 	private static double[][] mul3(final double[][] a, final double[][] b) {
 		final double[][] c = new double[3][3];
 		for (int i = 0; i < 3; i++)

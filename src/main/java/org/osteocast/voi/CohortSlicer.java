@@ -190,19 +190,23 @@ public final class CohortSlicer {
 			if (mouseWarningsEarly.containsKey(m)) mw.add(m + ": " + mouseWarningsEarly.get(m));
 			Hyperstack h = null;
 			VoiGeometry g = null;
+			VoiFrame frame = null;
 			for (int t = 0; t < o.weeks; t++) {
 				cancel.check();
 				progress.status("slice " + m + " week " + (t + 1));
 				final Volume<?> v = readVolume(p[t]);
 				if (t == 0) {
-					g = SliceExtractor.geometry(v, o, m, mw);
+					// several bones or a tilted tibia: the bone and the frame the VOI is found in
+					frame = VoiFrame.find(v, o, m, mw);
+					g = SliceExtractor.geometry(frame.analysis(v), o, m, mw, frame.isIdentity() ? null : frame.threshold());
+					if (!frame.isIdentity()) g = g.withFrame(frame.toMap());
 					h = new Hyperstack(o.size, o.size, o.slices, o.weeks, g.outputVoxelUm(), m);
 				}
-				else if (!java.util.Arrays.equals(g.sourceDims(), v.dimensions())) throw new VolumeIOException(p[t],
+				else if (!java.util.Arrays.equals(frame.sourceDims(), v.dimensions())) throw new VolumeIOException(p[t],
 					"mouse " + m + " week " + (t + 1) + " is " + java.util.Arrays.toString(v.dimensions()) +
-						" voxels but week 1 is " + java.util.Arrays.toString(g.sourceDims()) +
+						" voxels but week 1 is " + java.util.Arrays.toString(frame.sourceDims()) +
 						"; register all weeks onto week 1's grid first");
-				SliceExtractor.extractFrame(v, g, h, t);
+				SliceExtractor.extractFrame(frame.apply(v), g, h, t);
 				progress.progress(++done, total);
 			}
 			raw.put(m, h);
@@ -261,6 +265,10 @@ public final class CohortSlicer {
 		opt.put("slices", o.slices);
 		opt.put("size", o.size);
 		opt.put("voi_mm", o.voiMm);
+		if (o.voiSlices != null) opt.put("voi_slices", o.voiSlices);
+		opt.put("anchor", o.anchor.label());
+		if (o.component != null) opt.put("component", o.component);
+		opt.put("reslice_above_deg", o.resliceAboveDeg);
 		opt.put("voi_start", o.voiStart == null ? "auto" : o.voiStart);
 		opt.put("offset_mm", o.offsetMm);
 		opt.put("proximal", o.proximal.name().toLowerCase(Locale.ROOT));

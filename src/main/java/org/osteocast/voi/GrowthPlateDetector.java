@@ -78,6 +78,23 @@ public final class GrowthPlateDetector {
 		public double envelopeUm = 150;
 		/** Warn when the bone's long axis deviates from z by more than this (degrees). */
 		public double maxAxisDeviationDeg = 10;
+		/**
+		 * The bone threshold (grey value) to use instead of the scan's own, e.g.
+		 * that of the whole scan when only one bone's box of it is analysed; null
+		 * = computed.
+		 */
+		public Double threshold = null;
+
+		/** A copy. */
+		public Options copy() {
+			final Options c = new Options();
+			c.proximal = proximal;
+			c.smoothingUm = smoothingUm;
+			c.envelopeUm = envelopeUm;
+			c.maxAxisDeviationDeg = maxAxisDeviationDeg;
+			c.threshold = threshold;
+			return c;
+		}
 	}
 
 	/** What the detector found. Slice coordinates are in voxel units (slice i centred at i). */
@@ -155,7 +172,7 @@ public final class GrowthPlateDetector {
 			min = Math.min(min, mins[z]);
 			max = Math.max(max, maxs[z]);
 		}
-		final double t = fullThreshold(vp, min, max);
+		final double t = options.threshold != null ? options.threshold : fullThreshold(vp, min, max);
 		return detect(binned, bw, bh, new double[] { volume.voxelSizeUm(0) * bin, volume.voxelSizeUm(1) * bin, vz }, t,
 			options, volume.name());
 	}
@@ -176,7 +193,7 @@ public final class GrowthPlateDetector {
 		return Otsu.boneThreshold(hist, min, max);
 	}
 
-	private static float[] binPlane(final float[] p, final int w, final int h, final int bin, final int bw,
+	static float[] binPlane(final float[] p, final int w, final int h, final int bin, final int bw,
 		final int bh)
 	{
 		final float[] out = new float[bw * bh];

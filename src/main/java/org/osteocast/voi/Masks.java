@@ -124,4 +124,77 @@ final class Masks {
 			out[i] = bestLabel != 0 && label[i] == bestLabel;
 		return out;
 	}
+
+	/**
+	 * 8-connected components of a mask: {@code labels[i]} is 0 outside the mask
+	 * and 1 … n inside; {@code sizes[k]} is the pixel count of label k
+	 * ({@code sizes[0]} unused).
+	 */
+	static final class Labels {
+		final int[] labels;
+		final int[] sizes;
+
+		Labels(final int[] labels, final int[] sizes) {
+			this.labels = labels;
+			this.sizes = sizes;
+		}
+
+		int count() {
+			return sizes.length - 1;
+		}
+
+		/** The label with the most pixels, or 0 when there is none. */
+		int largest() {
+			int best = 0;
+			for (int k = 1; k < sizes.length; k++)
+				if (sizes[k] > (best == 0 ? 0 : sizes[best])) best = k;
+			return best;
+		}
+
+		boolean[] mask(final int label) {
+			final boolean[] m = new boolean[labels.length];
+			for (int i = 0; i < m.length; i++)
+				m[i] = labels[i] == label;
+			return m;
+		}
+	}
+
+	/** Labels the 8-connected components of a mask (in scan order of their first pixel). */
+	static Labels label(final boolean[] m, final int w, final int h) {
+		final int[] label = new int[m.length];
+		final int[] stack = new int[m.length];
+		final java.util.List<Integer> sizes = new java.util.ArrayList<>();
+		sizes.add(0);
+		int next = 0;
+		for (int s = 0; s < m.length; s++) {
+			if (!m[s] || label[s] != 0) continue;
+			final int lab = ++next;
+			int sp = 0, size = 0;
+			label[s] = lab;
+			stack[sp++] = s;
+			while (sp > 0) {
+				final int i = stack[--sp];
+				size++;
+				final int x = i % w, y = i / w;
+				for (int dy = -1; dy <= 1; dy++) {
+					final int yy = y + dy;
+					if (yy < 0 || yy >= h) continue;
+					for (int dx = -1; dx <= 1; dx++) {
+						final int xx = x + dx;
+						if (xx < 0 || xx >= w) continue;
+						final int j = yy * w + xx;
+						if (m[j] && label[j] == 0) {
+							label[j] = lab;
+							stack[sp++] = j;
+						}
+					}
+				}
+			}
+			sizes.add(size);
+		}
+		final int[] sz = new int[sizes.size()];
+		for (int k = 0; k < sz.length; k++)
+			sz[k] = sizes.get(k);
+		return new Labels(label, sz);
+	}
 }

@@ -57,8 +57,18 @@ public final class SliceExtractor {
 		options.validate();
 		if (weeks.isEmpty()) throw new IllegalArgumentException(mouse + ": no weeks given");
 		final List<String> warnings = new ArrayList<>();
-		final VoiGeometry g = geometry(weeks.get(0), options, mouse, warnings);
-		final Hyperstack raw = extractRaw(weeks, g, mouse);
+		final VoiFrame frame = VoiFrame.find(weeks.get(0), options, mouse, warnings);
+		VoiGeometry g = geometry(frame.analysis(weeks.get(0)), options, mouse, warnings, frame.isIdentity() ? null
+			: frame.threshold());
+		if (!frame.isIdentity()) g = g.withFrame(frame.toMap());
+		final List<Volume<?>> framed = new ArrayList<>();
+		for (final Volume<?> v : weeks) {
+			if (!Arrays.equals(frame.sourceDims(), v.dimensions())) throw new IllegalArgumentException(String.format(
+				Locale.ROOT, "%s: frame %d is %s but week 1 is %s voxels; register all weeks onto week 1's grid first",
+				mouse, framed.size() + 1, Arrays.toString(v.dimensions()), Arrays.toString(frame.sourceDims())));
+			framed.add(frame.apply(v));
+		}
+		final Hyperstack raw = extractRaw(framed, g, mouse);
 		final IntensityWindow w = window != null ? window : IntensityWindow.fromPercentiles(List.of(raw),
 			options.percentileLo, options.percentileHi);
 		w.normaliseInPlace(raw);
@@ -80,8 +90,11 @@ public final class SliceExtractor {
 	}
 
 	/**
-	 * Finds the VOI in week 1: growth plate (unless {@code options.voiStart}
-	 * is given), offset, bounds check, and the crop square.
+	 * Finds the VOI in week 1: growth plate or tibia–fibula junction
+	 * ({@code options.anchor}; unless {@code options.voiStart} is given), offset,
+	 * bounds check, and the crop square. Week 1 is used as it is: a scan with
+	 * several bones or a tilted tibia is first prepared by {@link VoiFrame}
+	 * (as {@link #extract} and {@link CohortSlicer} do).
 	 *
 	 * @param warnings receives warnings (axis deviation, clamped crop)
 	 * @throws IllegalArgumentException for a VOI past the end of the scan, a crop larger than the image,
@@ -90,23 +103,61 @@ public final class SliceExtractor {
 	public static VoiGeometry geometry(final Volume<?> week1, final SliceOptions o, final String mouse,
 		final List<String> warnings)
 	{
+		return geometry(week1, o, mouse, warnings, null);
+	}
+
+	/**
+	 * As {@link #geometry(Volume, SliceOptions, String, List)} on week 1 as
+	 * prepared by {@link VoiFrame#analysis}, with the bone threshold of the
+	 * whole scan ({@link VoiFrame#threshold()}; null = the volume's own).
+	 */
+	public static VoiGeometry geometry(final Volume<?> week1, final SliceOptions o, final String mouse,
+		final List<String> warnings, final Double boneThreshold)
+	{
 		final double[] vox = week1.voxelSizeUm();
 		final int d = Math.toIntExact(week1.depth());
 		final VolumePlanes vp = new VolumePlanes(week1);
-		final GrowthPlateDetector.Options det = o.detection;
+		final GrowthPlateDetector.Options det = o.detection.copy();
 		det.proximal = o.proximal;
+		if (boneThreshold != null) det.threshold = boneThreshold;
 		GrowthPlateDetector.Result plate = null;
+		TfJunctionDetector.Result junction = null;
 		final double threshold;
 		final int dir;
 		final double start;
-		if (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO) {
+		final boolean atJunction = o.anchor == SliceOptions.Anchor.TF_JUNCTION;
+		if (atJunction && (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO)) {
+			final TfJunctionDetector.Options jo = new TfJunctionDetector.Options();
+			jo.proximal = o.proximal;
+			jo.threshold = boneThreshold;
 			try {
-				plate = GrowthPlateDetector.detect(week1.withName(mouse), det);
+				junction = TfJunctionDetector.detect(week1.withName(mouse), jo);
 			}
 			catch (final IllegalArgumentException e) {
 				if (o.voiStart == null) throw e;
 				throw new IllegalArgumentException(e.getMessage() +
 					"; with --voi-start also give --proximal top|bottom so the direction is known", e);
+			}
+			for (final String x : junction.warnings)
+				warnings.add(mouse + ": " + x);
+			threshold = junction.threshold;
+			dir = junction.direction;
+		}
+		else if (o.voiStart == null || o.proximal == GrowthPlateDetector.Proximal.AUTO) {
+			try {
+				plate = GrowthPlateDetector.detect(week1.withName(mouse), det);
+			}
+			catch (final IllegalArgumentException e) {
+				final String fov = FieldOfView.missingKnee(week1, mouse, det.threshold);
+				final String msg = fov != null ? fov : e.getMessage();
+				if (o.voiStart == null) throw new IllegalArgumentException(msg, e);
+				throw new IllegalArgumentException(msg +
+					"; with --voi-start also give --proximal top|bottom so the direction is known", e);
+			}
+			// a shaft cut at both ends has shallow dips only: name the missing knee end instead of a wrong plate
+			if (plate.depth < FieldOfView.SHALLOW_PLATE) {
+				final String fov = FieldOfView.missingKnee(week1, mouse, plate.threshold);
+				if (fov != null) throw new IllegalArgumentException(fov);
 			}
 			warnings.addAll(plate.warnings);
 			threshold = plate.threshold;
@@ -119,7 +170,7 @@ public final class SliceExtractor {
 					lo = Math.min(lo, v);
 					hi = Math.max(hi, v);
 				}
-			threshold = GrowthPlateDetector.fullThreshold(vp, lo, hi);
+			threshold = boneThreshold != null ? boneThreshold : GrowthPlateDetector.fullThreshold(vp, lo, hi);
 			dir = o.proximal == GrowthPlateDetector.Proximal.TOP ? 1 : -1;
 		}
 		final double offset = o.offsetMm * 1000 / vox[2];
@@ -128,20 +179,24 @@ public final class SliceExtractor {
 				" is past the last slice (" + (d - 1) + ")");
 			start = o.voiStart - 0.5 * dir + dir * offset;
 		}
+		else if (junction != null) start = junction.junctionSlice - 0.5 * dir + dir * offset; // the junction slice is the VOI's first
 		else start = plate.metaphysealEdge + dir * offset;
-		final double thicknessUm = o.voiMm * 1000;
+		final double thicknessUm = o.voiSlices != null ? o.voiSlices * vox[2] : o.voiMm * 1000;
 		final double length = thicknessUm / vox[2];
 		final double end = start + dir * length;
 		final double lowEdge = -0.5, highEdge = d - 0.5, tol = 1e-6;
 		final double past = dir > 0 ? Math.max(end - highEdge, lowEdge - start) : Math.max(lowEdge - end, start - highEdge);
 		if (past > tol) {
 			final double avail = dir > 0 ? highEdge - Math.max(start, lowEdge) : Math.min(start, highEdge) - lowEdge;
+			final String shorter = o.voiSlices != null ? String.format(Locale.ROOT, "--voi-slices %d or less", Math.max(0,
+				(int) Math.floor(avail + tol))) : String.format(Locale.ROOT, "--voi-mm %.3f or less", Math.max(0, avail *
+					vox[2] / 1000 - 0.0005));
 			throw new IllegalArgumentException(String.format(Locale.ROOT,
 				"%s: the VOI (%.3f mm = %.1f slices of %.3g um from slice %.1f towards %s z) runs %d slices past the end " +
-					"of the scan (%d slices); use --voi-mm %.3f or less, move it with --offset-mm / --voi-start, or " +
-					"check --proximal",
-				mouse, o.voiMm, length, vox[2], start + 0.5 * dir, dir > 0 ? "increasing" : "decreasing", (int) Math.ceil(
-					past - tol), d, Math.max(0, avail * vox[2] / 1000 - 0.0005)));
+					"of the scan (%d slices): the field of view misses the %s part of the VOI; use %s, move it with " +
+					"--offset-mm / --voi-start, or check --proximal",
+				mouse, thicknessUm / 1000, length, vox[2], start + 0.5 * dir, dir > 0 ? "increasing" : "decreasing", (int) Math
+					.ceil(past - tol), d, (dir > 0 ? end - highEdge : lowEdge - end) > tol ? "distal" : "proximal", shorter));
 		}
 		// crop: bone of week 1 over the VOI slices, largest in-plane component of its projection
 		final int w = vp.width(), h = vp.height();
@@ -174,6 +229,8 @@ public final class SliceExtractor {
 			}
 		if (n == 0) throw new IllegalArgumentException(mouse + ": no bone (above the Otsu threshold " +
 			GrowthPlateDetector.fmt(threshold) + ") inside the VOI slices " + z0 + "-" + z1 + " of week 1");
+		final String cut = FieldOfView.cutInPlane(bone, w, h, mouse, z0, z1);
+		if (cut != null) throw new IllegalArgumentException(cut);
 		double cx = sx / n, cy = sy / n;
 		final double side;
 		if (o.cropMm != null) side = o.cropMm * 1000;
@@ -195,8 +252,9 @@ public final class SliceExtractor {
 		cx = ncx;
 		cy = ncy;
 		return new VoiGeometry(week1.dimensions(), vox, week1.originUm(), dir, start, thicknessUm, o.slices,
-			new double[] { cx, cy }, side, o.size, o.voiStart == null ? "growth plate" : "manual", plate == null ? null
-				: plate.plateSlice, threshold, plate == null ? Double.NaN : plate.axisDeviationDeg);
+			new double[] { cx, cy }, side, o.size, o.voiStart != null ? "manual" : junction != null ? "tf junction"
+				: "growth plate", plate == null ? null : plate.plateSlice, threshold, plate == null ? Double.NaN
+					: plate.axisDeviationDeg, junction == null ? null : junction.junctionSlice, null);
 	}
 
 	private static double clampCentre(final double c, final double side, final int n) {

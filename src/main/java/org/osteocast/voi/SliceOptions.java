@@ -11,12 +11,54 @@ import java.util.Locale;
  */
 public final class SliceOptions {
 
+	/** Where the VOI starts. */
+	public enum Anchor {
+		/** Below the growth plate's metaphyseal edge (Xiong et al. 2022; the default). */
+		GROWTH_PLATE("growth-plate"),
+		/** At the tibia–fibula junction, running distally (BoneMet: the 300 slices below it). */
+		TF_JUNCTION("tf-junction");
+
+		private final String label;
+
+		Anchor(final String label) {
+			this.label = label;
+		}
+
+		/** {@code growth-plate} or {@code tf-junction}. */
+		public String label() {
+			return label;
+		}
+
+		/** Parses {@code growth-plate} or {@code tf-junction} (case-insensitive; '_' for '-' too). */
+		public static Anchor parse(final String s) {
+			final String t = s.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+			for (final Anchor a : values())
+				if (a.label.equals(t)) return a;
+			throw new IllegalArgumentException("--anchor must be growth-plate or tf-junction, not '" + s + "'");
+		}
+	}
+
 	/** Output slices along the VOI. */
 	public int slices = 48;
 	/** Output width and height in pixels. */
 	public int size = 64;
 	/** VOI thickness along z in mm. */
 	public double voiMm = 2.1;
+	/** VOI thickness in slices of week 1 (BoneMet: 300); when set it replaces {@link #voiMm}. */
+	public Integer voiSlices = null;
+	/** What the VOI start is found from (unless {@link #voiStart} is given). */
+	public Anchor anchor = Anchor.GROWTH_PLATE;
+	/**
+	 * Which bone component to use when the field of view holds several (both
+	 * tibiae, femur and tibia): 1 = the largest, 2 = the next …; null = the
+	 * largest tibia-like one.
+	 */
+	public Integer component = null;
+	/**
+	 * Reslice week 1 (and every week with it) along the bone's principal axis
+	 * when that axis deviates from z by more than this (degrees); 90 = never.
+	 */
+	public double resliceAboveDeg = 10;
 	/** Manual VOI start (slice index of week 1, the first slice inside the VOI); null = detect the growth plate. */
 	public Integer voiStart = null;
 	/** Shift of the VOI start away from the plate towards the diaphysis (mm; negative = towards the plate). */
@@ -54,6 +96,13 @@ public final class SliceOptions {
 		if (size < 1) throw new IllegalArgumentException("--size must be at least 1, not " + size);
 		if (!(voiMm > 0) || Double.isInfinite(voiMm)) throw new IllegalArgumentException("--voi-mm must be positive, not " +
 			voiMm);
+		if (voiSlices != null && voiSlices < 1) throw new IllegalArgumentException("--voi-slices must be at least 1, not " +
+			voiSlices);
+		if (anchor == null) throw new IllegalArgumentException("--anchor must be growth-plate or tf-junction");
+		if (component != null && component < 1) throw new IllegalArgumentException(
+			"--component must be 1 (the largest bone) or more, not " + component);
+		if (!(resliceAboveDeg >= 0 && resliceAboveDeg <= 90)) throw new IllegalArgumentException(
+			"--reslice-above-deg must be 0 … 90, not " + resliceAboveDeg);
 		if (voiStart != null && voiStart < 0) throw new IllegalArgumentException("--voi-start must be a slice index >= 0");
 		if (!Double.isFinite(offsetMm)) throw new IllegalArgumentException("--offset-mm must be finite");
 		if (cropMm != null && !(cropMm > 0)) throw new IllegalArgumentException("--crop-mm must be positive");
@@ -85,7 +134,8 @@ public final class SliceOptions {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "slices=%d size=%d voi=%.3fmm start=%s offset=%.3fmm proximal=%s weeks=%d",
-			slices, size, voiMm, voiStart == null ? "auto" : voiStart.toString(), offsetMm, proximal, weeks);
+		return String.format(Locale.ROOT, "slices=%d size=%d voi=%s anchor=%s start=%s offset=%.3fmm proximal=%s weeks=%d",
+			slices, size, voiSlices != null ? voiSlices + " slices" : String.format(Locale.ROOT, "%.3fmm", voiMm), anchor
+				.label(), voiStart == null ? "auto" : voiStart.toString(), offsetMm, proximal, weeks);
 	}
 }

@@ -33,6 +33,8 @@ public final class VoiGeometry {
 	private final Integer plateSlice;
 	private final double threshold;
 	private final double axisDeviationDeg;
+	private final Integer junctionSlice;
+	private final Map<String, Object> frame;
 
 	/**
 	 * @param sourceDims week 1's dimensions (x, y, z)
@@ -45,7 +47,7 @@ public final class VoiGeometry {
 	 * @param cropCentre crop centre (x, y) in voxels
 	 * @param cropSideUm crop side (µm)
 	 * @param size output width and height (pixels)
-	 * @param startMethod "growth plate" or "manual"
+	 * @param startMethod "growth plate", "tf junction" or "manual"
 	 * @param plateSlice detected plate centre, or null
 	 * @param threshold Otsu threshold of week 1 (grey value)
 	 * @param axisDeviationDeg bone axis vs. z (degrees; NaN if not measured)
@@ -54,6 +56,24 @@ public final class VoiGeometry {
 		final double startSlice, final double thicknessUm, final int slices, final double[] cropCentre,
 		final double cropSideUm, final int size, final String startMethod, final Integer plateSlice,
 		final double threshold, final double axisDeviationDeg)
+	{
+		this(sourceDims, voxelUm, originUm, direction, startSlice, thicknessUm, slices, cropCentre, cropSideUm, size,
+			startMethod, plateSlice, threshold, axisDeviationDeg, null, null);
+	}
+
+	/**
+	 * As above, with the tibia–fibula junction and the frame the VOI was found
+	 * in.
+	 *
+	 * @param junctionSlice detected tibia–fibula junction slice, or null
+	 * @param frame how week 1 was prepared (bone component, reslicing; see
+	 *          {@link VoiFrame#toMap()}), or null when it was used as it is
+	 */
+	public VoiGeometry(final long[] sourceDims, final double[] voxelUm, final double[] originUm, final int direction,
+		final double startSlice, final double thicknessUm, final int slices, final double[] cropCentre,
+		final double cropSideUm, final int size, final String startMethod, final Integer plateSlice,
+		final double threshold, final double axisDeviationDeg, final Integer junctionSlice,
+		final Map<String, Object> frame)
 	{
 		if (direction != 1 && direction != -1) throw new IllegalArgumentException("direction must be +1 or -1");
 		this.sourceDims = sourceDims.clone();
@@ -70,6 +90,24 @@ public final class VoiGeometry {
 		this.plateSlice = plateSlice;
 		this.threshold = threshold;
 		this.axisDeviationDeg = axisDeviationDeg;
+		this.junctionSlice = junctionSlice;
+		this.frame = frame == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(frame));
+	}
+
+	/** The same geometry, found in the given frame (see {@link VoiFrame#toMap()}). */
+	public VoiGeometry withFrame(final Map<String, Object> f) {
+		return new VoiGeometry(sourceDims, voxelUm, originUm, direction, startSlice, thicknessUm, slices, cropCentre,
+			cropSideUm, size, startMethod, plateSlice, threshold, axisDeviationDeg, junctionSlice, f);
+	}
+
+	/** The detected tibia–fibula junction slice, or null when the VOI was not anchored there. */
+	public Integer junctionSlice() {
+		return junctionSlice;
+	}
+
+	/** How week 1 was prepared before the VOI was found (null: used as it is). */
+	public Map<String, Object> frame() {
+		return frame;
 	}
 
 	public long[] sourceDims() {
@@ -166,6 +204,7 @@ public final class VoiGeometry {
 		final Map<String, Object> m = new LinkedHashMap<>();
 		m.put("voi_start_method", startMethod);
 		if (plateSlice != null) m.put("growth_plate_slice", plateSlice);
+		if (junctionSlice != null) m.put("tf_junction_slice", junctionSlice);
 		m.put("voi_start_slice", round(startSlice));
 		m.put("voi_end_slice", round(endSlice()));
 		m.put("direction", direction > 0 ? "increasing z (proximal at slice 0)" : "decreasing z (proximal at last slice)");
@@ -187,6 +226,7 @@ public final class VoiGeometry {
 		m.put("output_voxel_um", ov);
 		m.put("otsu_threshold", round(threshold));
 		if (Double.isFinite(axisDeviationDeg)) m.put("axis_deviation_deg", round(axisDeviationDeg));
+		if (frame != null) m.put("frame", frame);
 		return m;
 	}
 

@@ -121,4 +121,17 @@ class NReconLogTest {
 		assertTrue(assertThrows(VolumeIOException.class, bad::firstSection).getMessage().contains("'abc'"));
 		assertTrue(assertThrows(VolumeIOException.class, bad::voxelSizeUm).getMessage().contains("positive"));
 	}
+
+	@Test
+	void theGreyToAttenuationConversionIsTheScansOwnCalibration() throws Exception {
+		final NReconLog log = NReconLog.parse("[Reconstruction]\nMinimum for CS to Image Conversion=-0.007000\n" +
+			"Maximum for CS to Image Conversion=0.129490\n", Path.of("scan_rec.log"));
+		final double[] r = log.attenuationRange().orElseThrow();
+		assertEquals(-0.007, r[0], 0);
+		assertEquals(0.12949, r[1], 0);
+		assertTrue(NReconLog.parse("[Reconstruction]\nMinimum for CS to Image Conversion=0.1\n", Path.of("a.log"))
+			.attenuationRange().isEmpty(), "half a range is none");
+		assertTrue(NReconLog.parse("[Reconstruction]\nMinimum for CS to Image Conversion=0.1\n" +
+			"Maximum for CS to Image Conversion=0.1\n", Path.of("a.log")).attenuationRange().isEmpty(), "an empty range is none");
+	}
 }
