@@ -126,6 +126,30 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--minutes", defaultValue = "0", description = "Time budget in minutes: no epoch starts that would end after it (default 0 = none).")
 	double minutes;
 
+	@Option(names = { "--hid-s", "--hid_s" }, description = "SimVP: channels of the encoder and decoder (multiple of 16; default 32).")
+	Integer hidS;
+
+	@Option(names = { "--hid-t", "--hid_t" }, description = "SimVP: channels of the gSTA translator (multiple of 16; default 128).")
+	Integer hidT;
+
+	@Option(names = { "--z-samples", "--z_samples" }, description = "SimVP with a latent: posterior samples per sequence in training (default 1).")
+	Integer zSamples;
+
+	@Option(names = { "--latent-objective", "--latent_objective" }, description = "SimVP with several posterior samples: mean (of their losses) or best_of_k (default mean).")
+	String latentObjective;
+
+	@Option(names = { "--variance-head", "--variance_head" }, description = "SimVP's per-pixel variance: shared (a read-out channel of the decoder's last block) or separate (a last block of its own; default shared).")
+	String varianceHead;
+
+	@Option(names = { "--weight-decay", "--weight_decay" }, description = "Decoupled weight decay (AdamW; 0 = Adam; default: the model's, SimVP 0.05, others 0).")
+	Double weightDecay;
+
+	@Option(names = "--schedule", description = "Learning-rate schedule: constant or onecycle (default: the model's, SimVP onecycle, others constant).")
+	String schedule;
+
+	@Option(names = { "--emergence-ratio", "--emergence_ratio" }, description = "2-D models: share of lesion-emergence slices among emergence and control slices in each epoch, in [0, 1) (default: natural, as the data come).")
+	String emergenceRatio;
+
 	@Override
 	public Integer call() throws Exception {
 		final PrintStream out = System.out;
@@ -145,6 +169,11 @@ public final class TrainCommand implements Callable<Integer> {
 		put(h, "free_bits", freeBits);
 		if (pixelVariance != null) h.addProperty("pixel_variance", pixelVariance);
 		put(h, "variance_weight", varianceWeight);
+		put(h, "hid_s", hidS);
+		put(h, "hid_t", hidT);
+		put(h, "z_samples", zSamples);
+		if (latentObjective != null) h.addProperty("latent_objective", latentObjective);
+		if (varianceHead != null) h.addProperty("variance_head", varianceHead);
 		if (upsample != null) h.addProperty("upsample", upsample);
 		if (output != null || residual) h.addProperty("output", output != null ? output : "residual_clamp");
 		if (skipLevels != null) {
@@ -161,14 +190,33 @@ public final class TrainCommand implements Callable<Integer> {
 		final Cancellation cancel = new Cancellation();
 		final Path ckpt = Training.checkpoint(model);
 		final Training.Options o = new Training.Options().model(model).resume(resume).overwrite(overwrite).batch(batch)
-			.loop(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
-				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal)).device(dev).progress(new ConsoleProgress(
+			.loop(optimiser(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
+				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).optEmergenceRatio(emergenceRatio(
+					emergenceRatio)))).device(dev).progress(new ConsoleProgress(
 					System.err)).cancel(cancel).log(out);
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
 			" holds the last complete epoch: run again with --resume", () -> Training.run(net, ds, o));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;
+	}
+
+	/** The optimiser options given (the others stay the model's). */
+	private TrainConfig.Builder optimiser(final TrainConfig.Builder b) {
+		if (weightDecay != null) b.optWeightDecay(weightDecay);
+		if (schedule != null) b.optSchedule(TrainConfig.Schedule.parse(schedule));
+		return b;
+	}
+
+	/** {@code natural} (or none) = NaN; otherwise a number. */
+	static double emergenceRatio(final String s) {
+		if (s == null || s.trim().equalsIgnoreCase("natural")) return Double.NaN;
+		try {
+			return Double.parseDouble(s.trim());
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException("--emergence-ratio must be a number in [0, 1) or natural, not '" + s + "'");
+		}
 	}
 
 	private static void put(final JsonObject h, final String key, final Number v) {

@@ -79,6 +79,14 @@ class EveryModelCommandTest {
 		for (final Csv.Row r : t.rows)
 			if ("m03".equals(r.get("mouse"))) rows.put(r.get("method"), r);
 		assertEquals(java.util.Set.of("forecast", "persistence", "linear"), rows.keySet());
+		// one row per slice class and method: the forecast's classes cover every slice of the test mice once
+		int classSlices = 0, testMice = 0;
+		for (final Csv.Row r : t.rows)
+			if (r.get("mouse").startsWith("CLASS(") && "forecast".equals(r.get("method"))) classSlices += Integer.parseInt(r
+				.get("mouse").replaceAll(".*:(\\d+)\\)", "$1"));
+			else if (!r.get("mouse").startsWith("CLASS(") && !r.get("mouse").startsWith("ALL") && "forecast".equals(r.get(
+				"method"))) testMice++;
+		assertEquals(4 * testMice, classSlices, "slices in the class rows");
 		// every row scores what it names: the forecast file, week 3, the extrapolation (3 decimals in the CSV)
 		assertScores(rows.get("persistence"), week4, week3, "persistence");
 		assertScores(rows.get("linear"), week4, linear, "linear");

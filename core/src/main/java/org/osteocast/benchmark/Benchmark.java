@@ -57,7 +57,7 @@ public final class Benchmark {
 
 	/** The paper's Table 1: T-VAE against other forecasters. */
 	public static final List<String> TABLE1 = List.of("persistence", "linear", "convlstm", "predrnn", "gan3d",
-		"tvae2d");
+		"simvp", "simvp-vae", "tvae2d");
 	/** The paper's Table 2: T-VAE variants and losses, plus the by-the-book SVG-LP configuration. */
 	public static final List<String> TABLE2 = List.of("tvae3d-dcgan-mse", "tvae3d-dcgan", "tvae3d-unet-mse",
 		"tvae3d-unet", "tvae2d-mse", "tvae2d-svglp", "tvae2d-logit", "tvae2d-latent", "tvae2d");
@@ -70,6 +70,8 @@ public final class Benchmark {
 		METRICS.put("ssim", true);
 		METRICS.put("lpips", false);
 		METRICS.put("changed_mse", false);
+		// the same on the slices where a lesion emerges in the forecast week (evaluate's CLASS(emergence:N) rows)
+		METRICS.put("changed_mse_emergence", false);
 		METRICS.put("lesion_dice", true);
 		METRICS.put("bvtv_error", false);
 		METRICS.put("ece", false);
@@ -80,6 +82,9 @@ public final class Benchmark {
 		METRICS.put("ei_min_rel_err", false);
 		METRICS.put("risk_auroc", true);
 	}
+
+	/** The metric of the changed-pixel MSE on lesion-emergence slices ({@link org.osteocast.metrics.SliceClasses}). */
+	public static final String EMERGENCE_MSE = "changed_mse_emergence";
 
 	/** The file in each run's folder that records the code that made the run. */
 	public static final String RUN_JSON = "run.json";
@@ -294,6 +299,8 @@ public final class Benchmark {
 		final Map<String, Double> scores = new LinkedHashMap<>();
 		final boolean pooledOnly = t.has("psnr_db") && !t.has("psnr_volume_db");
 		for (final Csv.Row r : t.rows) {
+			if (r.get("mouse") != null && r.get("mouse").startsWith("CLASS(emergence:") && "forecast".equals(r.get(
+				"method"))) scores.put(EMERGENCE_MSE, parse(r.get("changed_mse")));
 			if (!CohortEvaluation.MEAN.equals(r.get("mouse")) || !"forecast".equals(r.get("method"))) continue;
 			for (final String m : METRICS.keySet())
 				if (t.has(m)) scores.put(m, r.get(m) == null ? Double.NaN : parse(r.get(m)));

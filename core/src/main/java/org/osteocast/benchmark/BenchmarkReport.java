@@ -157,6 +157,8 @@ public final class BenchmarkReport {
 				return "LPIPS";
 			case "changed_mse":
 				return "MSE changed px";
+			case Benchmark.EMERGENCE_MSE:
+				return "MSE changed px, emergence slices";
 			case "lesion_dice":
 				return "lesion Dice";
 			case "bvtv_error":

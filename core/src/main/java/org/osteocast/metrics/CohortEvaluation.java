@@ -83,6 +83,8 @@ public final class CohortEvaluation {
 	private final List<String> notes = new ArrayList<>();
 	private int uncertainMice, scoredMice;
 	private RigidityEvaluation rigidity;
+	/** Scores per slice class (rows {@link ClassScores#label}, after the mean rows). */
+	private final ClassScores classes = new ClassScores();
 
 	/** The rigidity scores (fracture risk) of this evaluation. */
 	public RigidityEvaluation rigidity() {
@@ -200,7 +202,13 @@ public final class CohortEvaluation {
 			final Map<String, String[]> rig = self.rigidity.mouse(e.mouse, e.group, h, n, methods, FORECAST,
 				RigidityForecast.readSamples(pred.resolve(self.predFile(e.mouse).getFileName().toString().replace(
 					"_pred.tif", "_samples.tif")), h, sampleCounts.getOrDefault(e.mouse, 0)));
+			final float[][][] weeks = new float[n + 1][][];
+			for (int t = 0; t <= n; t++)
+				weeks[t] = h.planes(t);
+			final SliceClasses.Kind[] kinds = SliceClasses.classify(weeks, n, h.width(), h.height());
+			final boolean[][] changedMask = ref.changedMask();
 			for (final Map.Entry<String, float[][]> m : methods.entrySet()) {
+				self.classes.add(m.getKey(), m.getValue(), truth, changedMask, kinds, h.width(), h.height(), Psnr.DEFAULT_RANGE);
 				final ForecastEvaluation.Scores s = ref.score(m.getValue());
 				byMethod.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(s);
 				final double lp = lpips == null ? Double.NaN : mean(toDouble(lpips.distance(m.getValue(), truth, h.width(), h
@@ -222,6 +230,7 @@ public final class CohortEvaluation {
 					: NAN_UNCERTAINTY), f(mean(m.getValue().stream().mapToDouble(s -> s.psnrVolume).toArray()), 3)));
 		for (int i = rows.size() - byMethod.size(); i < rows.size(); i++)
 			rows.set(i, concat(rows.get(i), self.rigidity.mean(rows.get(i)[1])));
+		rows.addAll(self.classes.rows(COLUMNS.size()));
 		return self;
 	}
 

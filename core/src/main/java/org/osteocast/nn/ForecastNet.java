@@ -58,6 +58,16 @@ public interface ForecastNet {
 		return spatialDims() == 3 ? 4 : 48;
 	}
 
+	/**
+	 * The optimiser settings this model was designed with, as training-loop
+	 * keys ({@code weight_decay}, {@code schedule}: constant or onecycle),
+	 * used where the user sets none; empty = the loop's defaults (Adam at a
+	 * constant rate).
+	 */
+	default JsonObject loopDefaults() {
+		return new JsonObject();
+	}
+
 	/** Slices per volume for 3-D models; 0 for 2-D ones. */
 	default int depth() {
 		return 0;

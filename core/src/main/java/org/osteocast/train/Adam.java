@@ -36,7 +36,9 @@ import org.osteocast.nn.engine.Torch;
  */
 public final class Adam {
 
-	private final double lr, beta1, beta2, eps = 1e-8;
+	private final double lr, beta1, beta2, eps = 1e-8, weightDecay;
+	/** Factor on the learning rate of the next step (a schedule sets it; 1 = the base rate). */
+	private double lrScale = 1;
 	private final List<Parameter> params = new ArrayList<>();
 	/** Each parameter's element count, and where its slice starts in the flat vectors. */
 	private final long[] sizes, offsets;
@@ -50,6 +52,19 @@ public final class Adam {
 	public Adam(final PairList<String, Parameter> parameters, final NDManager manager, final double lr,
 		final double beta1, final double beta2)
 	{
+		this(parameters, manager, lr, beta1, beta2, 0);
+	}
+
+	/**
+	 * With decoupled weight decay (AdamW, Loshchilov &amp; Hutter 2019): each
+	 * step first shrinks every weight by {@code lr · scale · weightDecay} of
+	 * itself, then applies the Adam update; 0 = plain Adam.
+	 */
+	public Adam(final PairList<String, Parameter> parameters, final NDManager manager, final double lr,
+		final double beta1, final double beta2, final double weightDecay)
+	{
+		if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, not " + weightDecay);
+		this.weightDecay = weightDecay;
 		this.lr = lr;
 		this.beta1 = beta1;
 		this.beta2 = beta2;
@@ -72,6 +87,12 @@ public final class Adam {
 
 	private NDIndex slice(final int i) {
 		return new NDIndex("{}:{}", offsets[i], offsets[i] + sizes[i]);
+	}
+
+	/** Sets the factor on the base learning rate for the following steps (a schedule). */
+	public void lrScale(final double scale) {
+		if (!(scale >= 0)) throw new IllegalArgumentException("learning-rate scale must be >= 0, not " + scale);
+		lrScale = scale;
 	}
 
 	/** Steps taken. */
@@ -100,7 +121,8 @@ public final class Adam {
 			}
 			t++;
 			final double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
-			final float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
+			final float stepSize = (float) (lr * lrScale * Math.sqrt(bc2) / bc1);
+			final float decay = (float) (1 - lr * lrScale * weightDecay);
 			// everything in place in the two work vectors: no temporaries the size of the model
 			work.set(all, g);
 			v.muli((float) beta2).addi(work.muli(g).muli((float) (1 - beta2)));
@@ -111,6 +133,7 @@ public final class Adam {
 			g.divi(work).muli(stepSize);
 			for (int i = 0; i < params.size(); i++) {
 				final NDArray w = params.get(i).getArray();
+				if (weightDecay > 0) w.muli(decay);
 				w.subi(g.get(slice(i)).reshape(w.getShape()));
 				Torch.zeroGradient(w);
 			}

@@ -148,7 +148,7 @@ public final class ForecastTrainer {
 				" (are any mice marked split=train?)");
 			final List<Adam> adams = new ArrayList<>();
 			for (final PairList<String, Parameter> g : groups)
-				adams.add(new Adam(g, manager, tc.lr, tc.beta1, tc.beta2));
+				adams.add(new Adam(g, manager, tc.lr, tc.beta1, tc.beta2, tc.weightDecay));
 			final State st = new State();
 			if (trainable && resume && checkpoint != null && Files.isRegularFile(checkpoint)) {
 				Checkpoint.load(checkpoint, net, tc, adams, manager, st);
@@ -156,6 +156,10 @@ public final class ForecastTrainer {
 			}
 			else st.best = ModelArchive.parameters(net);
 			final int batch = Math.max(1, Math.min(tc.batch, items.length));
+			// slice classes (2-D models): counted always, balanced with --emergence-ratio
+			final EmergenceSampler sampler = net.spatialDims() == 2 && trainable ? EmergenceSampler.of(train, net.nPast(),
+				tc.emergenceRatio) : null;
+			if (sampler != null && out != null) out.println(sampler.describe());
 			int nb = items.length / batch + (items.length % batch >= Math.min(2, batch) ? 1 : 0);
 			if (tc.maxBatches > 0) nb = Math.min(nb, tc.maxBatches);
 			final int epochs = trainable ? tc.epochs : 0;
@@ -179,12 +183,15 @@ public final class ForecastTrainer {
 			for (int epoch = st.epochsDone + 1; epoch <= epochs; epoch++) {
 				final long t0 = System.nanoTime();
 				final SplittableRandom rnd = new SplittableRandom(tc.seed * 0x9E3779B97F4A7C15L + epoch);
-				final int[] order = permutation(items.length, rnd);
+				final int[] order = sampler == null ? permutation(items.length, rnd) : sampler.order(rnd);
 				final double beta = tc.klAnnealEpochs > 0 ? Math.min(1, epoch / (double) tc.klAnnealEpochs) : 1;
 				final Accumulator acc = new Accumulator();
 				for (int bi = 0; bi < nb; bi++) {
 					cancel.check();
 					final int from = bi * batch, b = Math.min(batch, items.length - from);
+					final double scale = tc.schedule.factor((long) (epoch - 1) * nb + bi, totalSteps);
+					for (final Adam a : adams)
+						a.lrScale(scale);
 					step(net, ps, manager, adams, train, items, order, from, b, tc, beta, rnd, acc);
 					progress.progress((long) (epoch - 1) * nb + bi + 1, totalSteps);
 				}
@@ -251,6 +258,7 @@ public final class ForecastTrainer {
 			summary.addProperty("seconds", st.seconds);
 			summary.addProperty("skipped_steps_non_finite", st.skipped);
 			summary.addProperty("device", device.toString());
+			if (sampler != null) summary.add("slice_classes", sampler.toJson());
 			summary.addProperty("early_stopping_metric", "val_mse (week n_past+1, latent at prior mean, BN inference)");
 			if (!st.log.rows().isEmpty()) {
 				final TrainingLog.Row last = st.log.rows().get(st.log.rows().size() - 1);

@@ -22,6 +22,48 @@ public final class TrainConfig {
 	public final int klAnnealEpochs;
 	/** Training batches per epoch at most (0 = all; for smoke tests). */
 	public final int maxBatches;
+	/** Decoupled weight decay (AdamW; 0 = Adam). */
+	public final double weightDecay;
+	/** Learning-rate schedule over the steps of {@link #epochs} epochs. */
+	public final Schedule schedule;
+	/**
+	 * Share of lesion-emergence slices among the emergence and control
+	 * slices of each epoch ({@link EmergenceSampler}); NaN = as they come.
+	 */
+	public final double emergenceRatio;
+
+	/** How the learning rate moves over training. */
+	public enum Schedule {
+		/** The base rate throughout. */
+		CONSTANT,
+		/**
+		 * One cycle (Smith &amp; Topin 2019; PyTorch's {@code OneCycleLR} defaults):
+		 * from lr/25 up to lr over the first 30 % of the steps, then down to
+		 * lr/25/10⁴, both halves cosine.
+		 */
+		ONECYCLE;
+
+		public String label() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		public static Schedule parse(final String s) {
+			try {
+				return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", ""));
+			}
+			catch (final IllegalArgumentException e) {
+				throw new IllegalArgumentException("schedule must be constant or onecycle, not '" + s + "'");
+			}
+		}
+
+		/** The factor on the base rate at step {@code step} (0-based) of {@code total}. */
+		public double factor(final long step, final long total) {
+			if (this == CONSTANT || total <= 1) return 1;
+			final double p = Math.min(1, step / (double) (total - 1)), warm = 0.3, lo = 1 / 25.0, end = lo / 1e4;
+			if (p < warm) return lo + (1 - lo) * (1 - Math.cos(Math.PI * p / warm)) / 2;
+			return end + (1 - end) * (1 + Math.cos(Math.PI * (p - warm) / (1 - warm))) / 2;
+		}
+	}
 
 	private TrainConfig(final Builder b) {
 		lr = b.lr;
@@ -36,6 +78,12 @@ public final class TrainConfig {
 		minutes = b.minutes;
 		klAnnealEpochs = b.klAnnealEpochs;
 		maxBatches = b.maxBatches;
+		weightDecay = b.weightDecay == null ? 0 : b.weightDecay;
+		schedule = b.schedule == null ? Schedule.CONSTANT : b.schedule;
+		emergenceRatio = b.emergenceRatio;
+		if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, not " + weightDecay);
+		if (!Double.isNaN(emergenceRatio) && !(emergenceRatio >= 0 && emergenceRatio < 1))
+			throw new IllegalArgumentException("emergence ratio must be in [0, 1), not " + emergenceRatio);
 		if (!(lr > 0) || batch < 1 || epochs < 1 || patience < 1) throw new IllegalArgumentException(
 			"need lr > 0, batch >= 1, epochs >= 1, patience >= 1");
 		if (!(minCrop > 0 && minCrop <= 1)) throw new IllegalArgumentException("min crop must be in (0, 1], not " +
@@ -49,7 +97,10 @@ public final class TrainConfig {
 	/** As JSON for model.json and the checkpoint. */
 	public JsonObject toJson() {
 		final JsonObject o = new JsonObject();
-		o.addProperty("optimizer", "adam");
+		o.addProperty("optimizer", weightDecay > 0 ? "adamw" : "adam");
+		o.addProperty("weight_decay", weightDecay);
+		o.addProperty("schedule", schedule.label());
+		if (!Double.isNaN(emergenceRatio)) o.addProperty("emergence_ratio", emergenceRatio);
 		o.addProperty("lr", lr);
 		o.addProperty("beta1", beta1);
 		o.addProperty("beta2", beta2);
@@ -71,6 +122,38 @@ public final class TrainConfig {
 		private int batch = 48, epochs = 200, patience = 20, klAnnealEpochs = 0, maxBatches = 0;
 		private long seed = 1;
 		private boolean flips = true;
+		private Double weightDecay;
+		private Schedule schedule;
+		private double emergenceRatio = Double.NaN;
+
+		/** Decoupled weight decay (AdamW); unset: the model's ({@link #optModelDefaults}) or 0. */
+		public Builder optWeightDecay(final double v) {
+			weightDecay = v;
+			return this;
+		}
+
+		/** Learning-rate schedule; unset: the model's ({@link #optModelDefaults}) or constant. */
+		public Builder optSchedule(final Schedule v) {
+			schedule = v;
+			return this;
+		}
+
+		/** Share of emergence slices among emergence and control slices per epoch; NaN = natural. */
+		public Builder optEmergenceRatio(final double v) {
+			emergenceRatio = v;
+			return this;
+		}
+
+		/**
+		 * Fills the optimiser settings not set explicitly from a model's own
+		 * ({@code weight_decay}, {@code schedule} keys, as
+		 * {@code ForecastNet.loopDefaults()} gives them).
+		 */
+		public Builder optModelDefaults(final com.google.gson.JsonObject d) {
+			if (weightDecay == null && d.has("weight_decay")) weightDecay = d.get("weight_decay").getAsDouble();
+			if (schedule == null && d.has("schedule")) schedule = Schedule.parse(d.get("schedule").getAsString());
+			return this;
+		}
 
 		public Builder optLr(final double v) {
 			lr = v;

@@ -129,7 +129,8 @@ public final class Training {
 		throws IOException
 	{
 		if (o.model == null) throw new IllegalArgumentException("no model archive to write");
-		final TrainConfig tc = o.loop.optBatch(o.batch != null ? o.batch : net.defaultBatch()).build();
+		final TrainConfig tc = o.loop.optBatch(o.batch != null ? o.batch : net.defaultBatch()).optModelDefaults(net
+			.loopDefaults()).build();
 		return run(data, o.model, net, tc, o.device, o.resume, o.overwrite, o.progress, o.cancel, o.listener, o.log);
 	}
 

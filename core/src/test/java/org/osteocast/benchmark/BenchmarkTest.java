@@ -67,6 +67,7 @@ class BenchmarkTest {
 		}
 		final String results = Files.readAllLines(out.resolve("results.csv")).get(0);
 		assertTrue(results.contains("ei_min_rel_err") && results.contains("risk_auroc"), results);
+		assertTrue(results.contains(Benchmark.EMERGENCE_MSE), results);
 		assertTrue(Files.isRegularFile(Benchmark.runDir(out, "tvae2d", 2).resolve("model.zip")));
 		BenchmarkReport.write(out, runs, data, "test");
 		final String md = Files.readString(out.resolve("tables.md"));

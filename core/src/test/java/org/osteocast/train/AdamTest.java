@@ -65,6 +65,27 @@ class AdamTest {
 		}
 	}
 
+	@Test
+	void weightDecayIsDecoupledAndScaledWithTheRate() throws Exception {
+		EngineSetup.engine();
+		try (NDManager m = NDManager.newBaseManager()) {
+			final Linear l = Linear.builder().setUnits(2).build();
+			l.initialize(m, DataType.FLOAT32, new Shape(1, 3));
+			final Adam adam = new Adam(l.getParameters(), m, 0.01, 0.9, 0.999, 0.5);
+			adam.lrScale(0.4);
+			final NDArray w = l.getParameters().get("weight").getArray();
+			final float[] w0 = w.toFloatArray();
+			final float[] x = { 1f, -2f, 0.5f };
+			backward(l, m, x);
+			assertTrue(adam.step());
+			// AdamW: w ← w (1 − lr·s·wd) − lr·s·sign(g) on the first step, with s the schedule's factor
+			final float[] w1 = w.toFloatArray();
+			for (int o = 0; o < 2; o++)
+				for (int i = 0; i < 3; i++)
+					assertEquals(w0[o * 3 + i] * (1 - 0.004 * 0.5) - 0.004 * Math.signum(x[i]), w1[o * 3 + i], 1e-5);
+		}
+	}
+
 	/**
 	 * Three steps on two layers (four parameters of different shapes) equal
 	 * Adam's formula applied per parameter in double precision; an optimiser

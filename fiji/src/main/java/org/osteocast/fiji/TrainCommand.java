@@ -39,8 +39,8 @@ public final class TrainCommand extends OsteoCastCommand {
 	File model;
 
 	@Parameter(persist = false, label = "Model", choices = { "tvae2d", "tvae2d-latent", "tvae2d-mse", "tvae2d-svglp", "tvae2d-logit",
-		"tvae3d-dcgan", "tvae3d-unet", "tvae3d-dcgan-mse", "tvae3d-unet-mse", "convlstm", "predrnn", "gan3d", "persistence",
-		"linear" }, description = "tvae2d is the paper's model; the others are its baselines and variants.")
+		"tvae3d-dcgan", "tvae3d-unet", "tvae3d-dcgan-mse", "tvae3d-unet-mse", "convlstm", "predrnn", "gan3d", "simvp", "simvp-vae",
+		"persistence", "linear" }, description = "tvae2d is the paper's model; the others are its baselines and variants.")
 	String model_type = "tvae2d";
 
 	@Parameter(persist = false, label = "Epochs", min = "1")

@@ -92,6 +92,12 @@ public final class ForecastNets {
 		architecture(Gan3dConfig.ARCHITECTURE, h -> new Gan3d(Gan3dConfig.fromJson(h)));
 		preset("gan3d", Gan3dConfig.ARCHITECTURE, json(),
 			"3-D conditional GAN: U-Net generator, PatchGAN discriminator, edge-aware reconstruction");
+		architecture(org.osteocast.nn.simvp.SimVpConfig.ARCHITECTURE, h -> new org.osteocast.nn.simvp.SimVp(
+			org.osteocast.nn.simvp.SimVpConfig.fromJson(h)));
+		preset("simvp", org.osteocast.nn.simvp.SimVpConfig.ARCHITECTURE, json("z_dim", 0, "pixel_variance", false),
+			"SimVP (Gao et al. 2022) with the gSTA translator, edge-aware loss, deterministic");
+		preset("simvp-vae", org.osteocast.nn.simvp.SimVpConfig.ARCHITECTURE, json("z_dim", 16, "pixel_variance", true),
+			"SimVP-gSTA with a learned prior and posterior over a latent entering the translator, and a per-pixel variance");
 		preset("persistence", ReferenceForecast.PERSISTENCE, json(), "copy the last observed week");
 		preset("linear", ReferenceForecast.LINEAR, json(), "linear extrapolation of the last two weeks");
 	}
