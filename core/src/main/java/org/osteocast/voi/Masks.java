@@ -85,44 +85,11 @@ final class Masks {
 		return sp;
 	}
 
-	/** The largest 8-connected component of a mask (empty mask: empty result). */
+	/** The largest 8-connected component of a mask (empty mask: empty result; ties: the first in scan order). */
 	static boolean[] largestComponent(final boolean[] m, final int w, final int h) {
-		final int[] label = new int[m.length];
-		final int[] stack = new int[m.length];
-		int next = 0, bestLabel = 0, bestSize = 0;
-		for (int s = 0; s < m.length; s++) {
-			if (!m[s] || label[s] != 0) continue;
-			final int lab = ++next;
-			int sp = 0, size = 0;
-			label[s] = lab;
-			stack[sp++] = s;
-			while (sp > 0) {
-				final int i = stack[--sp];
-				size++;
-				final int x = i % w, y = i / w;
-				for (int dy = -1; dy <= 1; dy++) {
-					final int yy = y + dy;
-					if (yy < 0 || yy >= h) continue;
-					for (int dx = -1; dx <= 1; dx++) {
-						final int xx = x + dx;
-						if (xx < 0 || xx >= w) continue;
-						final int j = yy * w + xx;
-						if (m[j] && label[j] == 0) {
-							label[j] = lab;
-							stack[sp++] = j;
-						}
-					}
-				}
-			}
-			if (size > bestSize) {
-				bestSize = size;
-				bestLabel = lab;
-			}
-		}
-		final boolean[] out = new boolean[m.length];
-		for (int i = 0; i < m.length; i++)
-			out[i] = bestLabel != 0 && label[i] == bestLabel;
-		return out;
+		final Labels l = label(m, w, h);
+		final int best = l.largest();
+		return best == 0 ? new boolean[m.length] : l.mask(best);
 	}
 
 	/**
