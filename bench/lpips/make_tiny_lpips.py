@@ -12,7 +12,7 @@ Structure, as in lpips/lpips.py and lpips/pretrained_networks.py:
      1x1 conv to one channel without bias (NetLinLayer), spatial mean
   -> sum over layers.
 
-Run with Debian's torch:  /usr/bin/python3 bench/lpips/make_tiny_lpips.py src/test/resources/lpips/tiny_lpips_alex.pt
+Run with Debian's torch:  /usr/bin/python3 bench/lpips/make_tiny_lpips.py core/src/test/resources/lpips/tiny_lpips_alex.pt
 """
 import math
 import sys

@@ -9,10 +9,10 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.SplittableRandom;
 
-import org.osteocast.nn.EngineSetup;
 import org.osteocast.nn.ForecastNet;
-import org.osteocast.nn.Tvae;
-import org.osteocast.nn.TvaeConfig;
+import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.tvae.Tvae;
+import org.osteocast.nn.tvae.TvaeConfig;
 import org.osteocast.train.Adam;
 import org.osteocast.train.ForecastTrainer;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch peer of OsteoCast's T-VAE (2-D) training step, for speed comparison.
 
-Same architecture as org.osteocast.nn.Tvae with its defaults (the `tvae2d` preset): SVG-LP dcgan_64 encoder;
+Same architecture as org.osteocast.nn.tvae.Tvae with its defaults (the `tvae2d` preset): SVG-LP dcgan_64 encoder;
 decoder with skips from the last observed week and 4x4 stride-2 transposed-convolution up-sampling (OsteoCast's
 default `subpixel` computes it exactly as a padded 2x2 convolution + phase gather because DJL's Conv2dTranspose is
 not implemented on PyTorch: `--upsample transposed` uses nn.ConvTranspose2d, `--upsample subpixel` OsteoCast's

@@ -1,0 +1,96 @@
+package org.osteocast.register;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.imglib2.Cursor;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
+import net.imglib2.view.Views;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteocast.core.Cancellation;
+import org.osteocast.core.Progress;
+import org.osteocast.io.LazyVolume;
+import org.osteocast.io.Volume;
+import org.osteocast.io.VolumeIO;
+import org.osteocast.register.bench.SyntheticBone;
+
+/**
+ * Registration of scans read plane by plane: the same transform and the same
+ * registered scan as from whole scans, with the reading bounded (the
+ * command line in a heap smaller than the scans: {@code StreamingRegisterCommandTest}).
+ */
+class StreamingRegistrationTest {
+
+	@TempDir
+	static Path tmp;
+	static Path fixedFile, movingFile;
+	static double[][] truth;
+
+	@BeforeAll
+	static void writePair() throws Exception {
+		final SyntheticBone.Spec s = new SyntheticBone.Spec();
+		s.nx = 192;
+		s.ny = 176;
+		s.nz = 240;
+		s.lesionRadiusVoxels = 8;
+		final SyntheticBone.Pair p = SyntheticBone.pair(s, 21);
+		truth = p.movingToFixedVoxel;
+		final Path dir = tmp.resolve("cohort").resolve("m1");
+		Files.createDirectories(dir);
+		fixedFile = dir.resolve("week1.tif");
+		movingFile = dir.resolve("week2.tif");
+		VolumeIO.write(TestScans.to16bit(p.fixed, 0, 1100), fixedFile);
+		VolumeIO.write(TestScans.to16bit(p.moving, 0, 1100), movingFile);
+	}
+
+	@Test
+	void lazyScansRegisterAndResampleExactlyAsWholeOnesWhileReadingBoundedPlanes() throws Exception {
+		final RegistrationParameters p = RegistrationParameters.defaults().withThreads(2);
+		final Volume<?> f = VolumeIO.read(fixedFile), m = VolumeIO.read(movingFile);
+		final Volume<?> lf = LazyVolume.open(fixedFile, Double.NaN, 4), lm = LazyVolume.open(movingFile, Double.NaN, 4);
+		final RegistrationResult whole = RigidRegistration.register(f, m, p, Progress.NONE, Cancellation.NEVER);
+		final RegistrationResult lazy = RigidRegistration.register(lf, lm, p, Progress.NONE, Cancellation.NEVER);
+		for (int r = 0; r < 4; r++)
+			assertArrayEquals(whole.movingToFixedVoxel()[r], lazy.movingToFixedVoxel()[r], 0, "row " + r);
+		assertTrue(RegistrationAccuracy.meanBoneDisplacementVoxels(f, lazy.movingToFixedVoxel(), truth) < 0.05);
+		// the registered scan, computed plane by plane while it is written, equals the whole resampling
+		@SuppressWarnings("unchecked")
+		final Volume<UnsignedShortType> lmu = (Volume<UnsignedShortType>) lm, mu = (Volume<UnsignedShortType>) m;
+		final Volume<UnsignedShortType> streamed = Resampler.resample(lmu, lazy.movingToFixedVoxel(), lf, 2);
+		assertTrue(LazyVolume.isLazy(streamed));
+		final Path out = tmp.resolve("registered.tif");
+		VolumeIO.write(streamed, out);
+		assertEquals(lf.depth(), LazyVolume.planesRead(streamed), "each output plane computed once");
+		assertSame(Resampler.resample(mu, whole.movingToFixedVoxel(), f, 2), VolumeIO.read(out));
+		// the lazy scans' own caches were never filled by the registration (it reads through its plane windows)
+		assertTrue(LazyVolume.planesRead(lf) <= lf.depth() && LazyVolume.planesRead(lm) <= lm.depth());
+	}
+
+	@Test
+	void aPlaneWindowReadsEachPlaneOnceInAStreamingPass() throws Exception {
+		final Volume<?> lf = LazyVolume.open(fixedFile, Double.NaN, 2);
+		final PlaneSource src = PlaneSource.lazy(lf, 1);
+		assertEquals(16, src.capacity, "at least 16 planes, whatever the budget");
+		final FloatGrid reduced = src.reduce(3, lf.voxelSizeUm());
+		assertEquals((lf.depth() - 1) / 3 + 1, reduced.nz);
+		// a reduction by 3 reads each plane once (blocks of planes overlap by 2, which stay in the window)
+		assertEquals(lf.depth(), src.planesRead());
+	}
+
+	private static void assertSame(final Volume<?> a, final Volume<?> b) throws IOException {
+		assertArrayEquals(a.dimensions(), b.dimensions());
+		final Cursor<? extends RealType<?>> ca = Views.flatIterable(a.image()).cursor();
+		final Cursor<? extends RealType<?>> cb = Views.flatIterable(b.image()).cursor();
+		while (ca.hasNext())
+			assertEquals(ca.next().getRealDouble(), cb.next().getRealDouble(), 0);
+	}
+}
