@@ -5,7 +5,7 @@ ECE of P(bone), the ROC AUC of the predictive SD (eval.csv's unc_auc) and of the
 alone (latent.txt), the changed-pixel MSE on emergence slices (eval.csv's CLASS rows), the training
 time and whether the log warns that the latent is hardly used.
 
-usage: summarise.py RESULTS_DIR > table.md
+usage: summarise.py RESULTS_DIR [SUFFIX] > table.md   (SUFFIX _test: the scores of ALSO_SPLIT=test)
 """
 import csv
 import glob
@@ -22,8 +22,8 @@ def num(s):
         return float('nan')
 
 
-def run_scores(d):
-    rows = list(csv.DictReader(open(os.path.join(d, 'eval.csv'))))
+def run_scores(d, sfx=''):
+    rows = list(csv.DictReader(open(os.path.join(d, f'eval{sfx}.csv'))))
     mean = {r['method']: r for r in rows if r['mouse'] == 'ALL(mean)'}
     f, p = mean['forecast'], mean['persistence']
     s = {
@@ -36,7 +36,7 @@ def run_scores(d):
         if m and r['method'] in ('forecast', 'persistence'):
             s[f"{m.group(1)}_{r['method']}"] = num(r['changed_mse'])
             s[f"{m.group(1)}_slices"] = int(m.group(2))
-    lat = open(os.path.join(d, 'latent.txt')).read()
+    lat = open(os.path.join(d, f'latent{sfx}.txt')).read()
     m = re.search(r'latent_sample_sd_auc (\S+)', lat)
     s['latent_auc'] = num(m.group(1)) if m else float('nan')
     log = open(os.path.join(d, 'train.log')).read()
@@ -59,12 +59,13 @@ def fmt(vals, digits):
 
 def main():
     root = sys.argv[1]
+    sfx = sys.argv[2] if len(sys.argv) > 2 else ''
     runs = {}
     for d in sorted(glob.glob(os.path.join(root, '*-s*'))):
-        if not os.path.exists(os.path.join(d, 'latent.txt')):
+        if not os.path.exists(os.path.join(d, f'latent{sfx}.txt')):
             continue
         name = re.sub(r'-s\d+$', '', os.path.basename(d))
-        runs.setdefault(name, []).append(run_scores(d))
+        runs.setdefault(name, []).append(run_scores(d, sfx))
     cols = [('psnr_db', 'PSNR dB', 2), ('ssim', 'SSIM', 4), ('changed_mse', 'changed MSE', 5),
             ('vs_persistence', '× persistence', 3), ('ece', 'ECE', 4), ('sd_auc', 'AUC pred. SD', 3),
             ('latent_auc', 'AUC latent SD', 3), ('emergence_forecast', 'changed MSE, emergence', 5),

@@ -96,8 +96,8 @@ public final class ForecastNets {
 			org.osteocast.nn.simvp.SimVpConfig.fromJson(h)));
 		preset("simvp", org.osteocast.nn.simvp.SimVpConfig.ARCHITECTURE, json("z_dim", 0, "pixel_variance", false),
 			"SimVP (Gao et al. 2022) with the gSTA translator, edge-aware loss, deterministic");
-		preset("simvp-vae", org.osteocast.nn.simvp.SimVpConfig.ARCHITECTURE, json("z_dim", 16, "pixel_variance", true),
-			"SimVP-gSTA with a learned prior and posterior over a latent entering the translator, and a per-pixel variance");
+		preset("simvp-vae", org.osteocast.nn.simvp.SimVpConfig.ARCHITECTURE, json("z_dim", 16, "pixel_variance", true, "beta",
+			0.01), "SimVP-gSTA with a learned prior and posterior over a latent entering the translator (KL weight 0.01 per grid cell), and a per-pixel variance");
 		preset("persistence", ReferenceForecast.PERSISTENCE, json(), "copy the last observed week");
 		preset("linear", ReferenceForecast.LINEAR, json(), "linear extrapolation of the last two weeks");
 	}

@@ -108,6 +108,7 @@ class SimVpTest {
 		assertEquals(32, det.imageSize());
 		final ForecastNet vae = ForecastNets.preset("simvp-vae").create(null);
 		assertTrue(vae.stochastic() && vae.pixelVariance());
+		assertEquals(0.01, vae.hyperParameters().get("beta").getAsDouble(), "the KL weight chosen on validation mice");
 		final JsonObject odd = tiny(0, false, "shared");
 		odd.addProperty("hid_s", 24);
 		assertThrows(IllegalArgumentException.class, () -> create(odd));
