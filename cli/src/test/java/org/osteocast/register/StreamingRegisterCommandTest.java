@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.io.TransformFile;
 import org.osteocast.io.VolumeIO;
-import org.osteocast.register.bench.SyntheticBone;
 
 /** {@code osteocast register} on a pair of 16-bit scans larger than its Java heap (own process, 48 MB heap). */
 class StreamingRegisterCommandTest {
@@ -26,19 +25,10 @@ class StreamingRegisterCommandTest {
 
 	@BeforeAll
 	static void writePair() throws Exception {
-		final SyntheticBone.Spec s = new SyntheticBone.Spec();
-		s.nx = 192;
-		s.ny = 176;
-		s.nz = 240;
-		s.lesionRadiusVoxels = 8;
-		final SyntheticBone.Pair p = SyntheticBone.pair(s, 21);
-		truth = p.movingToFixedVoxel;
 		final Path dir = tmp.resolve("cohort").resolve("m1");
-		Files.createDirectories(dir);
+		truth = TestScans.writeStreamingPair(dir);
 		fixedFile = dir.resolve("week1.tif");
 		movingFile = dir.resolve("week2.tif");
-		VolumeIO.write(TestScans.to16bit(p.fixed, 0, 1100), fixedFile);
-		VolumeIO.write(TestScans.to16bit(p.moving, 0, 1100), movingFile);
 	}
 
 	@Test

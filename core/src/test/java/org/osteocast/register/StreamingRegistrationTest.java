@@ -21,7 +21,6 @@ import org.osteocast.core.Progress;
 import org.osteocast.io.LazyVolume;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIO;
-import org.osteocast.register.bench.SyntheticBone;
 
 /**
  * Registration of scans read plane by plane: the same transform and the same
@@ -37,19 +36,10 @@ class StreamingRegistrationTest {
 
 	@BeforeAll
 	static void writePair() throws Exception {
-		final SyntheticBone.Spec s = new SyntheticBone.Spec();
-		s.nx = 192;
-		s.ny = 176;
-		s.nz = 240;
-		s.lesionRadiusVoxels = 8;
-		final SyntheticBone.Pair p = SyntheticBone.pair(s, 21);
-		truth = p.movingToFixedVoxel;
 		final Path dir = tmp.resolve("cohort").resolve("m1");
-		Files.createDirectories(dir);
+		truth = TestScans.writeStreamingPair(dir);
 		fixedFile = dir.resolve("week1.tif");
 		movingFile = dir.resolve("week2.tif");
-		VolumeIO.write(TestScans.to16bit(p.fixed, 0, 1100), fixedFile);
-		VolumeIO.write(TestScans.to16bit(p.moving, 0, 1100), movingFile);
 	}
 
 	@Test

@@ -71,4 +71,24 @@ final class TestScans {
 			c.next().setReal(Math.max(0, Math.min(65535, Math.round(40000 * (g.data[i] - lo) / (hi - lo)))));
 		return v.withImage(img);
 	}
+
+	/**
+	 * The pair the streaming tests register: 192 × 176 × 240 synthetic scans
+	 * with a lesion, 16-bit, written as {@code dir/week1.tif} and
+	 * {@code dir/week2.tif}.
+	 *
+	 * @return the true moving-to-fixed voxel transform
+	 */
+	static double[][] writeStreamingPair(final Path dir) throws java.io.IOException {
+		final org.osteocast.register.bench.SyntheticBone.Spec s = new org.osteocast.register.bench.SyntheticBone.Spec();
+		s.nx = 192;
+		s.ny = 176;
+		s.nz = 240;
+		s.lesionRadiusVoxels = 8;
+		final org.osteocast.register.bench.SyntheticBone.Pair p = org.osteocast.register.bench.SyntheticBone.pair(s, 21);
+		Files.createDirectories(dir);
+		org.osteocast.io.VolumeIO.write(to16bit(p.fixed, 0, 1100), dir.resolve("week1.tif"));
+		org.osteocast.io.VolumeIO.write(to16bit(p.moving, 0, 1100), dir.resolve("week2.tif"));
+		return p.movingToFixedVoxel;
+	}
 }
