@@ -28,6 +28,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNetChecks;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.model.ForecastNets;
 import org.osteocast.train.Adam;
@@ -64,14 +65,7 @@ abstract class ConvRnnModelChecks {
 
 	/** A bright disc that grows by one pixel a week on a dim background, {@code (1, weeks, 1, S, S)}. */
 	static float[] growingDisc(final int weeks) {
-		final float[] v = new float[weeks * S * S];
-		for (int t = 0; t < weeks; t++)
-			for (int y = 0; y < S; y++)
-				for (int x = 0; x < S; x++) {
-					final double r = Math.hypot(y - 7.5, x - 6.5 - 0.5 * t);
-					v[(t * S + y) * S + x] = r < 2.5 + t ? 0.9f : 0.1f + 0.02f * ((x + 2 * y) % 5);
-				}
-		return v;
+		return ForecastNetChecks.growingDisc(weeks, S);
 	}
 
 	@Test
@@ -164,44 +158,6 @@ abstract class ConvRnnModelChecks {
 
 	@Test
 	void overfitsOneSequenceAndSavesLoads() throws IOException, MalformedModelException {
-		EngineSetup.engine();
-		Engine.getInstance().setRandomSeed(1);
-		final float[] data = growingDisc(N_PAST + 1);
-		try (NDManager m = NDManager.newBaseManager()) {
-			final ConvRnnForecast net = create(tiny(2));
-			net.initialize(m);
-			final Adam adam = new Adam(net.getParameters(), m, 2e-2, 0.9, 0.999);
-			final ParameterStore ps = new ParameterStore(m, false);
-			float first = Float.NaN, last = Float.NaN;
-			int skipped = 0;
-			for (int it = 0; it < 80; it++) {
-				try (NDManager sub = m.newSubManager()) {
-					final NDArray seq = sub.create(data, new Shape(1, N_PAST + 1, 1, S, S));
-					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-						final ForecastNet.Loss l = net.loss(0, ps, seq, null, 0);
-						assertNull(l.kl);
-						gc.backward(l.total);
-						last = l.total.getFloat();
-					}
-					if (!adam.step()) skipped++;
-				}
-				if (it == 0) first = last;
-			}
-			assertTrue(last < first / 15, "loss " + first + " -> " + last);
-			assertEquals(0, skipped, "steps with non-finite gradients");
-
-			final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-			net.saveParameters(new DataOutputStream(bytes));
-			final NDArray obs = m.create(data, new Shape(1, N_PAST + 1, 1, S, S)).get(":, :{}", N_PAST);
-			final float[] before = net.forecast(ps, obs, null, 2, false).toFloatArray();
-			Engine.getInstance().setRandomSeed(99);
-			final ConvRnnForecast copy = create(net.hyperParameters());
-			copy.initialize(m);
-			assertFalse(java.util.Arrays.equals(before, copy.forecast(new ParameterStore(m, false), obs, null, 2, false)
-				.toFloatArray()));
-			copy.loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-			// a fresh store: a ParameterStore caches each parameter's array, and loading replaces the arrays
-			assertArrayEquals(before, copy.forecast(new ParameterStore(m, false), obs, null, 2, false).toFloatArray());
-		}
+		ForecastNetChecks.overfitsOneSequenceAndSavesLoads(this::create, tiny(2), N_PAST, S, 2e-2, 80);
 	}
 }

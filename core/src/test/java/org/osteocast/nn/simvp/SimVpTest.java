@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNetChecks;
 import org.osteocast.nn.model.ForecastNets;
 import org.osteocast.train.Adam;
 
@@ -70,16 +71,9 @@ class SimVpTest {
 		return (SimVp) ForecastNets.create(SimVpConfig.ARCHITECTURE, h);
 	}
 
-	/** A bright disc that grows by one pixel a week on a dim background, {@code (weeks, S, S)} flat. */
+	/** A bright disc that grows by one pixel a week on a dim background, {@code (1, weeks, 1, S, S)}. */
 	static float[] growingDisc(final int weeks) {
-		final float[] v = new float[weeks * S * S];
-		for (int t = 0; t < weeks; t++)
-			for (int y = 0; y < S; y++)
-				for (int x = 0; x < S; x++) {
-					final double r = Math.hypot(y - 7.5, x - 6.5 - 0.5 * t);
-					v[(t * S + y) * S + x] = r < 2.5 + t ? 0.9f : 0.1f + 0.02f * ((x + 2 * y) % 5);
-				}
-		return v;
+		return ForecastNetChecks.growingDisc(weeks, S);
 	}
 
 	@Test
@@ -140,44 +134,7 @@ class SimVpTest {
 
 	@Test
 	void overfitsOneSequenceAndSavesLoads() throws IOException, MalformedModelException {
-		EngineSetup.engine();
-		Engine.getInstance().setRandomSeed(1);
-		final float[] data = growingDisc(N_PAST + 1);
-		try (NDManager m = NDManager.newBaseManager()) {
-			final SimVp net = create(tiny(0, false, "shared"));
-			net.initialize(m);
-			final Adam adam = new Adam(net.getParameters(), m, 1e-2, 0.9, 0.999);
-			final ParameterStore ps = new ParameterStore(m, false);
-			float first = Float.NaN, last = Float.NaN;
-			int skipped = 0;
-			for (int it = 0; it < 60; it++) {
-				try (NDManager sub = m.newSubManager()) {
-					final NDArray seq = sub.create(data, new Shape(1, N_PAST + 1, 1, S, S));
-					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-						final ForecastNet.Loss l = net.loss(0, ps, seq, null, 0);
-						assertNull(l.kl);
-						gc.backward(l.total);
-						last = l.total.getFloat();
-					}
-					if (!adam.step()) skipped++;
-				}
-				if (it == 0) first = last;
-			}
-			assertTrue(last < first / 15, "loss " + first + " -> " + last);
-			assertEquals(0, skipped, "steps with non-finite gradients");
-
-			final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-			net.saveParameters(new DataOutputStream(bytes));
-			final NDArray obs = m.create(data, new Shape(1, N_PAST + 1, 1, S, S)).get(":, :{}", N_PAST);
-			final float[] before = net.forecast(ps, obs, null, 2, false).toFloatArray();
-			Engine.getInstance().setRandomSeed(99);
-			final SimVp copy = create(net.hyperParameters());
-			copy.initialize(m);
-			assertFalse(java.util.Arrays.equals(before, copy.forecast(new ParameterStore(m, false), obs, null, 2, false)
-				.toFloatArray()));
-			copy.loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-			assertArrayEquals(before, copy.forecast(new ParameterStore(m, false), obs, null, 2, false).toFloatArray());
-		}
+		ForecastNetChecks.overfitsOneSequenceAndSavesLoads(SimVpTest::create, tiny(0, false, "shared"), N_PAST, S, 1e-2, 60);
 	}
 
 	@Test
