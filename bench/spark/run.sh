@@ -14,12 +14,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${1:?usage: $0 WORK_DIR [REPEATS] [RESULTS_DIR]}"
 reps="${2:-3}"
+mice="${SPARK_BENCH_MICE:-12}" # fewer only for smoke runs (bench/reproduce.sh --quick)
 res="${3:-$here/bench/spark/results/$(date -u +%F)}"
 oc="$here/osteocast"
 rm -rf "$work"; mkdir -p "$work" "$res"
 
 # the cohort and a small model (not timed)
-"$oc" phantom --out "$work/cohort" --mice 12 --weeks 4 --seed 1 --missing-week-prob 0.1 >/dev/null
+"$oc" phantom --out "$work/cohort" --mice "$mice" --weeks 4 --seed 1 --missing-week-prob 0.1 >/dev/null
 "$oc" register --cohort "$work/cohort" --out "$work/prep/registered" >/dev/null
 "$oc" slice --cohort "$work/prep/registered" --out "$work/prep/slices" --seed 1 >/dev/null
 "$oc" train --data "$work/prep/slices" --model "$work/model.zip" --nf 8 --epochs 2 --seed 1 >/dev/null
@@ -33,7 +34,7 @@ rm -rf "$work"; mkdir -p "$work" "$res"
 	echo "maven: $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
 	echo "spark: spark-core_2.13 3.5.3 (embedded, local mode)"
 	echo "commit: $(git -C "$here" rev-parse --short HEAD)"
-	echo "cohort: phantom --mice 12 --weeks 4 --seed 1 --missing-week-prob 0.1 (the demo's quick cohort)"
+	echo "cohort: phantom --mice $mice --weeks 4 --seed 1 --missing-week-prob 0.1 (the demo's quick cohort)"
 	echo "single: register, slice --seed 1, predict --samples 8 (threads: all cores)"
 	echo "spark: spark all --master local[N] --slice-seed 1 --samples 8 (one thread per task)"
 	echo "repeats: $reps"

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.osteocast.core.BadInputException;
 import org.osteocast.register.bench.RegistrationBenchmark;
 import org.osteocast.register.bench.ScaleBenchmark;
 
@@ -59,9 +60,17 @@ public final class BenchScaleCommand implements Callable<Integer> {
 	@Option(names = "--elastix", defaultValue = "elastix", description = "elastix executable, or 'none' (default: ${DEFAULT-VALUE}).")
 	String elastix;
 
-	@Option(names = "--elastix-params", paramLabel = "FILE",
-		description = "elastix parameter file (default: bench/scale/elastix_rigid_scale.txt).")
-	Path elastixParams;
+	@Option(names = "--elastix-params", split = ",", paramLabel = "FILE",
+		description = "elastix parameter files, each a configuration run on every pair and labelled elastix:<name> " +
+			"(default: bench/scale/elastix_rigid_scale.txt).")
+	List<Path> elastixParams;
+
+	@Option(names = "--drift", defaultValue = "0", paramLabel = "FRACTION",
+		description = "Intensity drift of week 2 (gain and offset moved by this fraction; default: ${DEFAULT-VALUE}).")
+	double drift;
+
+	@Option(names = "--no-slice", description = "Time registration only (not slice).")
+	boolean noSlice;
 
 	@Option(names = "--keep", description = "Keep each size's scans and outputs in --work.")
 	boolean keep;
@@ -81,13 +90,18 @@ public final class BenchScaleCommand implements Callable<Integer> {
 		o.bigRuns = bigRuns;
 		o.keep = keep;
 		o.elastixRuns = elastixRuns;
+		o.drift = drift;
+		o.slice = !noSlice;
 		final PrintWriter log = spec.commandLine().getOut();
 		if (!"none".equals(elastix)) {
 			o.elastix = RegistrationBenchmark.findExecutable(elastix);
-			o.elastixParams = elastixParams != null ? elastixParams : Path.of("bench", "scale", "elastix_rigid_scale.txt");
-			if (o.elastix == null || !Files.isRegularFile(o.elastixParams)) {
-				log.println("elastix or its parameter file not found (" + elastix + ", " + o.elastixParams +
-					"): running OsteoCast alone.");
+			o.elastixParams = elastixParams != null ? new ArrayList<>(elastixParams) : new ArrayList<>(List.of(Path.of(
+				"bench", "scale", "elastix_rigid_scale.txt")));
+			for (final Path p : o.elastixParams)
+				if (!Files.isRegularFile(p)) throw new BadInputException(p,
+					"elastix parameter file not found");
+			if (o.elastix == null) {
+				log.println("elastix not found (" + elastix + "): running OsteoCast alone.");
 				o.elastix = null;
 			}
 		}

@@ -110,8 +110,17 @@ public final class ScaleBenchmark {
 		/** elastix runs per size (at most the runs of OsteoCast). */
 		public int elastixRuns = 1;
 		public long bigVoxels = 400_000_000L;
-		/** elastix executable and parameter file (null: OsteoCast alone). */
-		public Path elastix, elastixParams;
+		/** elastix executable (null: OsteoCast alone). */
+		public Path elastix;
+		/**
+		 * elastix parameter files, each a configuration run on every size and
+		 * labelled {@code elastix:<file name without .txt>} in the results.
+		 */
+		public List<Path> elastixParams = new ArrayList<>();
+		/** Intensity drift of the second week ({@link SyntheticBone.Spec#intensityDrift}). */
+		public double drift;
+		/** Also time {@code osteocast slice} (default); false: registration only. */
+		public boolean slice = true;
 		/** Run elastix only when its estimated memory is below this fraction of the available memory. */
 		public double elastixMemoryFraction = 0.6;
 		/** Keep each size's scans and outputs (default: removed once the size is done). */
@@ -143,10 +152,12 @@ public final class ScaleBenchmark {
 			for (int r = 1; r <= runs; r++) {
 				rows.append(register(s, dir, truth, r, o, log));
 				AtomicFiles.writeString(csv, rows.toString());
-				rows.append(slice(s, dir, r, o, log));
-				AtomicFiles.writeString(csv, rows.toString());
-				if (o.elastix != null && r <= o.elastixRuns) {
-					rows.append(elastix(s, dir, truth, r, o, log));
+				if (o.slice) {
+					rows.append(slice(s, dir, r, o, log));
+					AtomicFiles.writeString(csv, rows.toString());
+				}
+				if (o.elastix != null && r <= o.elastixRuns) for (final Path params : o.elastixParams) {
+					rows.append(elastix(s, dir, truth, r, params, o, log));
 					AtomicFiles.writeString(csv, rows.toString());
 				}
 			}
@@ -169,6 +180,7 @@ public final class ScaleBenchmark {
 		spec.ny = s.ny;
 		spec.nz = s.nz;
 		spec.lesionRadiusVoxels = 0.05 * Math.min(s.nx, s.ny);
+		spec.intensityDrift = o.drift;
 		final SyntheticBone.StreamedPair p = SyntheticBone.streamed(spec, o.seed, o.threads);
 		if (!Files.isRegularFile(truthFile)) {
 			Files.createDirectories(m1);
@@ -208,16 +220,22 @@ public final class ScaleBenchmark {
 		return row(s, "osteocast", "slice", run, m, Double.NaN, o.xmx, o, log);
 	}
 
+	/** The label of an elastix configuration: its parameter file's name without {@code .txt}. */
+	public static String configName(final Path params) {
+		return params.getFileName().toString().replaceFirst("\\.txt$", "");
+	}
+
 	private static String elastix(final Size s, final Path dir, final double[][] truth, final int run,
-		final Options o, final PrintWriter log) throws IOException, InterruptedException
+		final Path params, final Options o, final PrintWriter log) throws IOException, InterruptedException
 	{
+		final String tool = "elastix:" + configName(params);
 		final double need = ELASTIX_BYTES_PER_VOXEL * s.voxels();
 		final double avail = memAvailable();
 		if (need > o.elastixMemoryFraction * avail) {
 			final String why = String.format(Locale.ROOT, "skipped: needs about %.1f GB and %.1f GB are available", need /
 				1e9, avail / 1e9);
-			log.println("  elastix " + why);
-			return row(s, "elastix", "register", run, new Measured(-1, Double.NaN, Double.NaN, loadAverage(),
+			log.println("  " + tool + " " + why);
+			return row(s, tool, "register", run, new Measured(-1, Double.NaN, Double.NaN, loadAverage(),
 				loadAverage()), Double.NaN, "", o, log, why);
 		}
 		final Path e = dir.resolve("elastix");
@@ -229,20 +247,25 @@ public final class ScaleBenchmark {
 			metaHeader(m1.resolve("week2.tif"), mv);
 			writeMask(LazyVolume.open(m1.resolve("week1.tif"), Double.NaN), threshold(), 2, mask);
 		}
-		final Path res = e.resolve("run" + run);
+		final Path res = e.resolve(configName(params) + "-run" + run);
 		delete(res);
 		Files.createDirectories(res);
 		final List<String> cmd = List.of(o.elastix.toString(), "-f", f.toString(), "-m", mv.toString(), "-fMask", mask
-			.toString(), "-p", o.elastixParams.toString(), "-out", res.toString(), "-threads", Integer.toString(
+			.toString(), "-p", params.toString(), "-out", res.toString(), "-threads", Integer.toString(
 				o.threads));
-		final Measured m = exec(cmd, o.out.resolve("logs").resolve(s.label + "_elastix_" + run + ".txt"));
+		final Measured m = exec(cmd, o.out.resolve("logs").resolve(s.label + "_elastix-" + configName(params) + "_" +
+			run + ".txt"));
 		double err = Double.NaN;
 		if (m.exit == 0) {
 			final Volume<?> fixed = LazyVolume.open(m1.resolve("week1.tif"), Double.NaN);
 			err = boneDisplacement(m1.resolve("week1.tif"), RegistrationBenchmark.readElastixEuler(res.resolve(
 				"TransformParameters.0.txt"), fixed.voxelSizeUm(), fixed.voxelSizeUm()), truth);
 		}
-		return row(s, "elastix", "register", run, m, err, "", o, log);
+		final Path tp = res.resolve("TransformParameters.0.txt");
+		if (Files.isRegularFile(tp)) Files.copy(tp, o.out.resolve("logs").resolve(s.label + "_elastix-" + configName(
+			params) + "_" + run + ".TransformParameters.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		if (!o.keep) delete(res);
+		return row(s, tool, "register", run, m, err, "", o, log);
 	}
 
 	private static String row(final Size s, final String tool, final String step, final int run, final Measured m,
@@ -457,8 +480,12 @@ public final class ScaleBenchmark {
 			"java.vm.name")).append('\n');
 		b.append("osteocast: ").append(OsteoCast.VERSION).append(", heap ").append(o.xmx).append(", threads ").append(
 			o.threads).append('\n');
-		b.append("elastix: ").append(o.elastix == null ? "not run" : elastixVersion(o.elastix) + " with " + o.elastixParams
-			.getFileName()).append('\n');
+		final List<String> configs = new ArrayList<>();
+		for (final Path p : o.elastixParams)
+			configs.add(p.getFileName().toString());
+		b.append("elastix: ").append(o.elastix == null ? "not run" : elastixVersion(o.elastix) + " with " + String.join(
+			", ", configs)).append('\n');
+		b.append(String.format(Locale.ROOT, "pairs: lesion in week 2, new noise, intensity drift %.3f%n", o.drift));
 		b.append(String.format(Locale.ROOT, "runs per size: %d (%d for sizes of %d voxels or more), elastix %d%n", o.runs,
 			o.bigRuns, o.bigVoxels, o.elastixRuns));
 		b.append("load at the start: ").append(loadAverage()).append('\n');

@@ -69,6 +69,12 @@ public final class SyntheticBone {
 		public double lesionRadiusVoxels = 0;
 		/** Noise standard deviation as a fraction of the bone contrast. */
 		public double noise = 0.05;
+		/**
+		 * Intensity drift of the second week of a streamed pair: its grey values
+		 * are {@code (1 + drift)·g + drift·(BONE − BACKGROUND)} of the first week's
+		 * {@code g} (a scanner whose gain and offset moved by this fraction; 0: none).
+		 */
+		public double intensityDrift = 0;
 		/** Moving scan dimensions as a fraction of the fixed (1: same field of view in µm). */
 		public double movingFieldOfView = 1;
 	}
@@ -134,15 +140,20 @@ public final class SyntheticBone {
 		final long[] dims = { s.nx, s.ny, s.nz };
 		final double sigma = s.noise * (BONE - BACKGROUND);
 		final Volume<?> fixed = LazyVolume.computed(dims, new UnsignedShortType(), planes(ph, s, RigidTransforms
-			.identity(), null, 0, sigma, seed * 7 + 1, threads), 4, vs, new double[3], "week1");
+			.identity(), null, 0, sigma, 0, seed * 7 + 1, threads), 4, vs, new double[3], "week1");
 		final Volume<?> moving = LazyVolume.computed(dims, new UnsignedShortType(), planes(ph, s, m2fVox, ph
-			.lesionCentre(), s.lesionRadiusVoxels, sigma, seed * 7 + 2, threads), 4, vs, new double[3], "week2");
+			.lesionCentre(), s.lesionRadiusVoxels, sigma, s.intensityDrift, seed * 7 + 2, threads), 4, vs, new double[3],
+			"week2");
 		return new StreamedPair(fixed, moving, m2fVox);
 	}
 
-	/** Plane z of a streamed scan: the phantom through {@code m}, blobs, lesion, per-row noise, as 16-bit. */
+	/**
+	 * Plane z of a streamed scan: the phantom through {@code m}, blobs, lesion,
+	 * per-row noise, intensity drift ({@link Spec#intensityDrift}), as 16-bit.
+	 */
 	private static LazyVolume.PlaneReader planes(final Phantom ph, final Spec s, final double[][] m,
-		final double[] lesion, final double lesionR, final double sigma, final long seed, final int threads)
+		final double[] lesion, final double lesionR, final double sigma, final double drift, final long seed,
+		final int threads)
 	{
 		final int nx = s.nx, ny = s.ny, nz = s.nz;
 		// each blob's bounding box in the grid, bucketed by plane
@@ -188,7 +199,8 @@ public final class SyntheticBone {
 							final double qz = m[2][0] * x + m[2][1] * y + m[2][2] * z + m[2][3] - lesion[2];
 							o *= 1 - ramp(Math.sqrt(qx * qx + qy * qy + qz * qz) - lesionR);
 						}
-						final double v = STREAMED_OFFSET + BACKGROUND + (BONE - BACKGROUND) * o + sigma * gauss(rnd);
+						final double g = BACKGROUND + (BONE - BACKGROUND) * o + sigma * gauss(rnd);
+						final double v = STREAMED_OFFSET + (1 + drift) * g + drift * (BONE - BACKGROUND);
 						out[x + nx * y] = (short) Math.max(0, Math.min(65535, Math.round(v)));
 					}
 				}
