@@ -139,7 +139,7 @@ step_reg_elastix() {
 	# 1. every configuration once on the smallest pair (the error is what is compared; it does not depend on load)
 	"$oc" bench scale --sizes "$search" --runs 1 --elastix-runs 1 --drift 0.03 --no-slice --keep --threads 2 \
 		--xmx 4g --elastix-params "$configs" --work "$work/reg-elastix" --out "$r/config-search" || return 1
-	best=$(awk -F, 'NR>1 && $6 ~ /^elastix:/ && $17 == "ok" && $11 != "NaN" && (b == "" || $11 + 0 < e) {e = $11 + 0; b = $6}
+	best=$(awk -F, 'NR>1 && $6 ~ /^elastix:/ && $16 == "ok" && $11 != "NaN" && (b == "" || $11 + 0 < e) {e = $11 + 0; b = $6}
 		END {sub(/^elastix:/, "", b); print b}' "$r/config-search/results.csv")
 	[ -n "$best" ] || { echo "no elastix configuration finished"; return 1; }
 	echo "elastix configuration with the lowest error: $best" | tee "$r/config-search/best.txt"
