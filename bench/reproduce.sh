@@ -133,7 +133,7 @@ step_reg_accuracy() {
 step_reg_elastix() {
 	has_elastix || skip "elastix is not installed (apt-get install -y elastix)" || return
 	local r e="$here/bench/register/elastix" sizes="10M,58M,195M" search="10M" runs=3 best
-	local configs="$e/sparse20k.txt,$e/full-coarse.txt,$e/sparse50k-1000.txt,$e/sparse20k-linear.txt,$here/bench/scale/elastix_rigid_scale.txt"
+	local configs="$e/sparse20k.txt,$e/dense-coarse.txt,$e/sparse50k-1000.txt,$e/sparse20k-linear.txt,$here/bench/scale/elastix_rigid_scale.txt"
 	if [ "$quick" = 1 ]; then sizes="64x64x48" search="64x64x48" runs=1 configs="$e/sparse20k-linear.txt"; fi
 	r="$(results register)"
 	# 1. every configuration once on the smallest pair (the error is what is compared; it does not depend on load)
