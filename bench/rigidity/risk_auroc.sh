@@ -11,6 +11,7 @@
 #   bench/rigidity/risk_auroc.sh WORK_DIR [RESULTS_DIR]
 #   bench/rigidity/risk_auroc.sh --reuse WORK_DIR [RESULTS_DIR]   # score a finished run, do not rerun it
 #
+# A finished phantom cohort of the same settings in WORK_DIR/cohort is reused (the file says so).
 # WORK_DIR: where the cohort, data set, model and forecasts go (outside the repository; replaced).
 # RESULTS_DIR (default bench/rigidity/results/<UTC date>) receives
 #   risk_environment.txt       date, CPU, cores, load, Java, Maven, commit, command, wall time per step
@@ -53,11 +54,16 @@ main() {
 	}
 	if [ $reuse = 0 ]; then
 		: > "$con"
-		step phantom phantom --out "$work/cohort" --mice 32 --weeks 5 --seed 7 --missing-week-prob 0 \
-			--hard-fraction 0 --overwrite
+		if [ -f "$work/cohort/truth/rigidity.csv" ] && grep -q '"mice" *: *32' "$work/cohort/phantom.json" &&
+			grep -q '"weeks" *: *5' "$work/cohort/phantom.json" && grep -q '"seed" *: *7' "$work/cohort/phantom.json"; then
+			echo "phantom: reused the finished cohort in WORK/cohort (made $(date -u -r "$work/cohort/truth/rigidity.csv" +%Y-%m-%dT%H:%M:%SZ), same settings)" >> "$env"
+		else
+			step phantom phantom --out "$work/cohort" --mice 32 --weeks 5 --seed 7 --missing-week-prob 0 \
+				--hard-fraction 0 --overwrite
+		fi
 		step register register --cohort "$work/cohort" --out "$work/registered" --overwrite
-		step slice slice --cohort "$work/registered" --out "$work/slices" --split 0.6 --seed 7 --overwrite
-		step train train --data "$work/slices" --model "$work/model.zip" --nf 8 --epochs 60 --minutes 6 \
+		step slice slice --cohort "$work/registered" --out "$work/slices" --weeks 5 --split 0.6 --seed 7 --overwrite
+		step train train --data "$work/slices" --model "$work/model.zip" --nf 8 --n-past 4 --epochs 60 --minutes 6 \
 			--seed 7 --device cpu --overwrite
 		step predict predict --model "$work/model.zip" --data "$work/slices" --out "$work/predictions" \
 			--samples 8 --seed 7 --device cpu --overwrite
