@@ -11,7 +11,9 @@
 #   bench/rigidity/risk_auroc.sh WORK_DIR [RESULTS_DIR]
 #   bench/rigidity/risk_auroc.sh --reuse WORK_DIR [RESULTS_DIR]   # score a finished run, do not rerun it
 #
-# A finished phantom cohort of the same settings in WORK_DIR/cohort is reused (the file says so).
+# A finished phantom cohort of the same settings in WORK_DIR/cohort, and a registration newer than it, are
+# reused (risk_environment.txt says so). --crop-mm 2.4: the field of view, since the default crop of some
+# mice is wider than the phantom's 2.4 mm images.
 # WORK_DIR: where the cohort, data set, model and forecasts go (outside the repository; replaced).
 # RESULTS_DIR (default bench/rigidity/results/<UTC date>) receives
 #   risk_environment.txt       date, CPU, cores, load, Java, Maven, commit, command, wall time per step
@@ -45,6 +47,11 @@ main() {
 		echo "osteocast commit: $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- core cli pom.xml || echo ' (with uncommitted changes)')"
 		echo "command: bench/rigidity/risk_auroc.sh $([ $reuse = 1 ] && echo '--reuse ')WORK"
 	} > "$env"
+	if [ $reuse = 0 ] && [ -f "$work/registered/cohort.csv" ] && [ "$work/registered/cohort.csv" -nt "$work/cohort/truth/rigidity.csv" ]; then
+		local keep_registered=1
+	else
+		local keep_registered=0
+	fi
 	step() { # title, then the osteocast arguments
 		local title=$1; shift
 		start=$(date +%s)
@@ -61,8 +68,12 @@ main() {
 			step phantom phantom --out "$work/cohort" --mice 32 --weeks 5 --seed 7 --missing-week-prob 0 \
 				--hard-fraction 0 --overwrite
 		fi
-		step register register --cohort "$work/cohort" --out "$work/registered" --overwrite
-		step slice slice --cohort "$work/registered" --out "$work/slices" --weeks 5 --split 0.6 --seed 7 --overwrite
+		if [ $keep_registered = 1 ]; then
+			echo "register: reused the finished registration in WORK/registered (made $(date -u -r "$work/registered/cohort.csv" +%Y-%m-%dT%H:%M:%SZ), after the cohort)" >> "$env"
+		else
+			step register register --cohort "$work/cohort" --out "$work/registered" --overwrite
+		fi
+		step slice slice --cohort "$work/registered" --out "$work/slices" --weeks 5 --crop-mm 2.4 --split 0.6 --seed 7 --overwrite
 		step train train --data "$work/slices" --model "$work/model.zip" --nf 8 --n-past 4 --epochs 60 --minutes 6 \
 			--seed 7 --device cpu --overwrite
 		step predict predict --model "$work/model.zip" --data "$work/slices" --out "$work/predictions" \
