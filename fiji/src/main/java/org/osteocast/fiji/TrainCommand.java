@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.blocks.FrameOutput;
 import org.osteocast.nn.engine.EngineSetup;

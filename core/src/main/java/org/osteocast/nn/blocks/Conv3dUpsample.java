@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.osteocast.nn.engine.Torch;
-import org.osteocast.nn.tvae.ConvDecoder;
 
 /**
  * A learned ×2 up-sampling of volumes equal to a 4×4×4, stride-2, padding-1
@@ -44,7 +43,7 @@ public final class Conv3dUpsample extends AbstractBlock {
 	 * (measured, 100-200 calls each on random data: 2×2×2 kernels with 2, 8,
 	 * 12, 24, 40 filters failed 1-33 %; 3×3×3 with 8 and 24 failed 7 % and 16 %;
 	 * 1, 16, 32, 48 filters never failed; 4×4×4 stride-2 convolutions with 4, 8,
-	 * 24 filters never failed). The 2-D decoder's {@link ConvDecoder#MIN_FILTERS}
+	 * 24 filters never failed). The 2-D decoder's {@link org.osteocast.nn.tvae.ConvDecoder#MIN_FILTERS}
 	 * is the same workaround for its last layer. Every stride-1 3-D convolution
 	 * whose input gradient is needed uses this count.
 	 */
@@ -60,7 +59,7 @@ public final class Conv3dUpsample extends AbstractBlock {
 	/**
 	 * Sets every weight and bias to zero (outside autograd), so that the block
 	 * starts by outputting zeros: a residual output layer then starts as
-	 * persistence, as in {@link ConvDecoder}.
+	 * persistence, as in {@link org.osteocast.nn.tvae.ConvDecoder}.
 	 */
 	public void zeroParameters() {
 		Torch.zeroParameters(this);
