@@ -23,12 +23,13 @@
 #   step train-bf16  train        bf16 training and prediction (runs only where `bench predict` exists)
 #   step spark       spark        bench/spark/run.sh: single machine against Spark local[1|2|4]
 #   step demo        rigidity     the demo's run time and scores, fracture risk (bench/rigidity/demo_risk.sh)
+#   step risk        rigidity     risk AUROC on a 5-week cohort, the weakest slice at the VOI ends (risk_auroc.sh, end_slices.sh)
 #   step loss        loss         the lambda/sigma search of the edge-aware loss (bench/loss/lambda_sigma.sh)
 #   step benchmark   benchmark    the paper's Tables 1-2, 3 seeds (osteocast benchmark)
 #   step quality     quality      SimVP and its stochastic variants (bench/quality/run_variants.sh)
 #
 # Full mode on a 2-core machine (estimates from earlier runs at load 6-13): golden 1 min, reg-accuracy
-# 3 min, reg-elastix 60 min, scale 35 min, train 20 min, spark 25 min, demo 15 min, loss 15 min,
+# 3 min, reg-elastix 60 min, scale 35 min, train 20 min, spark 25 min, demo 15 min, risk 20 min, loss 15 min,
 # benchmark about 130 min (14 trained models x 3 seeds x 3 minutes), quality 60 min: about 6 hours in all,
 # so run it in parts (--only) where 3 hours is the limit.
 set -uo pipefail
@@ -203,6 +204,22 @@ step_demo() {
 		"$here/bench/rigidity/demo_risk.sh" "$work/demo" "$r" || return 1
 	fi
 	grep -h "wall seconds" "$r/environment.txt"
+}
+
+step_risk() {
+	local r
+	r="$(results rigidity)"
+	if [ "$quick" = 1 ]; then
+		# risk_auroc.sh has one size (32 mice, a 6-minute training budget): only its syntax is checked here
+		bash -n "$here/bench/rigidity/risk_auroc.sh" || return 1
+		[ -f "$work/demo/cohort/truth/rigidity.csv" ] || skip "no quick demo cohort in WORK_DIR/demo (run the demo step first)" ||
+			return
+		"$here/bench/rigidity/end_slices.sh" "$work/demo/cohort" "$r" 1 || return 1
+	else
+		"$here/bench/rigidity/risk_auroc.sh" "$work/risk" "$r" || return 1
+		"$here/bench/rigidity/end_slices.sh" "$work/risk/cohort" "$r" || return 1
+	fi
+	ls "$r"
 }
 
 step_loss() {

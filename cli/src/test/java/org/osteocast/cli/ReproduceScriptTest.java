@@ -28,10 +28,14 @@ class ReproduceScriptTest {
 
 	/** The scripts reproduce.sh runs, besides itself. */
 	static final List<String> SCRIPTS = List.of("bench/reproduce.sh", "bench/spark/run.sh",
-		"bench/rigidity/demo_risk.sh", "bench/loss/lambda_sigma.sh", "bench/quality/run_variants.sh");
+		"bench/rigidity/demo_risk.sh", "bench/rigidity/risk_auroc.sh", "bench/rigidity/end_slices.sh",
+		"bench/loss/lambda_sigma.sh", "bench/quality/run_variants.sh");
 
 	/** How the scripts start osteocast. */
 	static final Pattern LAUNCHER = Pattern.compile("\"\\$(oc|here/osteocast|root/osteocast)\"");
+
+	/** A call through a script's own wrapper, {@code step TITLE VERB ARGS} (risk_auroc.sh). */
+	static final Pattern STEP = Pattern.compile("^\\s*step [a-z0-9-]+ ([a-z].*)$");
 
 	/** A train variant of run_variants.sh, NAME=ARGS. */
 	static final Pattern VARIANT = Pattern.compile("\"[a-z0-9-]+=(--[^\"]*)\"");
@@ -65,14 +69,23 @@ class ReproduceScriptTest {
 			if (line.trim().startsWith("#")) continue;
 			final Matcher m = LAUNCHER.matcher(line);
 			while (m.find()) {
-				final String rest = line.substring(m.end()).split("\\|\\||&&|[|;>]|\\)\\s")[0];
-				final List<String> words = new ArrayList<>();
-				for (final String w : rest.trim().split("\\s+"))
-					if (!w.isEmpty()) words.add(w);
-				calls.add(words);
+				final List<String> words = words(line.substring(m.end()));
+				// a wrapper's "$@": its calls are found by STEP
+				if (!words.isEmpty() && !words.get(0).startsWith("\"$")) calls.add(words);
 			}
+			final Matcher s = STEP.matcher(line);
+			if (s.find()) calls.add(words(s.group(1)));
 		}
 		return calls;
+	}
+
+	/** The words of a command, up to the end of the command (a pipe, a redirection, {@code &&} ...). */
+	static List<String> words(final String command) {
+		final String rest = command.split("\\|\\||&&|[|;>]|\\)\\s")[0];
+		final List<String> words = new ArrayList<>();
+		for (final String w : rest.trim().split("\\s+"))
+			if (!w.isEmpty()) words.add(w);
+		return words;
 	}
 
 	/** Checks one call against the model; returns what is wrong, or null. */
