@@ -140,6 +140,7 @@ step_reg_elastix() {
 	# 1. every configuration once on the smallest pair (the error is what is compared; it does not depend on load)
 	"$oc" bench scale --sizes "$search" --runs 1 --elastix-runs 1 --drift 0.03 --no-slice --keep --threads 2 \
 		--xmx 4g --elastix-params "$configs" --work "$work/reg-elastix" --out "$r/config-search" || return 1
+	environment "$r/config-search"
 	best=$(awk -F, 'NR>1 && $6 ~ /^elastix:/ && $16 == "ok" && $11 != "NaN" && (b == "" || $11 + 0 < e) {e = $11 + 0; b = $6}
 		END {sub(/^elastix:/, "", b); print b}' "$r/config-search/results.csv")
 	[ -n "$best" ] || { echo "no elastix configuration finished"; return 1; }
@@ -147,6 +148,7 @@ step_reg_elastix() {
 	# 2. the best configuration against OsteoCast: 3 sizes, 3 runs each, both as whole processes on the same files
 	"$oc" bench scale --sizes "$sizes" --runs "$runs" --elastix-runs "$runs" --drift 0.03 --no-slice --keep \
 		--threads 2 --xmx 4g --elastix-params "$e/$best.txt" --work "$work/reg-elastix" --out "$r/compare" || return 1
+	environment "$r/compare"
 	python3 "$here/bench/scale/plot_scale.py" "$r/compare/results.csv" "$r/compare/plot.svg" "$r/compare/summary.md" &&
 		cat "$r/compare/summary.md"
 	scrub "$r"
@@ -159,6 +161,7 @@ step_scale() {
 	r="$(results scale)"
 	"$oc" bench scale --sizes "$sizes" --runs "$runs" --big-runs 1 --elastix-runs 1 --threads 2 --xmx 4g \
 		--work "$work/scale" --out "$r" "${el[@]}" || return 1
+	environment "$r"
 	python3 "$here/bench/scale/plot_scale.py" "$r/results.csv" "$r/scale.svg" "$r/summary.md" && cat "$r/summary.md"
 	scrub "$r"
 }
