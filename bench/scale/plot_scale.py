@@ -52,7 +52,7 @@ def panel(x0, y0, w, h, series, index, ylabel, xs_all):
                f'transform="rotate(-90 {x0 - 44} {y0 + h / 2})">{ylabel}</text>')
     colours = {"osteocast register": "#1f77b4", "osteocast slice": "#2ca02c", "elastix register": "#d62728"}
     for k, (name, s) in enumerate(sorted(series.items())):
-        c = colours.get(name, "#555")
+        c = colours.get(name, colours["elastix register"] if name.startswith("elastix") else "#555")
         pts = []
         for x in sorted(s):
             vals = [v[index] for v in s[x]]
