@@ -89,6 +89,8 @@ scrub() {
 	grep -rlI -e "$work" -e "$here" "$1" 2>/dev/null | while read -r f; do
 		sed -i -e "s#$work#WORK#g" -e "s#$here#REPO#g" "$f"
 	done
+	# elastix's banner names the kernel's build ("#1 SMP ..."), which reads as an issue number
+	grep -rlIE ', #[0-9]+ SMP' "$1" 2>/dev/null | while read -r f; do sed -i -E 's/, #[0-9]+ SMP/, SMP/' "$f"; done
 }
 
 # the demo's cohort (30 mice, seed 1; --fibula separate as Tables 1-2 were made), registered and sliced
