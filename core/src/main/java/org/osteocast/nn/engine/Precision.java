@@ -141,6 +141,28 @@ public enum Precision {
 		return BF16;
 	}
 
+	/**
+	 * {@link #resolve} for a model: one without bf16 layers
+	 * ({@code bf16Layers} false) is fp32, with one line to {@code log} when
+	 * {@code auto} was asked and a failure when bf16 was.
+	 *
+	 * @param architecture the model's name, for the messages
+	 */
+	public static Precision resolve(final String request, final boolean bf16Layers, final String architecture,
+		final CpuFeatures cpu, final Consumer<String> log)
+	{
+		if (bf16Layers) return resolve(request, cpu, log);
+		final String r = request == null ? "auto" : request.trim().toLowerCase(Locale.ROOT);
+		if (r.equals("auto")) {
+			if (log != null) log.accept("precision auto: fp32 (" + architecture + " has no bf16 layers)");
+			return FP32;
+		}
+		final Precision p = resolve(r, cpu, null);
+		if (p == BF16) throw new IllegalArgumentException("precision bf16: " + architecture +
+			" has no bf16 layers (only the 2-D T-VAE has); use fp32 or auto");
+		return p;
+	}
+
 	/** The fallback line when the CPU lacks bf16 instructions (tests assert on it). */
 	public static final String FALLBACK_NO_CPU =
 		"precision auto: fp32 (the CPU reports neither avx512_bf16 nor amx_bf16)";
