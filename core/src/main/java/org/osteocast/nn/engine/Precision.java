@@ -163,6 +163,17 @@ public enum Precision {
 		return p;
 	}
 
+	/**
+	 * What {@code auto} gives on this machine, for {@code osteocast info --engine}
+	 * and the OsteoCast Engine command: "bf16 (…)" or "fp32 (why)".
+	 */
+	public static String describe(final CpuFeatures cpu) {
+		final String[] line = { null };
+		final Precision p = resolve("auto", cpu, l -> line[0] = l);
+		return p == BF16 ? "bf16 mixed precision for the 2-D T-VAE (the CPU has avx512_bf16 or amx_bf16; the engine's " +
+			"bf16 convolution passed its check)" : line[0].replace("precision auto: ", "");
+	}
+
 	/** The fallback line when the CPU lacks bf16 instructions (tests assert on it). */
 	public static final String FALLBACK_NO_CPU =
 		"precision auto: fp32 (the CPU reports neither avx512_bf16 nor amx_bf16)";
