@@ -82,10 +82,16 @@ public final class Bf16Kernels {
 		final NDArray selector = m.create(0f);
 		selector.setName("module_method:" + method);
 		args.add(selector);
+		// the profiling graph executor specialises a method for the shapes it first sees and profiles it again for
+		// others; these methods are one cast-op-cast each (nothing to optimise) and see a dozen shapes per training
+		// step, and a training step measured slower with it: they run in the plain interpreter (the setting is
+		// libtorch's per thread; its default, on, is restored)
+		JniUtils.setGraphExecutorOptimize(false);
 		try {
 			return IValueUtils.forward(module(), args, true).singletonOrThrow();
 		}
 		finally {
+			JniUtils.setGraphExecutorOptimize(true);
 			for (int i = 0; i < in.length; i++)
 				if (names[i] != null) in[i].setName(names[i]);
 			selector.close();
