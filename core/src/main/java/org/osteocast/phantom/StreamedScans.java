@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 
-import org.osteocast.io.LazyVolume;
+import org.osteocast.io.formats.LazyVolume;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 
 /**
  * A week's scan, ideal image and lesion mask as volumes whose planes are

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.tvae.Tvae;
