@@ -44,7 +44,7 @@ public final class BenchRegistrationAccuracyCommand implements Callable<Integer>
 
 	@Override
 	public Integer call() throws Exception {
-		if (out != null) org.osteocast.io.Output.checkFile(out, overwrite, java.util.List.of(registered, truth));
+		if (out != null) org.osteocast.io.contracts.Output.checkFile(out, overwrite, java.util.List.of(registered, truth));
 		final CohortRegistrationAccuracy a = CohortRegistrationAccuracy.score(registered, truth, Cancellation.NEVER);
 		final PrintWriter o = spec.commandLine().getOut();
 		o.println("mouse      week  mean (vox)  max (vox)  bone voxels");

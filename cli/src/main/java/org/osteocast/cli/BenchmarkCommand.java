@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.osteocast.benchmark.Benchmark;
 import org.osteocast.benchmark.BenchmarkReport;
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.model.ForecastNets;
 

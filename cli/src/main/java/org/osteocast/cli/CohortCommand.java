@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Cohort;
-import org.osteocast.io.CohortPattern;
-import org.osteocast.io.Output;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.contracts.CohortPattern;
+import org.osteocast.io.contracts.Output;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.metrics.Calibration;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.metrics.Lpips;
@@ -100,8 +100,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 		for (final SliceDataset.Entry x : ds.entries())
 			inputs.add(x.image);
 		inputs.add(pred);
-		if (out != null) org.osteocast.io.Output.checkFile(out, overwrite, inputs);
-		if (png != null) org.osteocast.io.Output.checkFile(png, overwrite, inputs);
+		if (out != null) org.osteocast.io.contracts.Output.checkFile(out, overwrite, inputs);
+		if (png != null) org.osteocast.io.contracts.Output.checkFile(png, overwrite, inputs);
 		final CohortEvaluation e;
 		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, null, riskDrop);
 		else try (Lpips net = Lpips.load(lpips)) {

@@ -16,13 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.osteocast.io.Cohort;
-import org.osteocast.io.Csv;
-import org.osteocast.io.SkyScanReader;
-import org.osteocast.io.TiffIO;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.formats.SkyScanReader;
+import org.osteocast.io.formats.TiffIO;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeHeader;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.engine.EnginePlatform;
 import org.osteocast.nn.engine.EngineSettings;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.predict.Predictor;

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Parallel;
-import org.osteocast.io.Cohort;
+import org.osteocast.io.contracts.Cohort;
 import org.osteocast.register.CohortRegistration;
 import org.osteocast.register.bench.RegistrationBenchmark;
 import org.osteocast.register.RegistrationParameters;

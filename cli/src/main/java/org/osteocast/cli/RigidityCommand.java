@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.osteocast.io.SliceDataset;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.contracts.SliceDataset;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.metrics.Rigidity;
 import org.osteocast.metrics.RigidityAnalysis;
 
@@ -117,12 +117,12 @@ public final class RigidityCommand implements Callable<Integer> {
 		for (final Path p : new Path[] { input.scan, input.data, pred })
 			if (p != null) inputs.add(p);
 		// the output is checked (and locked) before the work: an existing one is refused up front, not after it
-		try (org.osteocast.io.Output output = out == null ? null : org.osteocast.io.Output.folder(out, overwrite, inputs)) {
+		try (org.osteocast.io.contracts.Output output = out == null ? null : org.osteocast.io.contracts.Output.folder(out, overwrite, inputs)) {
 			return report(o, output);
 		}
 	}
 
-	private int report(final RigidityAnalysis.Options o, final org.osteocast.io.Output output) throws Exception {
+	private int report(final RigidityAnalysis.Options o, final org.osteocast.io.contracts.Output output) throws Exception {
 		if (input.scan != null && !greyCalibration) o.attenuation = attenuation(input.scan);
 		final RigidityAnalysis.Tables t = input.scan != null ? RigidityAnalysis.scan(VolumeIO.read(input.scan), o)
 			: RigidityAnalysis.dataset(SliceDataset.open(input.data), pred, o);
@@ -151,11 +151,11 @@ public final class RigidityCommand implements Callable<Integer> {
 	 * log records for its slices (8- or 16-bit), or null for other scans.
 	 */
 	static double[] attenuation(final Path scan) throws java.io.IOException {
-		if (org.osteocast.io.VolumeIO.detect(scan) != org.osteocast.io.VolumeIO.Format.SKYSCAN) return null;
-		final org.osteocast.io.NReconLog log = org.osteocast.io.SkyScanReader.layout(scan).log();
+		if (org.osteocast.io.formats.VolumeIO.detect(scan) != org.osteocast.io.formats.VolumeIO.Format.SKYSCAN) return null;
+		final org.osteocast.io.formats.NReconLog log = org.osteocast.io.formats.SkyScanReader.layout(scan).log();
 		final java.util.Optional<double[]> r = log.attenuationRange();
 		if (r.isEmpty()) return null;
-		final int bits = org.osteocast.io.VolumeIO.readHeader(scan).bitDepth();
+		final int bits = org.osteocast.io.formats.VolumeIO.readHeader(scan).bitDepth();
 		if (bits != 8 && bits != 16) return null; // NRecon's conversion is for its integer grey values
 		final double top = bits == 8 ? 255 : 65535;
 		return new double[] { (r.get()[1] - r.get()[0]) / top, r.get()[0] };

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.Cohort;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.voi.CohortSlicer;
 import org.osteocast.voi.GrowthPlateDetector;
 import org.osteocast.voi.SliceOptions;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.model.ForecastNets;
@@ -191,8 +191,8 @@ public final class TrainCommand implements Callable<Integer> {
 		final Path ckpt = Training.checkpoint(model);
 		final Training.Options o = new Training.Options().model(model).resume(resume).overwrite(overwrite).batch(batch)
 			.loop(optimiser(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
-				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).optEmergenceRatio(emergenceRatio(
-					emergenceRatio)))).device(dev).progress(new ConsoleProgress(
+				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).optEmergenceRatio(
+					emergenceRatio))).device(dev).progress(new ConsoleProgress(
 					System.err)).cancel(cancel).log(out);
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
 			" holds the last complete epoch: run again with --resume", () -> Training.run(net, ds, o));
@@ -206,17 +206,6 @@ public final class TrainCommand implements Callable<Integer> {
 		if (weightDecay != null) b.optWeightDecay(weightDecay);
 		if (schedule != null) b.optSchedule(TrainConfig.Schedule.parse(schedule));
 		return b;
-	}
-
-	/** {@code natural} (or none) = NaN; otherwise a number. */
-	static double emergenceRatio(final String s) {
-		if (s == null || s.trim().equalsIgnoreCase("natural")) return Double.NaN;
-		try {
-			return Double.parseDouble(s.trim());
-		}
-		catch (final NumberFormatException e) {
-			throw new IllegalArgumentException("--emergence-ratio must be a number in [0, 1) or natural, not '" + s + "'");
-		}
 	}
 
 	private static void put(final JsonObject h, final String key, final Number v) {

@@ -16,9 +16,9 @@ import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 
 import org.osteocast.OsteoCast;
-import org.osteocast.io.Csv;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.phantom.PhantomMontage;
 import org.osteocast.viz.ForecastMontage;
 import org.osteocast.viz.ReliabilityDiagram;

@@ -11,8 +11,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteocast.io.Csv;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.register.RigidTransforms;
 
 import picocli.CommandLine;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.phantom.PhantomGenerator;
 import org.osteocast.phantom.PhantomParameters;

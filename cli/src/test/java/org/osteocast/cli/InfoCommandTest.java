@@ -22,7 +22,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 
 import picocli.CommandLine;
 
@@ -163,7 +163,7 @@ class InfoCommandTest {
 
 	@Test
 	void hyperstackReportsFramesAndTheRangeOverAllFrames() throws Exception {
-		final org.osteocast.io.Hyperstack h = new org.osteocast.io.Hyperstack(4, 4, 3, 2, new double[] { 50, 50, 50 },
+		final org.osteocast.io.contracts.Hyperstack h = new org.osteocast.io.contracts.Hyperstack(4, 4, 3, 2, new double[] { 50, 50, 50 },
 			"m1");
 		h.plane(0, 0)[0] = -0.25f;
 		h.plane(2, 1)[5] = 0.75f;

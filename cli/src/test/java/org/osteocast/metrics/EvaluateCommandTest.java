@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.cli.Main;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
 
 import picocli.CommandLine;
 

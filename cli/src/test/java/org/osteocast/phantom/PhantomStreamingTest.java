@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteocast.io.LazyVolume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.LazyVolume;
+import org.osteocast.io.formats.VolumeIO;
 
 /**
  * Scans streamed to disk plane by plane hold the values of scans written from

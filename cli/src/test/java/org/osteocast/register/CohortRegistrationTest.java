@@ -22,11 +22,11 @@ import org.osteocast.cli.Main;
 import org.osteocast.cli.RegisterCommand;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Cohort;
-import org.osteocast.io.Csv;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 
 import picocli.CommandLine;
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteocast.io.TransformFile;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.contracts.TransformFile;
+import org.osteocast.io.formats.VolumeIO;
 
 /** {@code osteocast register} on a pair of 16-bit scans larger than its Java heap (own process, 48 MB heap). */
 class StreamingRegisterCommandTest {

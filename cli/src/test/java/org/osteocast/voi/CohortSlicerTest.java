@@ -21,12 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.cli.Main;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Cohort;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.ImagePlusVolumes;
-import org.osteocast.io.SliceDataset;
-import org.osteocast.io.SliceDataset.Split;
-import org.osteocast.io.TiffIO;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.formats.ImagePlusVolumes;
+import org.osteocast.io.contracts.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset.Split;
+import org.osteocast.io.formats.TiffIO;
 import org.osteocast.io.Volume;
 
 import picocli.CommandLine;

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.osteocast.OsteoCast;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Csv;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.metrics.Lpips;
 import org.osteocast.nn.ForecastNet;
@@ -265,7 +265,7 @@ public final class Benchmark {
 		j.addProperty("code_version", codeVersion);
 		j.addProperty("osteocast_version", OsteoCast.VERSION);
 		j.addProperty("commit", OsteoCast.COMMIT);
-		org.osteocast.io.AtomicFiles.writeString(dir.resolve(RUN_JSON), new com.google.gson.GsonBuilder()
+		org.osteocast.io.util.AtomicFiles.writeString(dir.resolve(RUN_JSON), new com.google.gson.GsonBuilder()
 			.setPrettyPrinting().create().toJson(j) + "\n");
 	}
 
@@ -340,6 +340,6 @@ public final class Benchmark {
 			row.add(r.codeVersion);
 			b.append(Csv.line(row.toArray())).append('\n');
 		}
-		org.osteocast.io.AtomicFiles.writeString(file, b.toString());
+		org.osteocast.io.util.AtomicFiles.writeString(file, b.toString());
 	}
 }

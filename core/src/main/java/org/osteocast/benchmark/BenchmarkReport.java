@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.blocks.EdgeWeights;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.model.ForecastNets;

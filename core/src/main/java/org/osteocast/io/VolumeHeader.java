@@ -16,7 +16,7 @@ import net.imglib2.type.numeric.real.FloatType;
 
 /**
  * What a scan is, without its pixels: format, dimensions, pixel type, voxel
- * size and origin. Read by {@link VolumeIO#readHeader(Path)} for
+ * size and origin. Read by {@code formats.VolumeIO.readHeader} for
  * {@code osteocast info} and for cohort validation, where reading every
  * volume in full would be slow.
  */

@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 
 /** A triangle soup (float coordinates), with its area, enclosed volume and binary STL output. */
 public final class Mesh {

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Csv;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
-import org.osteocast.io.TiffIO;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
+import org.osteocast.io.formats.TiffIO;
 import org.osteocast.io.VolumeIOException;
 
 /**

@@ -106,10 +106,16 @@ public final class Rigidity {
 		 * et al.'s for human vertebral trabecular bone with ρ its apparent density
 		 * in g/cm³ (E. F. Morgan et al., "Trabecular bone modulus-density
 		 * relationships depend on anatomic site", J Biomech 36:897–904, 2003),
-		 * here applied to the HA-equivalent density: a
-		 * substitution, stated in docs/rigidity.md with how far the values were
-		 * checked. Give the relation of your own bone and scanner with
-		 * {@code a} and {@code b}.
+		 * here applied to the HA-equivalent density taken as that ρ (no
+		 * ash-to-apparent factor): a substitution, and not the cortical
+		 * relation one would want. No published cortical (or whole-bone)
+		 * relation could be confirmed from a citable source: Keller 1994's
+		 * {@code E = 10500·ρ^2.29} MPa appears only in code whose source could
+		 * not be identified and which disagrees on ρ (ash or apparent); Carter
+		 * and Hayes 1977's {@code E = 3790·ε̇^0.06·ρ_app³} MPa was confirmed
+		 * (github.com/mhogg/bonemapy) but not for cortical bone.
+		 * docs/rigidity.md lists what was searched. Give the relation of your
+		 * own bone and scanner with {@code a} and {@code b}.
 		 *
 		 * @param threshold bone mask in the input's units (value &gt; threshold)
 		 */

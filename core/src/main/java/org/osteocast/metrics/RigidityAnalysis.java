@@ -13,10 +13,10 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 
 import org.osteocast.core.Otsu;
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Csv;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIOException;
 

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.io.VolumeIOException;
 
 /**

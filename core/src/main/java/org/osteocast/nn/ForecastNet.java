@@ -12,13 +12,11 @@ import com.google.gson.JsonObject;
 
 import java.util.List;
 
-import org.osteocast.nn.model.ForecastNets;
-
 /**
  * A next-week forecaster that {@code train}, {@code predict} and
  * {@code benchmark} handle alike: the T-VAE (2-D and 3-D), ConvLSTM, PredRNN,
  * the 3-D GAN and the untrained references (persistence, linear
- * extrapolation). Created from {@code model.json} by {@link ForecastNets}.
+ * extrapolation). Created from {@code model.json} by {@link org.osteocast.nn.model.ForecastNets}.
  * <p>
  * Data layout. A 2-D model ({@link #spatialDims()} = 2) sees one slice
  * position's weeks: sequences {@code (B, T, 1, S, S)}. A 3-D model sees a
@@ -37,7 +35,7 @@ public interface ForecastNet {
 	/** {@code model.json}'s "architecture": tvae2d, tvae3d, convlstm, predrnn, gan3d, persistence, linear. */
 	String architecture();
 
-	/** Every hyper-parameter, snake_case (read back by {@link ForecastNets#create}). */
+	/** Every hyper-parameter, snake_case (read back by {@link org.osteocast.nn.model.ForecastNets#create}). */
 	JsonObject hyperParameters();
 
 	/** Slice side S (pixels). */

@@ -31,12 +31,12 @@ import org.osteocast.core.BadInputException;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Parallel;
 import org.osteocast.core.Progress;
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Output;
-import org.osteocast.io.ImagePlusVolumes;
-import org.osteocast.io.SkyScanWriter;
-import org.osteocast.io.TiffIO;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.contracts.Output;
+import org.osteocast.io.formats.ImagePlusVolumes;
+import org.osteocast.io.formats.SkyScanWriter;
+import org.osteocast.io.formats.TiffIO;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
 
 /**

@@ -25,10 +25,10 @@ import javax.imageio.ImageIO;
 import net.imglib2.RandomAccess;
 import net.imglib2.type.numeric.RealType;
 
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.ImagePlusVolumes;
-import org.osteocast.io.TiffIO;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.formats.ImagePlusVolumes;
+import org.osteocast.io.formats.TiffIO;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIOException;
 

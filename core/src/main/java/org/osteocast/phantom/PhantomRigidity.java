@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.metrics.Rigidity;
 import org.osteocast.metrics.RigidityAnalysis;
 

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 
-import org.osteocast.io.LazyVolume;
+import org.osteocast.io.formats.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**

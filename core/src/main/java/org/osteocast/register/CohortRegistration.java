@@ -15,13 +15,13 @@ import java.util.Set;
 import org.osteocast.core.BadInputException;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Cohort;
-import org.osteocast.io.Csv;
-import org.osteocast.io.LazyVolume;
-import org.osteocast.io.Output;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.formats.LazyVolume;
+import org.osteocast.io.contracts.Output;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.io.VolumeIOException;
 
 /**

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.Csv;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.util.Csv;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.io.VolumeIOException;
 
 /**

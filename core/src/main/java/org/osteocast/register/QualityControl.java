@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.osteocast.core.Otsu;
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIOException;
 

@@ -2,7 +2,7 @@ package org.osteocast.register;
 
 import java.util.Locale;
 
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.contracts.TransformFile;
 
 /**
  * The outcome of one rigid registration: the transform (voxel and µm), how

@@ -14,7 +14,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
 import org.osteocast.core.Parallel;
-import org.osteocast.io.LazyVolume;
+import org.osteocast.io.formats.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**

@@ -15,7 +15,7 @@ import org.osteocast.core.Cancellation;
 import org.osteocast.core.Otsu;
 import org.osteocast.core.Parallel;
 import org.osteocast.core.Progress;
-import org.osteocast.io.LazyVolume;
+import org.osteocast.io.formats.LazyVolume;
 import org.osteocast.io.Volume;
 
 /**

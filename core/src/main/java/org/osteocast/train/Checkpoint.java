@@ -19,7 +19,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.model.ModelArchive;

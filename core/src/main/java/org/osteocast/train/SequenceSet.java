@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 import org.osteocast.core.Cancellation;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.io.VolumeIOException;
 
 /**

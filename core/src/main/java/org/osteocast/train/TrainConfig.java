@@ -139,6 +139,20 @@ public final class TrainConfig {
 		}
 
 		/** Share of emergence slices among emergence and control slices per epoch; NaN = natural. */
+		/**
+		 * The emergence ratio as a user writes it: {@code natural} (or blank)
+		 * keeps the slices as the data come; otherwise a number in [0, 1).
+		 */
+		public Builder optEmergenceRatio(final String v) {
+			if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("natural")) return optEmergenceRatio(Double.NaN);
+			try {
+				return optEmergenceRatio(Double.parseDouble(v.trim()));
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("emergence ratio must be a number in [0, 1) or natural, not '" + v + "'");
+			}
+		}
+
 		public Builder optEmergenceRatio(final double v) {
 			emergenceRatio = v;
 			return this;

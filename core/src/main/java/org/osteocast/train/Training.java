@@ -13,9 +13,9 @@ import java.util.List;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.Output;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.Output;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.model.ForecastNets;

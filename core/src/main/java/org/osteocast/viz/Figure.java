@@ -15,7 +15,7 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 
 /**
  * A grid of {@link Panel}s with titles, row labels and colour bars, rendered

@@ -3,7 +3,7 @@ package org.osteocast.viz;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 
 /**
  * The forecast figure of the paper (its Figs. 1, 2 and 4), for one slice of

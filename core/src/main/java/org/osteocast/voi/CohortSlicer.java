@@ -16,14 +16,14 @@ import java.util.Map;
 import org.osteocast.OsteoCast;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Cohort;
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.Output;
-import org.osteocast.io.SliceDataset;
-import org.osteocast.io.SliceDataset.Split;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.Output;
+import org.osteocast.io.contracts.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset.Split;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.io.VolumeIOException;
 
 /**
@@ -381,7 +381,7 @@ public final class CohortSlicer {
 		}
 		r.put("skipped", sk);
 		final String json = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r);
-		org.osteocast.io.AtomicFiles.writeString(file, json + "\n");
+		org.osteocast.io.util.AtomicFiles.writeString(file, json + "\n");
 	}
 
 	/** A file name for a mouse (characters outside [A-Za-z0-9._-] become '_'). */

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import org.osteocast.io.Cohort;
-import org.osteocast.io.SliceDataset.Split;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.contracts.SliceDataset.Split;
 
 /**
  * Splits mice (never slices: slices of one mouse are strongly correlated, so a

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 
 /**
  * The grey-value window that maps a cohort's scans to [0, 1]: one window for

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 import net.imglib2.type.numeric.real.FloatType;
 
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.io.Volume;
 
 /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.train.SyntheticCohort;
 

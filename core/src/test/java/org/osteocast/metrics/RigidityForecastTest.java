@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.io.VolumeIOException;
 
 /** {@link RigidityForecast} and {@link RigidityEvaluation} on synthetic tubes whose cortex is perforated or not. */

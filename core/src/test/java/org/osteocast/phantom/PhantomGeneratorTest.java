@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
 import org.osteocast.io.VolumeIOException;
 

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.osteocast.io.ImagePlusVolumes;
-import org.osteocast.io.TiffIO;
+import org.osteocast.io.formats.ImagePlusVolumes;
+import org.osteocast.io.formats.TiffIO;
 import org.osteocast.io.Volume;
 
 /** Helpers shared by the phantom tests: tiny cohorts, CSV rows, file hashes. */

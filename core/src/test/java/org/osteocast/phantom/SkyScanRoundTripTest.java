@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Cohort;
+import org.osteocast.io.contracts.Cohort;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 
 /** A cohort written as SkyScan NRecon folders reads back through the project's own reader. */
 class SkyScanRoundTripTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.Cohort;
+import org.osteocast.io.contracts.Cohort;
 
 /** The committed test-data/ cohort is exactly what its documented command makes, and reads as a cohort. */
 class TestDataTest {

@@ -50,7 +50,7 @@ class ResamplerTest {
 		final Volume<UnsignedShortType> planar = ramp();
 		final net.imglib2.img.array.ArrayImg<UnsignedShortType, ?> arr = net.imglib2.img.array.ArrayImgs.unsignedShorts(10,
 			8, 6);
-		org.osteocast.io.ImagePlusVolumes.copyReal(planar.image(), arr);
+		org.osteocast.io.formats.ImagePlusVolumes.copyReal(planar.image(), arr);
 		final Volume<UnsignedShortType> v = planar.withImage(arr);
 		final double[][] m = RigidTransforms.about(RigidTransforms.eulerXyz(0.1, 0, 0.2), new double[] { 5, 4, 3 },
 			new double[] { 0.3, -0.2, 0.1 });

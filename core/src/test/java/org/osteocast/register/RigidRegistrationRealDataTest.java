@@ -9,7 +9,7 @@ import org.osteocast.register.bench.RegistrationBenchmark;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 
 /**
  * Real scans (the shared SkyScan mouse thorax and the human trabecular core),

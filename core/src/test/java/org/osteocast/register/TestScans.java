@@ -87,8 +87,8 @@ final class TestScans {
 		s.lesionRadiusVoxels = 8;
 		final org.osteocast.register.bench.SyntheticBone.Pair p = org.osteocast.register.bench.SyntheticBone.pair(s, 21);
 		Files.createDirectories(dir);
-		org.osteocast.io.VolumeIO.write(to16bit(p.fixed, 0, 1100), dir.resolve("week1.tif"));
-		org.osteocast.io.VolumeIO.write(to16bit(p.moving, 0, 1100), dir.resolve("week2.tif"));
+		org.osteocast.io.formats.VolumeIO.write(to16bit(p.fixed, 0, 1100), dir.resolve("week1.tif"));
+		org.osteocast.io.formats.VolumeIO.write(to16bit(p.moving, 0, 1100), dir.resolve("week2.tif"));
 		return p.movingToFixedVoxel;
 	}
 }

@@ -53,6 +53,15 @@ class EmergenceSamplerTest {
 	}
 
 	@Test
+	void theRatioAsUsersWriteIt() {
+		assertTrue(Double.isNaN(TrainConfig.builder().optEmergenceRatio("natural").build().emergenceRatio));
+		assertTrue(Double.isNaN(TrainConfig.builder().optEmergenceRatio(" ").build().emergenceRatio));
+		assertEquals(0.25, TrainConfig.builder().optEmergenceRatio(" 0.25").build().emergenceRatio, 0);
+		assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().optEmergenceRatio("half"));
+		assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().optEmergenceRatio("1").build());
+	}
+
+	@Test
 	void oneCycleRisesThenFalls() {
 		final TrainConfig.Schedule c = TrainConfig.Schedule.ONECYCLE;
 		assertEquals(1 / 25.0, c.factor(0, 101), 1e-12);

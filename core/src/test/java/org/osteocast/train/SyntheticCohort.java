@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.osteocast.io.Hyperstack;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.Hyperstack;
+import org.osteocast.io.contracts.SliceDataset;
 
 /**
  * Test data: a slice-sequence data set of synthetic mice. Each mouse has a

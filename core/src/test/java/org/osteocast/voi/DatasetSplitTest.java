@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.osteocast.io.SliceDataset.Split;
+import org.osteocast.io.contracts.SliceDataset.Split;
 
 class DatasetSplitTest {
 

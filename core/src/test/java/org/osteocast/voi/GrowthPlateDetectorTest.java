@@ -14,7 +14,7 @@ import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
 
 import org.junit.jupiter.api.Test;
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
 
 class GrowthPlateDetectorTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.phantom.PhantomGenerator;
 import org.osteocast.phantom.PhantomParameters;
 

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.metrics.Calibration;
 import org.osteocast.metrics.CohortEvaluation;
 import org.osteocast.metrics.Rigidity;
@@ -53,8 +53,8 @@ public final class EvaluateCommand extends OsteoCastCommand {
 		if (predictions == null || data == null) throw new IllegalArgumentException(Messages.NO_INPUT);
 		final double riskDrop = Rigidity.dropFromPercent(drop);
 		if (csv != null) {
-			org.osteocast.io.Output.checkFile(csv.toPath(), overwrite, List.of(predictions.toPath(), data.toPath()));
-			org.osteocast.io.Output.checkFile(ReliabilityDiagram.besideCsv(csv.toPath()), overwrite, List.of());
+			org.osteocast.io.contracts.Output.checkFile(csv.toPath(), overwrite, List.of(predictions.toPath(), data.toPath()));
+			org.osteocast.io.contracts.Output.checkFile(ReliabilityDiagram.besideCsv(csv.toPath()), overwrite, List.of());
 		}
 		progress().status("Evaluating forecasts in " + predictions);
 		final CohortEvaluation e = CohortEvaluation.run(SliceDataset.open(data.toPath()), split, predictions.toPath(),

@@ -6,7 +6,7 @@ import java.io.File;
 import java.io.IOException;
 
 import org.osteocast.core.Otsu;
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
 import org.osteocast.mesh.MarchingTetrahedra;
 import org.osteocast.mesh.Mesh;
@@ -43,7 +43,7 @@ public final class ExportMeshCommand extends OsteoCastCommand {
 	protected void execute() throws IOException {
 		if (image == null) throw new IllegalArgumentException(Messages.NO_IMAGE);
 		if (stl_file == null) throw new IllegalArgumentException(Messages.required("stl_file"));
-		org.osteocast.io.Output.checkFile(stl_file.toPath(), overwrite, java.util.List.of());
+		org.osteocast.io.contracts.Output.checkFile(stl_file.toPath(), overwrite, java.util.List.of());
 		final Volume<?> v = ImagePlusVolumes.wrap(image, null);
 		final double iso = Double.isNaN(level) ? otsu(image) : level;
 		progress().status("Meshing " + image.getTitle() + " at level " + iso);

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osteocast.io.Cohort;
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
 import org.osteocast.voi.CohortSlicer;
 import org.osteocast.voi.SliceExtractor;

@@ -5,7 +5,7 @@ import ij.measure.ResultsTable;
 
 import java.io.IOException;
 
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
 import org.osteocast.metrics.Morphometry;
 import org.scijava.ItemIO;

@@ -5,9 +5,9 @@ import ij.ImagePlus;
 import java.io.File;
 import java.io.IOException;
 
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

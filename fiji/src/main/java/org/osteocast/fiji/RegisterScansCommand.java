@@ -5,8 +5,8 @@ import ij.ImagePlus;
 import java.io.File;
 import java.io.IOException;
 
-import org.osteocast.io.Cohort;
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.contracts.Cohort;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
 import org.osteocast.register.CohortRegistration;
 import org.osteocast.register.RegistrationParameters;

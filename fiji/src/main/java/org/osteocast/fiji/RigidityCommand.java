@@ -7,7 +7,7 @@ import ij.measure.ResultsTable;
 import java.awt.Color;
 import java.io.IOException;
 
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.io.Volume;
 import org.osteocast.metrics.Rigidity;
 import org.osteocast.metrics.RigidityAnalysis;

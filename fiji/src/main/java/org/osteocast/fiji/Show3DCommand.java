@@ -8,7 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
 
-import org.osteocast.io.Hyperstack;
+import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.metrics.LesionMetrics;
 import org.osteocast.viz.RotatingProjection;
 import org.scijava.ItemIO;

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.blocks.FrameOutput;
 import org.osteocast.nn.engine.EngineSetup;
@@ -73,6 +73,18 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, style = "advanced", label = "Seed")
 	long seed = 1;
 
+	@Parameter(persist = false, style = "advanced", label = "Learning-rate schedule", choices = { "model default",
+		"constant", "onecycle" }, description = "model default: SimVP one-cycle, the others constant.")
+	String schedule = "model default";
+
+	@Parameter(persist = false, style = "advanced", label = "Weight decay (AdamW; -1 = the model's)", min = "-1",
+		description = "Decoupled weight decay; 0 = Adam; -1 keeps the model's (SimVP 0.05, the others 0).")
+	double weight_decay = -1;
+
+	@Parameter(persist = false, style = "advanced", label = "Lesion-emergence ratio", description =
+		"2-D models: share of lesion-emergence slices among emergence and control slices per epoch, in [0, 1); natural: as the data come.")
+	String emergence_ratio = "natural";
+
 	@Parameter(persist = false, label = "Device", choices = { "auto", "cpu", "gpu" })
 	String device = "auto";
 
@@ -113,12 +125,20 @@ public final class TrainCommand extends OsteoCastCommand {
 		progress().status("Training " + preset.name + " on " + ds.entries().size() + " mice");
 		// the batch field is the 2-D models' (a sequence of slices); 3-D models keep their own default (volumes)
 		final ForecastTrainer.Result r = Training.run(cfg, ds, new Training.Options().model(model.toPath()).resume(resume)
-			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(TrainConfig.builder().optEpochs(
-				epochs).optSeed(seed).optMinutes(minutes)).device(EngineSetup.device(device)).progress(progress()).cancel(
-					cancellation()).listener(live));
+			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(loop()).device(EngineSetup.device(
+				device)).progress(progress()).cancel(cancellation()).listener(live));
 		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
 			"; wrote " + model);
 		loss_plot = plot[0] != null ? plot[0].getImagePlus() : null;
+	}
+
+	/** The loop's settings from the dialog; schedule and weight decay stay the model's unless set. */
+	private TrainConfig.Builder loop() {
+		final TrainConfig.Builder b = TrainConfig.builder().optEpochs(epochs).optSeed(seed).optMinutes(minutes)
+			.optEmergenceRatio(emergence_ratio);
+		if (!"model default".equals(schedule)) b.optSchedule(TrainConfig.Schedule.parse(schedule));
+		if (weight_decay >= 0) b.optWeightDecay(weight_decay);
+		return b;
 	}
 
 	private static Plot plot(final List<double[]> rows) {

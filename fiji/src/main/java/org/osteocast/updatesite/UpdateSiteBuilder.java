@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.nn.engine.EnginePlatform;
 
 /**

@@ -172,7 +172,7 @@ public class CommandContractTest {
 		in.put("stl_file", stl.toFile());
 		final CommandModule m = commands.run(ExportMeshCommand.class, true, in).get();
 		assertTrue(m.isCanceled(), "refused");
-		assertTrue(String.valueOf(m.getCancelReason()).contains(org.osteocast.io.Output.EXISTS), m.getCancelReason());
+		assertTrue(String.valueOf(m.getCancelReason()).contains(org.osteocast.io.contracts.Output.EXISTS), m.getCancelReason());
 		assertEquals("an earlier mesh", Files.readString(stl));
 		in.put("overwrite", true);
 		assertFalse(commands.run(ExportMeshCommand.class, true, in).get().isCanceled());

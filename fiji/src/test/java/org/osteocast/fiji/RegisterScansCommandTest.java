@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.osteocast.io.ImagePlusVolumes;
+import org.osteocast.io.formats.ImagePlusVolumes;
 import org.osteocast.register.bench.SyntheticBone;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.osteocast.io.Cohort;
+import org.osteocast.io.contracts.Cohort;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.nn.model.ModelArchive;
 
 /**

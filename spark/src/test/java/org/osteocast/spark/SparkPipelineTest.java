@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.cli.Main;
-import org.osteocast.io.Cohort;
+import org.osteocast.io.contracts.Cohort;
 import org.osteocast.nn.engine.EngineSetup;
 
 /**
@@ -67,7 +67,7 @@ class SparkPipelineTest {
 		final List<String> status = Files.readAllLines(w.resolve("spark-work").resolve(SparkPipeline.STATUS));
 		assertEquals("mouse,step,status,message,seconds", status.get(0));
 		// every mouse registered; the mice with weeks 1..4 sliced and forecast (the others are skipped, as slice does)
-		final int sliced = org.osteocast.io.SliceDataset.open(single.resolve("slices")).entries().size();
+		final int sliced = org.osteocast.io.contracts.SliceDataset.open(single.resolve("slices")).entries().size();
 		assertTrue(sliced >= 2, "at least two mice have all four weeks");
 		assertEquals(1 + mice.size() + 2 * sliced, status.size(), String.join("\n", status));
 		for (final String line : status.subList(1, status.size()))

@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.osteocast.nn.engine.Torch;
-import org.osteocast.nn.tvae.ConvDecoder;
 
 /**
  * A learned ×2 up-sampling of volumes equal to a 4×4×4, stride-2, padding-1
@@ -38,15 +37,16 @@ public final class Conv3dUpsample extends AbstractBlock {
 
 	/**
 	 * {@code n} rounded up to a multiple of 16 (1 stays 1). Why: the bundled
-	 * libtorch's CPU backward of a stride-1 3-D convolution (on this AVX-512
-	 * machine) returns non-finite input gradients in a large share of calls
-	 * when the output channels are not a multiple of 16, the SIMD width
-	 * (measured, 100-200 calls each on random data: 2×2×2 kernels with 2, 8,
-	 * 12, 24, 40 filters failed 1-33 %; 3×3×3 with 8 and 24 failed 7 % and 16 %;
-	 * 1, 16, 32, 48 filters never failed; 4×4×4 stride-2 convolutions with 4, 8,
-	 * 24 filters never failed). The 2-D decoder's {@link ConvDecoder#MIN_FILTERS}
-	 * is the same workaround for its last layer. Every stride-1 3-D convolution
-	 * whose input gradient is needed uses this count.
+	 * libtorch's CPU backward of a 3-D convolution (oneDNN on AVX-512) lays the
+	 * output gradient out in blocks of 16 channels and reads the padding
+	 * channels from memory nobody wrote; when those bytes hold a NaN pattern the
+	 * input gradient is non-finite (see {@link PaddedFilters}, which measured
+	 * it with the freed heap filled with NaN: stride 1 and stride 2 alike, and
+	 * a one-filter convolution too). A layer that owns more filters than it
+	 * uses takes this count and drops the extras; a layer whose filter count is
+	 * part of the model's shape runs through {@link PaddedFilters} instead.
+	 * The 2-D decoder's {@link org.osteocast.nn.tvae.ConvDecoder#MIN_FILTERS}
+	 * is the same workaround for its last layer.
 	 */
 	public static int safeFilters(final int n) {
 		return n <= 1 ? n : (n + 15) / 16 * 16;
@@ -60,7 +60,7 @@ public final class Conv3dUpsample extends AbstractBlock {
 	/**
 	 * Sets every weight and bias to zero (outside autograd), so that the block
 	 * starts by outputting zeros: a residual output layer then starts as
-	 * persistence, as in {@link ConvDecoder}.
+	 * persistence, as in {@link org.osteocast.nn.tvae.ConvDecoder}.
 	 */
 	public void zeroParameters() {
 		Torch.zeroParameters(this);

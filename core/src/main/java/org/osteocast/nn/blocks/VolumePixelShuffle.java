@@ -5,13 +5,11 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
-import org.osteocast.nn.gan.Gan3dGenerator;
-import org.osteocast.nn.tvae.Conv3dDecoder;
-
 /**
  * The 3-D counterparts of {@link PixelShuffle}: depth-to-space on volumes and
  * the sub-pixel form of a 4×4×4, stride-2, padding-1 transposed convolution,
- * for the 3-D decoders ({@link Conv3dDecoder}, {@link Gan3dGenerator}). DJL's
+ * for the 3-D decoders ({@link org.osteocast.nn.tvae.Conv3dDecoder},
+ * {@link org.osteocast.nn.gan.Gan3dGenerator}). DJL's
  * transposed convolutions throw "Not implemented" on the PyTorch engine.
  * <p>
  * Why sub-pixel rather than nearest-neighbour ×2 + a 3×3×3 convolution: the

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 
 /**
  * The user's persistent engine choice ({@code ~/.osteocast/engine.properties},

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osteocast.nn.blocks.Conv3dUpsample;
+import org.osteocast.nn.blocks.PaddedFilters;
 
 /**
  * The 3-D GAN's discriminator, a PatchGAN (pix2pix) on volumes: the observed
@@ -25,7 +26,10 @@ import org.osteocast.nn.blocks.Conv3dUpsample;
  * 4nf channels, a 3×3×3 convolution (8nf channels, rounded up to
  * {@link Conv3dUpsample#safeFilters}: a stride-1 layer whose input gradient
  * is needed) with batch norm and LeakyReLU, and a 3×3×3 convolution to one
- * logit per patch. Judging patches rather than the
+ * logit per patch. Every convolution's input gradient is needed (the
+ * generator's phase reaches the forecast through the discriminator), so each
+ * runs with its filters padded to a multiple of 16 ({@link PaddedFilters}).
+ * Judging patches rather than the
  * whole volume keeps the adversary on local texture (bone edges, lesion
  * margins), which the voxel-wise reconstruction loss blurs.
  * <p>
@@ -72,11 +76,11 @@ public final class Gan3dDiscriminator extends AbstractBlock {
 	{
 		NDArray x = in.head();
 		for (int l = 1; l <= convs.size(); l++) {
-			x = convs.get(l - 1).forward(ps, new NDList(x), training).head();
+			x = PaddedFilters.conv3d(convs.get(l - 1), ps, x, training);
 			if (l > 1) x = norms.get(l - 2).forward(ps, new NDList(x), training).head();
 			x = Activation.leakyRelu(x, 0.2f);
 		}
-		return out.forward(ps, new NDList(x), training);
+		return new NDList(PaddedFilters.conv3d(out, ps, x, training));
 	}
 
 	@Override

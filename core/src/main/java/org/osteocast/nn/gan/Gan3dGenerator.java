@@ -17,6 +17,7 @@ import java.util.List;
 
 import org.osteocast.nn.blocks.Conv3dUpsample;
 import org.osteocast.nn.blocks.FrameOutput;
+import org.osteocast.nn.blocks.PaddedFilters;
 
 /**
  * The 3-D GAN's generator: a U-Net (pix2pix's encoder-decoder with skips) on
@@ -24,7 +25,9 @@ import org.osteocast.nn.blocks.FrameOutput;
  * <ul>
  * <li>Encoder: {@code levels} blocks of 4×4×4 convolution (stride 2,
  * padding 1) + batch norm (not on the first, as pix2pix) + LeakyReLU(0.2),
- * nf, 2nf, 4nf, 8nf channels, down to {@code Dp/2^L × 4 × 4}.</li>
+ * nf, 2nf, 4nf, 8nf channels, down to {@code Dp/2^L × 4 × 4}; from the
+ * second level on (their input gradient is needed) the convolutions run with
+ * their filters padded to a multiple of 16 ({@link PaddedFilters}).</li>
  * <li>Decoder: per level, the previous output concatenated with the encoder
  * features of that level (from the second-coarsest level on), a
  * {@link Conv3dUpsample} (an exact 4×4×4 stride-2 transposed convolution),
@@ -99,7 +102,9 @@ public final class Gan3dGenerator extends AbstractBlock {
 		final NDList feats = new NDList();
 		NDArray x = obs;
 		for (int l = 1; l <= top; l++) {
-			x = downs.get(l - 1).forward(ps, new NDList(x), training).head();
+			// from the second level on the input gradient is needed: filters padded (PaddedFilters)
+			x = l > 1 ? PaddedFilters.conv3d(downs.get(l - 1), ps, x, training) : downs.get(l - 1).forward(ps, new NDList(
+				x), training).head();
 			if (l > 1) x = downNorms.get(l - 2).forward(ps, new NDList(x), training).head();
 			x = Activation.leakyRelu(x, 0.2f);
 			feats.add(x);

@@ -29,7 +29,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.osteocast.OsteoCast;
-import org.osteocast.io.AtomicFiles;
+import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
 

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osteocast.nn.blocks.ConvRnnConv;
-import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.AbstractForecaster;
 import org.osteocast.nn.blocks.EdgeWeights;
 import org.osteocast.nn.tvae.TvaeLoss;
 
@@ -57,9 +57,8 @@ import org.osteocast.nn.tvae.TvaeLoss;
  * plus the variance term. Several weeks ahead, each forecast week is fed back
  * as the newest observed one.
  */
-public final class SimVp extends AbstractBlock implements ForecastNet {
+public final class SimVp extends AbstractForecaster<SimVpConfig> {
 
-	private final SimVpConfig cfg;
 	private final List<ConvSc> encoder = new ArrayList<>(), decoder = new ArrayList<>();
 	private final List<GstaBlock> translator = new ArrayList<>();
 	private final Conv2d readout, varianceReadout;
@@ -70,7 +69,7 @@ public final class SimVp extends AbstractBlock implements ForecastNet {
 	static final float LOGVAR_OFFSET = -7f, LOGVAR_MIN = -18.4f, LOGVAR_MAX = 0f;
 
 	public SimVp(final SimVpConfig cfg) {
-		this.cfg = cfg;
+		super(cfg, 2, cfg.stochastic());
 		final int c = cfg.hidS;
 		for (int i = 0; i < cfg.nS; i++)
 			encoder.add(addChildBlock("enc" + i, new ConvSc(i == 0 ? 1 : c, c, i % 2 == 1 ? ConvSc.Kind.DOWN
@@ -93,50 +92,6 @@ public final class SimVp extends AbstractBlock implements ForecastNet {
 
 	private static Conv2d conv1x1(final int filters) {
 		return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
-	}
-
-	public SimVpConfig config() {
-		return cfg;
-	}
-
-	@Override
-	public String architecture() {
-		return SimVpConfig.ARCHITECTURE;
-	}
-
-	@Override
-	public JsonObject hyperParameters() {
-		return cfg.toJson();
-	}
-
-	@Override
-	public int imageSize() {
-		return cfg.imageSize;
-	}
-
-	@Override
-	public int nPast() {
-		return cfg.nPast;
-	}
-
-	@Override
-	public int spatialDims() {
-		return 2;
-	}
-
-	@Override
-	public boolean stochastic() {
-		return cfg.stochastic();
-	}
-
-	@Override
-	public Block block() {
-		return this;
-	}
-
-	@Override
-	public List<PairList<String, Parameter>> parameterGroups() {
-		return List.of(getParameters());
 	}
 
 	/** Latent numbers per week: {@code z_dim · grid²}. */
@@ -171,8 +126,8 @@ public final class SimVp extends AbstractBlock implements ForecastNet {
 	}
 
 	@Override
-	public void initialize(final NDManager manager) {
-		initialize(manager, DataType.FLOAT32, new Shape(1, cfg.nPast, 1, cfg.imageSize, cfg.imageSize));
+	protected Shape[] initialShapes() {
+		return new Shape[] { new Shape(1, cfg.nPast, 1, cfg.imageSize, cfg.imageSize) };
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 
 import java.util.Locale;
 
+import org.osteocast.nn.ForecastConfig;
+
 /**
  * Every hyper-parameter of {@link SimVp}, immutable, recorded in
  * {@code model.json}. Defaults follow SimVP (Gao et al. 2022) with the gSTA
@@ -22,7 +24,7 @@ import java.util.Locale;
  * samples per sequence in training, scored by their mean loss ({@code mean})
  * or by the best one ({@code best_of_k}).
  */
-public final class SimVpConfig {
+public final class SimVpConfig extends ForecastConfig {
 
 	public static final String ARCHITECTURE = "simvp";
 
@@ -58,15 +60,14 @@ public final class SimVpConfig {
 		}
 	}
 
-	public final int imageSize, nPast, hidS, hidT, nS, nT, mlpRatio, zDim, zSamples;
-	public final double lambda, sigma, beta, freeBits, varianceWeight;
+	public final int hidS, hidT, nS, nT, mlpRatio, zDim, zSamples;
+	public final double beta, freeBits, varianceWeight;
 	public final boolean pixelVariance;
 	public final VarianceHead varianceHead;
 	public final LatentObjective latentObjective;
 
 	private SimVpConfig(final Builder b) {
-		imageSize = b.imageSize;
-		nPast = b.nPast;
+		super(b);
 		hidS = b.hidS;
 		hidT = b.hidT;
 		nS = b.nS;
@@ -74,8 +75,6 @@ public final class SimVpConfig {
 		mlpRatio = b.mlpRatio;
 		zDim = b.zDim;
 		zSamples = b.zSamples;
-		lambda = b.lambda;
-		sigma = b.sigma;
 		beta = b.beta;
 		freeBits = b.freeBits;
 		varianceWeight = b.varianceWeight;
@@ -103,6 +102,11 @@ public final class SimVpConfig {
 		return imageSize >> (nS / 2);
 	}
 
+	@Override
+	public String architecture() {
+		return ARCHITECTURE;
+	}
+
 	/** Whether the model has a latent. */
 	public boolean stochastic() {
 		return zDim > 0;
@@ -112,6 +116,7 @@ public final class SimVpConfig {
 		return new Builder();
 	}
 
+	@Override
 	public JsonObject toJson() {
 		final JsonObject o = new JsonObject();
 		o.addProperty("image_size", imageSize);
@@ -138,9 +143,7 @@ public final class SimVpConfig {
 
 	/** Reads {@link #toJson()}'s form; missing keys keep their defaults (keys of other models are ignored). */
 	public static SimVpConfig fromJson(final JsonObject o) {
-		final Builder b = builder();
-		if (o.has("image_size")) b.imageSize = o.get("image_size").getAsInt();
-		if (o.has("n_past")) b.nPast = o.get("n_past").getAsInt();
+		final Builder b = builder().read(o);
 		if (o.has("hid_s")) b.hidS = o.get("hid_s").getAsInt();
 		if (o.has("hid_t")) b.hidT = o.get("hid_t").getAsInt();
 		if (o.has("n_s")) b.nS = o.get("n_s").getAsInt();
@@ -148,8 +151,6 @@ public final class SimVpConfig {
 		if (o.has("mlp_ratio")) b.mlpRatio = o.get("mlp_ratio").getAsInt();
 		if (o.has("translator") && !"gsta".equals(o.get("translator").getAsString())) throw new IllegalArgumentException(
 			"translator '" + o.get("translator").getAsString() + "' is not implemented (gsta is)");
-		if (o.has("lambda")) b.lambda = o.get("lambda").getAsDouble();
-		if (o.has("sigma")) b.sigma = o.get("sigma").getAsDouble();
 		if (o.has("z_dim")) b.zDim = o.get("z_dim").getAsInt();
 		if (o.has("beta")) b.beta = o.get("beta").getAsDouble();
 		if (o.has("free_bits")) b.freeBits = o.get("free_bits").getAsDouble();
@@ -162,21 +163,16 @@ public final class SimVpConfig {
 	}
 
 	/** Builder: every setting has a default (the deterministic SimVP). */
-	public static final class Builder {
-		private int imageSize = 64, nPast = 3, hidS = 32, hidT = 128, nS = 4, nT = 4, mlpRatio = 4, zDim = 0,
+	public static final class Builder extends ForecastConfig.Builder<Builder> {
+		private int hidS = 32, hidT = 128, nS = 4, nT = 4, mlpRatio = 4, zDim = 0,
 			zSamples = 1;
-		private double lambda = 1, sigma = 1, beta = 1e-4, freeBits = 0, varianceWeight = 1;
+		private double beta = 1e-4, freeBits = 0, varianceWeight = 1;
 		private boolean pixelVariance;
 		private VarianceHead varianceHead = VarianceHead.SHARED;
 		private LatentObjective latentObjective = LatentObjective.MEAN;
 
-		public Builder optImageSize(final int v) {
-			imageSize = v;
-			return this;
-		}
-
-		public Builder optNPast(final int v) {
-			nPast = v;
+		@Override
+		protected Builder self() {
 			return this;
 		}
 

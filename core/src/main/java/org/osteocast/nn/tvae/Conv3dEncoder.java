@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv3d;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osteocast.nn.blocks.Conv3dUpsample;
+import org.osteocast.nn.blocks.PaddedFilters;
 
 /**
  * The 3-D T-VAE's per-week encoder, {@link ConvEncoder} with 3-D
@@ -26,7 +28,10 @@ import org.osteocast.nn.blocks.Conv3dUpsample;
  * ({@code coarseDepth × 4 × 4}, e.g. 3 × 4 × 4 for 48 slices) to
  * {@code g_dim} + batch norm + tanh (that convolution computes
  * {@link Conv3dUpsample#safeFilters}{@code (g_dim)} filters and uses the first
- * {@code g_dim}).
+ * {@code g_dim}). From the second level on, whose input gradient is needed,
+ * the convolutions run with their filters padded to a multiple of 16
+ * ({@link PaddedFilters}: the CPU convolution otherwise reads uninitialised
+ * gradient channels).
  * <p>
  * Input {@code (N, 1, Dp, S, S)} with {@code Dp} = {@link Tvae3dConfig#paddedDepth()};
  * output {@code NDList(h (N, g_dim), f_1, …, f_L)} where {@code f_l} is level
@@ -77,8 +82,17 @@ public final class Conv3dEncoder extends AbstractBlock {
 	{
 		NDArray x = in.head();
 		final NDList skips = new NDList();
-		for (final SequentialBlock b : levels) {
-			x = b.forward(ps, new NDList(x), training).head();
+		for (int l = 1; l <= levels.size(); l++) {
+			final SequentialBlock b = levels.get(l - 1);
+			if (l == 1) x = b.forward(ps, new NDList(x), training).head();
+			else {
+				// the input gradient is needed from the second level on: filters padded (PaddedFilters); the
+				// level's blocks are called one by one so that parameter names stay those of the sequential block
+				final List<Block> parts = b.getChildren().values();
+				x = PaddedFilters.conv3d((Conv3d) parts.get(0), ps, x, training);
+				for (int i = 1; i < parts.size(); i++)
+					x = parts.get(i).forward(ps, new NDList(x), training).head();
+			}
 			skips.add(x);
 		}
 		final NDArray y = last.forward(ps, new NDList(x), training).head();

@@ -21,13 +21,13 @@ import java.util.stream.Stream;
 import ij.io.FileInfo;
 
 import org.osteocast.OsteoCast;
-import org.osteocast.io.AtomicFiles;
-import org.osteocast.io.LazyVolume;
-import org.osteocast.io.SkyScanWriter;
-import org.osteocast.io.TiffIO;
-import org.osteocast.io.TransformFile;
+import org.osteocast.io.util.AtomicFiles;
+import org.osteocast.io.formats.LazyVolume;
+import org.osteocast.io.formats.SkyScanWriter;
+import org.osteocast.io.formats.TiffIO;
+import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
-import org.osteocast.io.VolumeIO;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.register.RigidTransforms;
 
 /**

@@ -11,7 +11,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 
 import org.osteocast.core.Parallel;
-import org.osteocast.io.LazyVolume;
+import org.osteocast.io.formats.LazyVolume;
 import org.osteocast.register.RigidTransforms;
 import org.osteocast.io.Volume;
 

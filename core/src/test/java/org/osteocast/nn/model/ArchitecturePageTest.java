@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
-import org.osteocast.io.SliceDataset;
+import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.train.ForecastTrainer;
 import org.osteocast.train.SequenceSet;
@@ -69,6 +70,49 @@ class ArchitecturePageTest {
 			if (!found) missing.add(p);
 		}
 		assertEquals(List.of(), missing, "packages named in " + PAGE + " that no module has");
+	}
+
+	/**
+	 * The order of the "Layers of core" table is the import rule: a source
+	 * file of {@code core} imports only packages of its own row or of rows
+	 * above it (a package without a row belongs to its parent's row).
+	 */
+	@Test
+	void everyLayerImportsOnlyTheLayersAboveIt() throws Exception {
+		final Matcher row = Pattern.compile("(?m)^\\| `(org\\.osteocast(?:\\.[a-z0-9]+)*)` \\|").matcher(Files.readString(
+			PAGE));
+		final List<String> layers = new ArrayList<>();
+		while (row.find())
+			layers.add(row.group(1));
+		assertTrue(layers.size() >= 20, "the layer table of " + PAGE + ": " + layers);
+		final Path root = Path.of("core", "src", "main", "java");
+		final Pattern pkg = Pattern.compile("(?m)^package ([\\w.]+);"), imp = Pattern.compile(
+			"(?m)^import (?:static )?(org\\.osteocast(?:\\.[a-z0-9]+)*)\\.[A-Z]");
+		final List<String> wrong = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(root)) {
+			for (final Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".java"))::iterator) {
+				final String src = Files.readString(f);
+				final Matcher pm = pkg.matcher(src);
+				if (!pm.find()) continue;
+				final int own = layer(layers, pm.group(1));
+				if (own < 0) continue;
+				final Matcher im = imp.matcher(src);
+				while (im.find()) {
+					final int used = layer(layers, im.group(1));
+					if (used > own) wrong.add(root.relativize(f) + " imports " + im.group(1) + " (a layer below its own)");
+				}
+			}
+		}
+		assertEquals(List.of(), wrong, "imports against the layer order of " + PAGE);
+	}
+
+	/** Row of a package: its own, else its closest ancestor's; -1 for none. */
+	private static int layer(final List<String> layers, final String p) {
+		for (String q = p; q.contains("."); q = q.substring(0, q.lastIndexOf('.'))) {
+			final int i = layers.indexOf(q);
+			if (i >= 0) return i;
+		}
+		return -1;
 	}
 
 	@Test
