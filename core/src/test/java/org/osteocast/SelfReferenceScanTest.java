@@ -95,6 +95,9 @@ class SelfReferenceScanTest {
 		assertEquals(1, hits("a.java", "new File(\"/hom" + "e/alice/data\")\n", above).size());
 		assertEquals(1, hits("a.sh", "out=/tm" + "p/x\n", above).size());
 		assertEquals(1, hits("a.md", "write to /tm" + "p/x first\n", above).size());
+		// a checkout in the temporary folder: its parent is no machine path (the temporary-folder rule applies)
+		assertEquals(null, folderAbove(Paths.get("/tm" + "p", "clone")));
+		assertEquals("/srv/ci", folderAbove(Paths.get("/srv", "ci", "clone")));
 		// spared: CSS colours, HTML entities, Markdown headings, lead time, documented temporary examples
 		assertEquals(List.of(), hits("a.java", "\"color:#222;border:1px solid #444\" &#12; x#1\n", above));
 		assertEquals(List.of(), hits("a.md", "## 3. Results\n# Title\n", above));
@@ -183,11 +186,19 @@ class SelfReferenceScanTest {
 		return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == '~';
 	}
 
-	/** The absolute path of the folder above the checkout, or null when that is the file system's root or too short to mean anything. */
+	/**
+	 * The absolute path of the folder above the checkout, or null when that is
+	 * the file system's root, too short to mean anything, or the system's
+	 * temporary folder (a checkout made there: temporary paths have their own
+	 * rule, which spares documented examples).
+	 */
 	static String folderAbove(final Path root) {
 		final Path parent = root.toAbsolutePath().normalize().getParent();
 		if (parent == null || parent.getParent() == null) return null;
 		final String p = parent.toString().replace('\\', '/');
+		final String tmp = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize().toString().replace(
+			'\\', '/');
+		if (TEMP.matcher(p + "/").lookingAt() || p.equals(tmp)) return null;
 		return p.length() < 4 ? null : p;
 	}
 

@@ -74,6 +74,9 @@ class ForecastTrainerTest {
 		final ForecastTrainer.Result resumed = ForecastTrainer.train(train, val, new Tvae(cfg), tc, Device.cpu(), ckpt, true,
 			Progress.NONE, Cancellation.NEVER, row -> resumedEpochs.add(row.epoch), null);
 		assertEquals(List.of(2, 3), resumedEpochs);
+		// a step skipped for a non-finite gradient in one run only would part the two: say so first
+		assertEquals(0, full.summary.get("skipped_steps_non_finite").getAsInt(), "skipped steps, uninterrupted run");
+		assertEquals(0, resumed.summary.get("skipped_steps_non_finite").getAsInt(), "skipped steps, resumed run");
 		for (final TrainingLog.Row row : full.log.rows())
 			assertTrue(row.valSpread > 0 && row.valSpread < 0.5, "sample spread on validation slices " + row.valSpread);
 		assertEquals(3, resumed.log.rows().size());
