@@ -66,6 +66,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
 	@Option(names = "--keep", description = "Keep each size's scans and outputs in --work.")
 	boolean keep;
 
+	@Option(names = "--format", defaultValue = "tiff", paramLabel = "FORMAT",
+		description = "Format of the pairs: tiff (stack), nrecon (folder of 16-bit slices with the reconstruction log) or "
+			+ "nifti (.nii); elastix runs on TIFF pairs only (default: ${DEFAULT-VALUE}).")
+	String format;
+
 	@Override
 	public Integer call() throws Exception {
 		final List<ScaleBenchmark.Size> list = new ArrayList<>();
@@ -81,6 +86,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 		o.bigRuns = bigRuns;
 		o.keep = keep;
 		o.elastixRuns = elastixRuns;
+		o.format = ScaleBenchmark.format(format);
 		final PrintWriter log = spec.commandLine().getOut();
 		if (!"none".equals(elastix)) {
 			o.elastix = RegistrationBenchmark.findExecutable(elastix);
