@@ -15,12 +15,18 @@ import sys
 from collections import defaultdict
 
 
+def fmt(r):
+    """The pair format as a label suffix: none for TIFF (and for results written before the column existed)."""
+    f = r.get("format") or "tiff"
+    return "" if f == "tiff" else f" ({f})"
+
+
 def load(path):
     rows = defaultdict(lambda: defaultdict(list))
     for r in csv.DictReader(open(path)):
         if r["status"] != "ok":
             continue
-        key = r["tool"] + " " + r["step"]
+        key = r["tool"] + " " + r["step"] + fmt(r)
         rows[key][int(r["voxels"])].append((float(r["wall_s"]), float(r["peak_rss_mb"]) / 1024))
     return rows
 
@@ -73,7 +79,7 @@ def summary(path):
     order = []
     skipped = []
     for r in csv.DictReader(open(path)):
-        key = (int(r["voxels"]), r["size"], r["tool"], r["step"])
+        key = (int(r["voxels"]), r["size"], r["tool"] + fmt(r), r["step"])
         if r["status"] != "ok":
             skipped.append(f"{r['size']} {r['tool']} {r['step']} run {r['run']}: {r['status']}")
             continue

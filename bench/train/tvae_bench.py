@@ -203,7 +203,8 @@ def parameter_count(model):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixel", pixel_variance=True):
+def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixel", pixel_variance=True,
+          autocast="fp32"):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     model = Tvae(size=size, nf=nf, upsample=upsample, pixel_variance=pixel_variance)
@@ -214,7 +215,12 @@ def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixe
         t0 = time.perf_counter()
         eps = torch.randn(weeks - 1, batch, 10)
         w = blur_weights(seq[:, 0], 1.0, 1.0).view(batch, 1, 1, size, size)
-        x, kl, logvar = model(seq, eps)
+        # --autocast bf16: the model's forward under CPU autocast (convolutions, linear layers and matmuls in
+        # bfloat16; master weights, optimiser and the loss in fp32), as OsteoCast's --precision bf16
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast == "bf16"):
+            x, kl, logvar = model(seq, eps)
+        x, kl = x.float(), kl.float()
+        logvar = logvar.float() if logvar is not None else None
         sq = (x - seq[:, 1:]) ** 2
         recon = (sq * w).mean() * (weeks - 1)
         loss = recon + 1e-4 * kl.mean(1).sum()
@@ -230,7 +236,7 @@ def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixe
     ms = 1000 * times[len(times) // 2]
     return {"nf": nf, "upsample": upsample, "pixel_variance": pixel_variance, "parameters": parameter_count(model),
             "batch": batch, "threads": threads, "ms_per_step": ms, "sequences_per_s": batch / (ms / 1000),
-            "torch": torch.__version__}
+            "autocast": autocast, "torch": torch.__version__}
 
 
 def main():
@@ -242,6 +248,8 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--upsample", default="subpixel", choices=["transposed", "subpixel", "pixel_shuffle"])
     ap.add_argument("--no-pixel-variance", action="store_true", help="the tvae2d-latent preset: no variance head")
+    ap.add_argument("--autocast", default="fp32", choices=["fp32", "bf16"],
+                    help="bf16: forward under torch.autocast('cpu', dtype=torch.bfloat16)")
     ap.add_argument("--count-params", action="store_true", help="print the trainable parameter counts and exit")
     a = ap.parse_args()
     pv = not a.no_pixel_variance
@@ -255,7 +263,7 @@ def main():
         return
     best = None
     for t in [int(x) for x in a.threads.split(",")]:
-        r = bench(int(a.nf), a.batch, a.steps, a.warmup, t, upsample=a.upsample, pixel_variance=pv)
+        r = bench(int(a.nf), a.batch, a.steps, a.warmup, t, upsample=a.upsample, pixel_variance=pv, autocast=a.autocast)
         print(json.dumps(r), flush=True)
         if best is None or r["ms_per_step"] < best["ms_per_step"]:
             best = r

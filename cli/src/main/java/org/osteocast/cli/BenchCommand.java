@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * (add yours to {@code subcommands}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against peer tools (see the subcommands).",
-	subcommands = { RegisterCommand.Bench.class, BenchTrainCommand.class, BenchRegistrationAccuracyCommand.class,
+	subcommands = { RegisterCommand.Bench.class, BenchTrainCommand.class, BenchPredictCommand.class, BenchRegistrationAccuracyCommand.class,
 		BenchScaleCommand.class,
 		CommandLine.HelpCommand.class })
 public final class BenchCommand implements Callable<Integer> {

@@ -75,6 +75,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
 	@Option(names = "--keep", description = "Keep each size's scans and outputs in --work.")
 	boolean keep;
 
+	@Option(names = "--format", defaultValue = "tiff", paramLabel = "FORMAT",
+		description = "Format of the pairs: tiff (stack), nrecon (folder of 16-bit slices with the reconstruction log) or "
+			+ "nifti (.nii); elastix runs on TIFF pairs only (default: ${DEFAULT-VALUE}).")
+	String format;
+
 	@Override
 	public Integer call() throws Exception {
 		final List<ScaleBenchmark.Size> list = new ArrayList<>();
@@ -92,6 +97,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 		o.elastixRuns = elastixRuns;
 		o.drift = drift;
 		o.slice = !noSlice;
+		o.format = ScaleBenchmark.format(format);
 		final PrintWriter log = spec.commandLine().getOut();
 		if (!"none".equals(elastix)) {
 			o.elastix = RegistrationBenchmark.findExecutable(elastix);

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.osteocast.nn.engine.Bf16Kernels;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.tvae.TvaeConfig;
 import org.osteocast.train.StepBenchmark;
 
@@ -68,6 +70,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--script", defaultValue = "bench/train/tvae_bench.py", description = "The PyTorch peer script (default ${DEFAULT-VALUE}).")
 	Path script;
 
+	@Option(names = "--precision", split = ",", defaultValue = "fp32", description = "Precision(s) to measure: fp32 and/or bf16 (OsteoCast's --precision; the peer runs with torch.autocast to bfloat16 for bf16) (default ${DEFAULT-VALUE}).")
+	String[] precisions;
+
 	@Override
 	public Integer call() throws Exception {
 		if (threads != null) EngineSetup.intraOpThreads(threads);
@@ -81,35 +86,70 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		System.out.println(String.format(Locale.ROOT,
 			"matmul through DJL: 1024^3 %.1f GFLOP/s, 2048^3 %.1f GFLOP/s; reference %.1f GFLOP/s", mm1 / 1e9, mm2 / 1e9, mm /
 				1e9));
+		final List<Precision> ps = new ArrayList<>();
+		for (final String p : precisions)
+			ps.add(Precision.parse(p));
+		double bmm = Double.NaN;
+		if (ps.contains(Precision.BF16)) {
+			final String why = Bf16Kernels.gate();
+			if (why != null) throw new IllegalArgumentException("--precision bf16: " + why);
+			final double b1 = StepBenchmark.bf16MatmulFlops(1024, 8, dev), b2 = StepBenchmark.bf16MatmulFlops(2048, 4, dev);
+			bmm = Math.max(b1, b2);
+			System.out.println(String.format(Locale.ROOT,
+				"bf16 matmul through DJL (scripted kernel, fp32 in and out): 1024^3 %.1f GFLOP/s, 2048^3 %.1f GFLOP/s; " +
+					"bf16 reference %.1f GFLOP/s (%.2fx the fp32 one)", b1 / 1e9, b2 / 1e9, bmm / 1e9, bmm / mm));
+		}
 		for (final int nf : nfs) {
 			for (final String up : upsamples) {
 				final TvaeConfig cfg = TvaeConfig.builder().optNf(nf).optImageSize(size).optUpsample(TvaeConfig.Upsample.parse(
 					up)).build();
-				final double ms = StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev);
-				final double flops = StepBenchmark.flopsPerStep(cfg, batch);
-				final double pct = 100 * flops / (ms / 1000) / mm;
-				System.out.println(String.format(Locale.ROOT,
-					"DJL nf %d %s: %.0f ms/step, %.1f sequences/s, %.1f GFLOP/step, %.1f GFLOP/s (%.0f%% of matmul, target >= 50%%: %s)",
-					nf, cfg.upsample.label(), ms, batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, pct, pct >= 50 ? "met"
-						: "not met"));
-				if ("none".equals(python) || !Files.isRegularFile(script)) continue;
-				if (cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV) {
-					System.out.println("PyTorch peer nf " + nf + " resize_conv: not in the peer script");
-					continue;
-				}
-				for (final String heap : peerHeaps) {
-					final boolean kept = "kept".equals(heap.trim());
-					final String best = peer(nf, cfg.upsample.label(), th, kept);
-					final double peerMs = peerMs(best);
-					final String label = "PyTorch peer nf " + nf + " " + cfg.upsample.label() + (kept ? ", heap kept" : ", default heap");
-					if (Double.isNaN(peerMs)) System.out.println(label + ": " + best);
-					else System.out.println(String.format(Locale.ROOT,
-						"%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast/peer throughput %.2fx (target >= 1.5x: %s)", label,
-						peerMs, batch / (peerMs / 1000), best, peerMs / ms, peerMs / ms >= 1.5 ? "met" : "not met"));
+				final java.util.Map<Precision, Double> own = new java.util.EnumMap<>(Precision.class);
+				for (final Precision precision : ps)
+					own.put(precision, step(cfg, precision, precision == Precision.BF16 ? bmm : mm, th));
+				if (own.size() == 2) {
+					final double r = own.get(Precision.FP32) / own.get(Precision.BF16);
+					System.out.println(String.format(Locale.ROOT,
+						"OsteoCast nf %d %s: bf16 %.2fx fp32 throughput (target >= 1.6x at nf 64: %s)", nf, cfg.upsample
+							.label(), r, r >= 1.6 ? "met" : "not met"));
 				}
 			}
 		}
 		return 0;
+	}
+
+	/** Measures one width and precision, then its peers; returns OsteoCast's ms per step. */
+	private double step(final TvaeConfig cfg, final Precision precision, final double mm, final int th)
+		throws java.io.IOException
+	{
+		final int nf = cfg.nf;
+		final Device dev = EngineSetup.device(device);
+		final String up = cfg.upsample.label();
+		final double ms = StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev, precision);
+		final double flops = StepBenchmark.flopsPerStep(cfg, batch);
+		final double pct = 100 * flops / (ms / 1000) / mm;
+		System.out.println(String.format(Locale.ROOT,
+			"DJL nf %d %s %s: %.0f ms/step, %.1f sequences/s, %.1f GFLOP/step, %.1f GFLOP/s (%.0f%% of %s matmul, target >= 50%%: %s)",
+			nf, cfg.upsample.label(), precision.label(), ms, batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, pct, precision.label(), pct >= 50
+				? "met" : "not met"));
+		if ("none".equals(python) || !Files.isRegularFile(script)) return ms;
+		if (cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV) {
+			System.out.println("PyTorch peer nf " + nf + " resize_conv: not in the peer script");
+			return ms;
+		}
+		for (final String heap : peerHeaps) {
+			final boolean kept = "kept".equals(heap.trim());
+			final String best = peer(nf, up, th, kept, precision);
+			final double peerMs = peerMs(best);
+			final String label = "PyTorch peer nf " + nf + " " + up + (precision == Precision.BF16
+				? " autocast bf16" : " fp32") + (kept ? ", heap kept" : ", default heap");
+			final double target = precision == Precision.BF16 ? 1.0 : 1.5;
+			if (Double.isNaN(peerMs)) System.out.println(label + ": " + best);
+			else System.out.println(String.format(Locale.ROOT,
+				"%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast %s/peer throughput %.2fx (target >= %.1fx: %s)",
+				label, peerMs, batch / (peerMs / 1000), best, precision.label(), peerMs / ms, target, peerMs / ms >= target
+					? "met" : "not met"));
+		}
+		return ms;
 	}
 
 	/** The {@code ms_per_step} of the peer's best line, NaN if it has none. */
@@ -125,14 +165,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	 * training uses ({@code NativeHeap}), so that the ratio compares the
 	 * computations rather than how often each process maps fresh memory.
 	 */
-	private String peer(final int nf, final String upsample, final int th, final boolean keptHeap) {
+	private String peer(final int nf, final String upsample, final int th, final boolean keptHeap,
+		final Precision precision)
+	{
 		final List<String> ts = new ArrayList<>();
 		for (int t = 1; t <= Math.max(th, Runtime.getRuntime().availableProcessors()); t++)
 			ts.add(Integer.toString(t));
 		try {
 			final ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch",
 				Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", "1", "--upsample", upsample, "--threads",
-				String.join(",", ts)).redirectErrorStream(true);
+				String.join(",", ts), "--autocast", precision.label()).redirectErrorStream(true);
 			if (keptHeap) {
 				// the settings NativeHeap applies to OsteoCast's own process, through glibc's environment variables
 				pb.environment().put("MALLOC_MMAP_MAX_", "0");

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.osteocast.core.Cancellation;
 import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.predict.Predictor;
 
@@ -57,6 +58,9 @@ public final class PredictCommand implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
 	boolean overwrite;
 
+	@Option(names = "--precision", defaultValue = "auto", description = "auto, fp32 or bf16 (2-D T-VAE); auto = the precision the model was trained in where this machine would train in bf16, else fp32 (default ${DEFAULT-VALUE}).")
+	String precision;
+
 	@Override
 	public Integer call() throws Exception {
 		final List<SliceDataset.Split> splits;
@@ -81,7 +85,9 @@ public final class PredictCommand implements Callable<Integer> {
 		System.out.println(String.format(Locale.ROOT, "device %s, PyTorch intra-op threads %d; model %s", dev, EngineSetup
 			.intraOpThreads(), archive.architecture() + " " + archive.hyperParameters()));
 		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon).median(median)
-			.batch(batch).batchStatistics(bn.equals("batch"));
+			.batch(batch).batchStatistics(bn.equals("batch")).precision(Predictor.resolvePrecision(TrainCommand.cpuPrecision(
+				precision, dev), archive, Precision.SYSTEM_CPU, System.out::println));
+		System.out.println("precision " + o.precision.label());
 		final Cancellation cancel = new Cancellation();
 		final List<String> mice = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); nothing was written",
 			() -> Predictor.run(archive, ds, splits, out, overwrite, o, dev, new ConsoleProgress(System.err), cancel,

@@ -150,6 +150,9 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = { "--emergence-ratio", "--emergence_ratio" }, description = "2-D models: share of lesion-emergence slices among emergence and control slices in each epoch, in [0, 1) (default: natural, as the data come).")
 	String emergenceRatio;
 
+	@Option(names = "--precision", defaultValue = "auto", description = "auto, fp32 or bf16: bfloat16 mixed precision of the 2-D T-VAE's convolutions and matmuls (master weights, optimiser, batch norm, loss in fp32); auto = bf16 where the CPU has AVX-512 BF16 or AMX and the engine's bf16 convolution passes its check, else fp32 (default ${DEFAULT-VALUE}).")
+	String precision;
+
 	@Override
 	public Integer call() throws Exception {
 		final PrintStream out = System.out;
@@ -193,12 +196,21 @@ public final class TrainCommand implements Callable<Integer> {
 			.loop(optimiser(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
 				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).optEmergenceRatio(
 					emergenceRatio))).device(dev).progress(new ConsoleProgress(
-					System.err)).cancel(cancel).log(out);
+					System.err)).cancel(cancel).log(out).precision(cpuPrecision(precision, dev));
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
 			" holds the last complete epoch: run again with --resume", () -> Training.run(net, ds, o));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;
+	}
+
+	/** A precision request for a device: bf16 mixed precision is for CPUs, so auto on a GPU is fp32. */
+	static String cpuPrecision(final String request, final Device dev) {
+		if (dev.isGpu() && request.trim().equalsIgnoreCase("auto")) {
+			System.out.println("precision auto: fp32 (bf16 mixed precision is for CPUs)");
+			return "fp32";
+		}
+		return request;
 	}
 
 	/** The optimiser options given (the others stay the model's). */

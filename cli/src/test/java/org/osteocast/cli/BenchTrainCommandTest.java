@@ -3,10 +3,47 @@ package org.osteocast.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
-/** The bench command reads the peer script's best line (the figure both ratios are computed from). */
+/**
+ * The bench command reads the peer script's best line (the figure both ratios
+ * are computed from); {@code bench train} and {@code bench predict} are wired
+ * for both precisions (a tiny smoke run: no timing is asserted).
+ */
 class BenchTrainCommandTest {
+
+	/** Exit code and standard output of one command line (the bench commands print to System.out). */
+	private static String[] run(final String... args) {
+		final PrintStream before = System.out;
+		final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+		final int code;
+		try (PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+			System.setOut(p);
+			code = Main.commandLine().execute(args);
+		}
+		finally {
+			System.setOut(before);
+		}
+		return new String[] { Integer.toString(code), buf.toString(StandardCharsets.UTF_8) };
+	}
+
+	@Test
+	void benchTrainAndPredictRunBothPrecisions() {
+		final String[] t = run("bench", "train", "--nf", "16", "--size", "16", "--batch", "2", "--steps", "1", "--repeats",
+			"1", "--threads", "1", "--precision", "fp32,bf16", "--python", "none");
+		assertEquals("0", t[0], t[1]);
+		assertTrue(t[1].contains("bf16 matmul through DJL"), t[1]);
+		assertTrue(t[1].contains("DJL nf 16 subpixel fp32:") && t[1].contains("DJL nf 16 subpixel bf16:"), t[1]);
+		assertTrue(t[1].contains("OsteoCast nf 16 subpixel: bf16 "), t[1]);
+		final String[] p = run("bench", "predict", "--nf", "16", "--size", "16", "--slices", "2", "--samples", "2",
+			"--repeats", "1", "--threads", "1");
+		assertEquals("0", p[0], p[1]);
+		assertTrue(p[1].contains("predict fp32: ") && p[1].contains("predict bf16: "), p[1]);
+	}
 
 	@Test
 	void readsMsPerStepOfThePeersBestLine() {

@@ -29,10 +29,10 @@ class ReproduceScriptTest {
 	/** The scripts reproduce.sh runs, besides itself. */
 	static final List<String> SCRIPTS = List.of("bench/reproduce.sh", "bench/spark/run.sh",
 		"bench/rigidity/demo_risk.sh", "bench/rigidity/risk_auroc.sh", "bench/rigidity/end_slices.sh",
-		"bench/loss/lambda_sigma.sh", "bench/quality/run_variants.sh");
+		"bench/loss/lambda_sigma.sh", "bench/quality/run_variants.sh", "bench/bf16/run_bench.sh");
 
 	/** How the scripts start osteocast. */
-	static final Pattern LAUNCHER = Pattern.compile("\"\\$(oc|here/osteocast|root/osteocast)\"");
+	static final Pattern LAUNCHER = Pattern.compile("\"\\$(oc|here/osteocast|root/osteocast)\"|(?<=\\s)\\./osteocast");
 
 	/** A call through a script's own wrapper, {@code step TITLE VERB ARGS} (risk_auroc.sh). */
 	static final Pattern STEP = Pattern.compile("^\\s*step [a-z0-9-]+ ([a-z].*)$");
@@ -66,7 +66,8 @@ class ReproduceScriptTest {
 	static List<List<String>> calls(final Path script) throws IOException {
 		final List<List<String>> calls = new ArrayList<>();
 		for (final String line : lines(script)) {
-			if (line.trim().startsWith("#")) continue;
+			// comments, and messages that quote a command
+			if (line.trim().startsWith("#") || line.trim().startsWith("echo ")) continue;
 			final Matcher m = LAUNCHER.matcher(line);
 			while (m.find()) {
 				final List<String> words = words(line.substring(m.end()));

@@ -71,6 +71,15 @@ public interface ForecastNet {
 		return 0;
 	}
 
+	/**
+	 * Whether the model has layers that compute in bfloat16 under a bf16
+	 * {@code Precision} (the 2-D T-VAE's convolutions and matmuls); models
+	 * without any train and predict in fp32 whatever is asked.
+	 */
+	default boolean bf16Layers() {
+		return false;
+	}
+
 	/** Whether forecasts depend on the noise (several samples differ). */
 	boolean stochastic();
 

@@ -34,7 +34,11 @@ final class AnatomyRenderer {
 	/** Anatomy voxel position of canonical index (0, 0, 0). */
 	final int ox, oy, oz;
 	final int cx, cy, cz;
+	/** The texture fields whole (null when streamed) or plane by plane (null when whole). */
 	private final LatticeNoise plates, perforation;
+	private final LatticeNoise.Streamed platesPlanes, perforationPlanes;
+	/** RMS gradients of the two texture fields, per µm. */
+	private final double rms1, rms2;
 	private final float[] perforationSorted;
 	private final double[] colRho, colC2, colC3, colCT, colZp;
 	private final double reach;
@@ -43,8 +47,9 @@ final class AnatomyRenderer {
 	private final double ts;
 	private final int tn;
 
+	/** The rendered fields (null when streamed: see {@link CanonicalPlanes}). */
 	final FloatGrid grey, lesion;
-	/** Week-independent grey: air, leg, fibula (bone mixed in). */
+	/** Week-independent grey: air, leg, fibula (bone mixed in); null when streamed. */
 	private final float[] exterior;
 	/**
 	 * Tibial bone volume (in voxels) of the last {@link #render} inside the
@@ -61,6 +66,15 @@ final class AnatomyRenderer {
 	 * @param hi anatomy-voxel upper corner (inclusive)
 	 */
 	AnatomyRenderer(final MouseModel m, final int[] lo, final int[] hi) {
+		this(m, lo, hi, false);
+	}
+
+	/**
+	 * As {@link #AnatomyRenderer(MouseModel, int[], int[])}; {@code streamed}:
+	 * no field is held whole, planes are rendered on demand by
+	 * {@link CanonicalPlanes} (the same values).
+	 */
+	AnatomyRenderer(final MouseModel m, final int[] lo, final int[] hi, final boolean streamed) {
 		this.m = m;
 		this.v = m.v;
 		ox = lo[0];
@@ -72,16 +86,32 @@ final class AnatomyRenderer {
 		final double[] originUm = { ox * v, oy * v, oz * v };
 		// trabeculae are elongated along the bone axis (the load direction): a longer lattice spacing in z
 		final double s1 = m.plateSpacingUm, s2 = m.perforationSpacingUm;
-		plates = LatticeNoise.make(Seeds.derive(m.seed, Seeds.TEXTURE_PLATES), new double[] { s1, s1, s1 *
-			m.trabecularAnisotropy }, 0.7, 2.0, cx, cy, cz, originUm, v);
-		perforation = LatticeNoise.make(Seeds.derive(m.seed, Seeds.TEXTURE_PERFORATION), new double[] { s2, s2, s2 * (1 +
-			(m.trabecularAnisotropy - 1) / 2) }, 0.7, 2.0, cx, cy, cz, originUm, v);
-		// the perforation threshold for a wanted surviving fraction is a quantile of the field itself
-		final float[] pd = perforation.field.data;
-		final int step = Math.max(1, pd.length / 50000);
-		perforationSorted = new float[(pd.length + step - 1) / step];
-		for (int i = 0, j = 0; i < pd.length; i += step)
-			perforationSorted[j++] = pd[i];
+		final double[] sp1 = { s1, s1, s1 * m.trabecularAnisotropy }, sp2 = { s2, s2, s2 * (1 + (m.trabecularAnisotropy
+			- 1) / 2) };
+		final long seed1 = Seeds.derive(m.seed, Seeds.TEXTURE_PLATES), seed2 = Seeds.derive(m.seed,
+			Seeds.TEXTURE_PERFORATION);
+		if (streamed) {
+			plates = perforation = null;
+			platesPlanes = LatticeNoise.stream(seed1, sp1, 0.7, 2.0, cx, cy, cz, originUm, v);
+			perforationPlanes = LatticeNoise.stream(seed2, sp2, 0.7, 2.0, cx, cy, cz, originUm, v);
+			rms1 = platesPlanes.rmsGradientPerUm;
+			rms2 = perforationPlanes.rmsGradientPerUm;
+			// the same values as below: every step-th value of the field in index order
+			perforationSorted = perforationPlanes.sampled.clone();
+		}
+		else {
+			platesPlanes = perforationPlanes = null;
+			plates = LatticeNoise.make(seed1, sp1, 0.7, 2.0, cx, cy, cz, originUm, v);
+			perforation = LatticeNoise.make(seed2, sp2, 0.7, 2.0, cx, cy, cz, originUm, v);
+			rms1 = plates.rmsGradientPerUm;
+			rms2 = perforation.rmsGradientPerUm;
+			// the perforation threshold for a wanted surviving fraction is a quantile of the field itself
+			final float[] pd = perforation.field.data;
+			final int step = Math.max(1, pd.length / 50000);
+			perforationSorted = new float[(pd.length + step - 1) / step];
+			for (int i = 0, j = 0; i < pd.length; i += step)
+				perforationSorted[j++] = pd[i];
+		}
 		Arrays.sort(perforationSorted);
 
 		colRho = new double[cx * cy];
@@ -110,10 +140,27 @@ final class AnatomyRenderer {
 		triang = table(m::triangularity);
 		cortex = table(d -> m.cortexThickness(m.thetaT + Math.PI / 2, d)); // cos(pi/2) = 0: the angular factor is applied per column
 		halfThick = table(m::trabecularHalfThickness);
-		grey = new FloatGrid(cx, cy, cz);
-		lesion = new FloatGrid(cx, cy, cz);
-		exterior = new float[grey.data.length];
-		renderExterior();
+		if (streamed) {
+			grey = lesion = null;
+			exterior = null;
+		}
+		else {
+			grey = new FloatGrid(cx, cy, cz);
+			lesion = new FloatGrid(cx, cy, cz);
+			exterior = new float[grey.data.length];
+			for (int iz = 0; iz < cz; iz++)
+				exteriorPlane(iz, exterior, iz * cx * cy);
+		}
+	}
+
+	/** Plane z of the plates field (streamed renderers only; a new array). */
+	float[] platesPlane(final int z) {
+		return platesPlanes.plane(z);
+	}
+
+	/** Plane z of the perforation field (streamed renderers only; a new array). */
+	float[] perforationPlane(final int z) {
+		return perforationPlanes.plane(z);
 	}
 
 	/**
@@ -122,12 +169,12 @@ final class AnatomyRenderer {
 	 * 20 µm); where it does (at and below the junction of a joined fibula), the
 	 * tibia rendered over it in {@link #render} keeps its own voxels and the
 	 * fibula's part outside the tibia joins its cortex, so its bone can be
-	 * mixed in here once.
+	 * mixed in here once. Plane iz into {@code exterior} from {@code off}.
 	 */
-	private void renderExterior() {
+	void exteriorPlane(final int iz, final float[] exterior, final int off) {
 		final PhantomParameters p = m.p;
 		final double air = p.airGrey(), soft = p.softTissueGrey(), marrow = soft + MARROW, boneC = p.boneGrey();
-		for (int iz = 0; iz < cz; iz++) {
+		{
 			final double z = (iz + oz) * v;
 			final double dA = z - m.plateZ;
 			final double dAm = Math.max(0, dA);
@@ -147,7 +194,7 @@ final class AnatomyRenderer {
 				final double y = (iy + oy) * v;
 				for (int ix = 0; ix < cx; ix++) {
 					final double x = (ix + ox) * v;
-					final int idx = (iz * cy + iy) * cx + ix;
+					final int idx = off + iy * cx + ix;
 					final double ex = (x - m.axisX) / rx, ey = (y - legCy) / ry;
 					final double legF = clamp01(0.5 + (1 - Math.sqrt(ex * ex + ey * ey)) * Math.min(rx, ry) / v);
 					double g = air + legF * (soft - air);
@@ -184,55 +231,138 @@ final class AnatomyRenderer {
 	 * @param threads slices are rendered on up to this many threads (the result does not depend on it)
 	 */
 	void render(final int week, final double[][] canonToMeasured, final int[] size, final int threads) {
-		final double t = week;
-		final PhantomParameters p = m.p;
-		final double soft = p.softTissueGrey(), marrow = soft + MARROW, cart = soft + CARTILAGE, tumour = soft + TUMOUR,
-				boneC = p.boneGrey(), boneT = soft + TRABECULAR_DENSITY * (p.boneGrey() - soft);
-		final double age = week - 1;
-		final boolean loaded = m.group == MouseModel.Group.LOADED;
-		final double hMul = loaded ? 1 + 0.03 * age : 1 - m.ageThinning * age;
-		final double qMul = loaded ? 1 + 0.02 * age : 1 - m.agePerforation * age;
-		final double cMul = loaded ? 1 + 0.025 * age : 1;
-		final double[] perf = table(d -> perforationThreshold(m.trabecularSurvival(d) * qMul));
-		final double perfEpi = perforationThreshold(m.qEpi * qMul);
-		final double hp = m.plateThickness / 2;
-		final double g1 = plates.rmsGradientPerUm, g2 = perforation.rmsGradientPerUm;
-		final float[] n1 = plates.field.data, n2 = perforation.field.data;
+		final Week k = new Week(week, canonToMeasured, size);
+		final float[] n1 = plates.field.data, n2 = perforation.field.data, G = grey.data, L = lesion.data;
 		final int cxy = cx * cy;
-		double hMax = 0;
-		for (final double h : halfThick)
-			hMax = Math.max(hMax, h);
-		final double maxHalf = hMax * Math.max(1, hMul);
-		final float[] G = grey.data, L = lesion.data;
-		final double[][] q = canonToMeasured;
-		final double[] boneBySlice = new double[cz];
+		Slices.run(cz, threads, iz -> k.plane(iz, n1, (iz - 1) * cxy, n1, iz * cxy, n1, (iz + 1) * cxy, n2, iz * cxy,
+			exterior, iz * cxy, G, L, iz * cxy));
+		k.measure();
+	}
 
-		final List<Focus> foci = m.foci;
-		final int nf = foci.size();
-		final double[] fr = new double[nf], fLag = new double[nf], fReach2 = new double[nf];
-		boolean anyFocus = false;
-		for (int f = 0; f < nf; f++) {
-			final Focus fo = foci.get(f);
-			fr[f] = fo.radiusUm(t);
-			fLag[f] = fo.cortexLag;
-			final boolean active = fo.frontStrength(t) > 0;
-			fReach2[f] = active ? Math.pow(fo.reachUm(t), 2) : -1;
-			anyFocus |= active;
+	/**
+	 * One week's rendering: its constants, and the canonical planes one at a
+	 * time ({@link #plane}), whole-grid arrays or separate plane arrays alike.
+	 */
+	final class Week {
+		final double t;
+		final PhantomParameters p;
+		final double soft;
+		final double marrow;
+		final double cart;
+		final double tumour;
+		final double boneC;
+		final double boneT;
+		final double hMul;
+		final double cMul;
+		final double[] perf;
+		final double perfEpi;
+		final double hp;
+		final double g1;
+		final double g2;
+		final int cxy;
+		final double maxHalf;
+		final double[][] q;
+		final int[] size;
+		final double[] boneBySlice;
+		final List<Focus> foci;
+		final int nf;
+		final double[] fr;
+		final double[] fLag;
+		final double[] fReach2;
+		final double rTopShapeBase;
+		final double e0;
+		final double tr0;
+		final boolean[] lesionSeen;
+		final boolean anyFocusF;
+
+		Week(final int week, final double[][] canonToMeasured, final int[] size) {
+			final double t = week;
+			final PhantomParameters p = m.p;
+			final double soft = p.softTissueGrey(), marrow = soft + MARROW, cart = soft + CARTILAGE, tumour = soft + TUMOUR,
+					boneC = p.boneGrey(), boneT = soft + TRABECULAR_DENSITY * (p.boneGrey() - soft);
+			final double age = week - 1;
+			final boolean loaded = m.group == MouseModel.Group.LOADED;
+			final double hMul = loaded ? 1 + 0.03 * age : 1 - m.ageThinning * age;
+			final double qMul = loaded ? 1 + 0.02 * age : 1 - m.agePerforation * age;
+			final double cMul = loaded ? 1 + 0.025 * age : 1;
+			final double[] perf = table(d -> perforationThreshold(m.trabecularSurvival(d) * qMul));
+			final double perfEpi = perforationThreshold(m.qEpi * qMul);
+			final double hp = m.plateThickness / 2;
+			final double g1 = rms1, g2 = rms2;
+			final int cxy = cx * cy;
+			double hMax = 0;
+			for (final double h : halfThick)
+				hMax = Math.max(hMax, h);
+			final double maxHalf = hMax * Math.max(1, hMul);
+			final double[][] q = canonToMeasured;
+			final double[] boneBySlice = new double[cz];
+
+			final List<Focus> foci = m.foci;
+			final int nf = foci.size();
+			final double[] fr = new double[nf], fLag = new double[nf], fReach2 = new double[nf];
+			boolean anyFocus = false;
+			for (int f = 0; f < nf; f++) {
+				final Focus fo = foci.get(f);
+				fr[f] = fo.radiusUm(t);
+				fLag[f] = fo.cortexLag;
+				final boolean active = fo.frontStrength(t) > 0;
+				fReach2[f] = active ? Math.pow(fo.reachUm(t), 2) : -1;
+				anyFocus |= active;
+			}
+			final double rTopShapeBase = radius[0];
+			final double e0 = ellip[0], tr0 = triang[0];
+
+			final boolean[] lesionSeen = new boolean[cz];
+			final boolean anyFocusF = anyFocus;
+			this.t = t;
+			this.p = p;
+			this.soft = soft;
+			this.marrow = marrow;
+			this.cart = cart;
+			this.tumour = tumour;
+			this.boneC = boneC;
+			this.boneT = boneT;
+			this.hMul = hMul;
+			this.cMul = cMul;
+			this.perf = perf;
+			this.perfEpi = perfEpi;
+			this.hp = hp;
+			this.g1 = g1;
+			this.g2 = g2;
+			this.cxy = cxy;
+			this.maxHalf = maxHalf;
+			this.q = q;
+			this.size = size;
+			this.boneBySlice = boneBySlice;
+			this.foci = foci;
+			this.nf = nf;
+			this.fr = fr;
+			this.fLag = fLag;
+			this.fReach2 = fReach2;
+			this.rTopShapeBase = rTopShapeBase;
+			this.e0 = e0;
+			this.tr0 = tr0;
+			this.lesionSeen = lesionSeen;
+			this.anyFocusF = anyFocusF;
 		}
-		final double rTopShapeBase = radius[0];
-		final double e0 = ellip[0], tr0 = triang[0];
 
-		final boolean[] lesionSeen = new boolean[cz];
-		final boolean anyFocusF = anyFocus;
-		Slices.run(cz, threads, iz -> {
+		/**
+		 * Canonical plane iz into G and L from {@code og}: the plates field's
+		 * planes iz − 1, iz, iz + 1 are {@code n1p}, {@code n1c}, {@code n1n}
+		 * from offsets {@code op}, {@code oc}, {@code on}; the perforation field
+		 * and the exterior grey of plane iz from {@code o2} and {@code oe}.
+		 */
+		void plane(final int iz, final float[] n1p, final int op, final float[] n1c, final int oc, final float[] n1n,
+			final int on, final float[] n2a, final int o2, final float[] ext, final int oe, final float[] G, final float[] L,
+			final int og)
+		{
 			final double z = (iz + oz) * v;
 			for (int iy = 0; iy < cy; iy++) {
 				final double y = (iy + oy) * v;
 				for (int ix = 0; ix < cx; ix++) {
 					final double x = (ix + ox) * v;
 					final int c = iy * cx + ix;
-					final int idx = (iz * cy + iy) * cx + ix;
-					double g = exterior[idx];
+										double g = ext[oe + c];
 					double bC = 0, bT = 0, les = 0;
 					final double rho = colRho[c];
 					if (rho < reach) {
@@ -248,7 +378,7 @@ final class AnatomyRenderer {
 								final Focus fo = foci.get(f);
 								final double ddx = x - fo.cx, ddy = y - fo.cy, ddz = z - fo.cz;
 								if (ddx * ddx + ddy * ddy + ddz * ddz > fReach2[f]) continue;
-								final double rl = fo.distanceUm(x, y, z, n2[idx]);
+								final double rl = fo.distanceUm(x, y, z, n2a[o2 + c]);
 								if (fr[f] > 0) {
 									lamT = Math.max(lamT, clamp01(0.5 + (fr[f] - rl) / v));
 									if (fr[f] > fLag[f]) lamC = Math.max(lamC, clamp01(0.5 + (fr[f] - fLag[f] - rl) / v));
@@ -259,14 +389,14 @@ final class AnatomyRenderer {
 						}
 						// distance to the plates' mid-surface (the zero set of n1): |n| / |grad n|, with the local
 						// gradient where the field is near zero (even plate thickness), the RMS gradient elsewhere
-						double n1v = Math.abs(n1[idx]) / g1;
+						double n1v = Math.abs(n1c[oc + c]) / g1;
 						if (n1v < 3 * (maxHalf + v) && ix > 0 && iy > 0 && iz > 0 && ix < cx - 1 && iy < cy - 1 && iz < cz - 1) {
-							final double gx = n1[idx + 1] - n1[idx - 1], gy = n1[idx + cx] - n1[idx - cx], gz = n1[idx + cxy] -
-								n1[idx - cxy];
+							final double gx = n1c[oc + c + 1] - n1c[oc + c - 1], gy = n1c[oc + c + cx] - n1c[oc + c - cx], gz = n1n[on + c] -
+								n1p[op + c];
 							final double gl = Math.sqrt(gx * gx + gy * gy + gz * gz) / (2 * v);
-							n1v = Math.abs(n1[idx]) / Math.max(gl, 0.4 * g1);
+							n1v = Math.abs(n1c[oc + c]) / Math.max(gl, 0.4 * g1);
 						}
-						final double n2v = n2[idx];
+						final double n2v = n2a[o2 + c];
 						double envM = 0, envC = 0;
 						if (wMeta > 0) {
 							// one table index for all depth profiles
@@ -322,8 +452,8 @@ final class AnatomyRenderer {
 					}
 					final double bc = Math.min(1 - bT, bC);
 					g = g * (1 - bc - bT) + boneC * bc + boneT * bT;
-					G[idx] = (float) g;
-					L[idx] = (float) Math.min(1, les);
+					G[og + c] = (float) g;
+					L[og + c] = (float) Math.min(1, les);
 					if (bc + bT > 0) {
 						final double qx = q[0][0] * ix + q[0][1] * iy + q[0][2] * iz + q[0][3];
 						final double qy = q[1][0] * ix + q[1][1] * iy + q[1][2] * iz + q[1][3];
@@ -334,15 +464,19 @@ final class AnatomyRenderer {
 					if (les > 0) lesionSeen[iz] = true;
 				}
 			}
-		});
-		boolean seen = false;
-		for (final boolean b : lesionSeen)
-			seen |= b;
-		anyLesion = seen;
-		double sum = 0;
-		for (final double b : boneBySlice)
-			sum += b;
-		boneVoxels = sum;
+		}
+
+		/** Sets {@link #anyLesion} and {@link #boneVoxels} from the planes rendered so far (all of them). */
+		void measure() {
+			boolean seen = false;
+			for (final boolean b : lesionSeen)
+				seen |= b;
+			anyLesion = seen;
+			double sum = 0;
+			for (final double b : boneBySlice)
+				sum += b;
+			boneVoxels = sum;
+		}
 	}
 
 	/** A function of depth d ≥ 0 tabulated at step {@link #ts}. */

@@ -82,23 +82,7 @@ final class FloatGrid {
 		final float[] k = kernel(sigma);
 		final int r = k.length / 2;
 		final int np = nx * ny;
-		Slices.run(nz, threads, z -> {
-			final float[] line = new float[nx + 2 * r];
-			final int off = z * np;
-			for (int y = 0; y < ny; y++)
-				convolveLine(data, off + y * nx, 1, nx, k, line);
-			// y: accumulate whole rows within the plane
-			final float[] plane = new float[np];
-			for (int y = 0; y < ny; y++)
-				for (int j = -r; j <= r; j++) {
-					final int ys = Math.min(ny - 1, Math.max(0, y + j));
-					final float w = k[j + r];
-					final int src = off + ys * nx, dst = y * nx;
-					for (int x = 0; x < nx; x++)
-						plane[dst + x] += w * data[src + x];
-				}
-			System.arraycopy(plane, 0, data, off, np);
-		});
+		Slices.run(nz, threads, z -> blurPlaneXY(data, z * np, nx, ny, k));
 		Slices.run(ny, threads, y -> {
 			// z: the (x, z) slab of row y, convolved along z with whole x-runs
 			final float[] slab = new float[nx * nz], out = new float[nx];
@@ -116,6 +100,25 @@ final class FloatGrid {
 				System.arraycopy(out, 0, data, z * np + y * nx, nx);
 			}
 		});
+	}
+
+	/** The x and y passes of {@link #gaussian(double, int)} on the nx × ny plane of {@code data} from {@code off}, in place. */
+	static void blurPlaneXY(final float[] data, final int off, final int nx, final int ny, final float[] k) {
+		final int r = k.length / 2, np = nx * ny;
+		final float[] line = new float[nx + 2 * r];
+		for (int y = 0; y < ny; y++)
+			convolveLine(data, off + y * nx, 1, nx, k, line);
+		// y: accumulate whole rows within the plane
+		final float[] plane = new float[np];
+		for (int y = 0; y < ny; y++)
+			for (int j = -r; j <= r; j++) {
+				final int ys = Math.min(ny - 1, Math.max(0, y + j));
+				final float w = k[j + r];
+				final int src = off + ys * nx, dst = y * nx;
+				for (int x = 0; x < nx; x++)
+					plane[dst + x] += w * data[src + x];
+			}
+		System.arraycopy(plane, 0, data, off, np);
 	}
 
 	private static void convolveLine(final float[] d, final int start, final int stride, final int n, final float[] k,

@@ -27,6 +27,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.util.Fraction;
 
 import org.osteocast.OsteoCast;
+import org.osteocast.core.BadInputException;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Parallel;
 import org.osteocast.core.Progress;
@@ -54,7 +55,11 @@ import org.osteocast.io.Volume;
  * Mice are made in parallel, one mouse per task, each from its own random
  * streams, so the bytes do not depend on the thread count; one mouse's
  * canonical fields are the only large arrays a task holds, so the cohort
- * size is limited by disk, not memory.
+ * size is limited by disk, not memory. A mouse whose fields would not fit
+ * the heap (BoneMet-sized scans at 5 µm or finer) is rendered plane by plane
+ * and its scans streamed to disk ({@link CanonicalPlanes}, the same values):
+ * then the heap holds a window of planes, and a mouse whose window does not
+ * fit is refused with the heap to set.
  */
 public final class PhantomGenerator {
 
@@ -110,7 +115,7 @@ public final class PhantomGenerator {
 		final Cancellation failed = new Cancellation();
 		try {
 			for (final MouseModel m : mice)
-				futures.add(pool.submit(() -> writeMouse(m, out, progress, cancel, failed, done, total, inner)));
+				futures.add(pool.submit(() -> writeMouse(m, out, progress, cancel, failed, done, total, inner, outer)));
 			final List<WeekSummary> rows = new ArrayList<>();
 			for (final Future<List<WeekSummary>> f : futures)
 				rows.addAll(get(f, failed));
@@ -166,8 +171,8 @@ public final class PhantomGenerator {
 	}
 
 	private static List<WeekSummary> writeMouse(final MouseModel m, final Path out, final Progress progress,
-		final Cancellation cancel, final Cancellation failed, final AtomicLong done, final long total, final int threads)
-		throws IOException
+		final Cancellation cancel, final Cancellation failed, final AtomicLong done, final long total, final int threads,
+		final int concurrent) throws IOException
 	{
 		cancel.check();
 		failed.check();
@@ -193,7 +198,10 @@ public final class PhantomGenerator {
 			ilo[d] = (int) Math.floor(lo[d]) - pad;
 			ihi[d] = (int) Math.ceil(hi[d]) + pad;
 		}
-		final AnatomyRenderer r = new AnatomyRenderer(m, ilo, ihi);
+		final long canonical = (long) (ihi[0] - ilo[0] + 1) * (ihi[1] - ilo[1] + 1) * (ihi[2] - ilo[2] + 1);
+		final boolean stream = StreamedScans.large(m, canonical, concurrent);
+		if (stream) checkHeap(m, ilo, ihi, concurrent, threads);
+		final AnatomyRenderer r = new AnatomyRenderer(m, ilo, ihi, stream);
 		final double[][] toCanon = Rigid.translation(-ilo[0], -ilo[1], -ilo[2]);
 		final double[][] week1ToCanon = Rigid.multiply(toCanon, m.scanToAnatomyVoxel(1));
 		final double[][] canonToWeek1 = Rigid.invert(week1ToCanon);
@@ -203,15 +211,21 @@ public final class PhantomGenerator {
 		final double[] vox = { m.v, m.v, m.v };
 		final double voxMm3 = Math.pow(m.v / 1000, 3);
 		final List<WeekSummary> rows = new ArrayList<>();
-		final boolean stream = StreamedScans.large(m);
 		for (int k = 1; k <= weeks; k++) {
 			cancel.check();
 			failed.check();
-			// bone and lesion are measured before the blur (the PSF belongs to the scanner, not the anatomy)
-			r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz }, threads);
-			final double boneSum = r.boneVoxels;
-			final long lesionVoxels = stream ? streamWeek(p, m, k, r, toCanon, week1ToCanon, mouseDir, truthDir, threads)
-				: holdWeek(p, m, k, r, toCanon, week1ToCanon, mouseDir, truthDir, threads);
+			final double boneSum;
+			final long lesionVoxels;
+			if (stream) {
+				lesionVoxels = streamWeek(p, m, k, r, toCanon, week1ToCanon, canonToWeek1, mouseDir, truthDir, threads);
+				boneSum = r.boneVoxels;
+			}
+			else {
+				// bone and lesion are measured before the blur (the PSF belongs to the scanner, not the anatomy)
+				r.render(k, canonToWeek1, new int[] { m.nx, m.ny, m.nz }, threads);
+				boneSum = r.boneVoxels;
+				lesionVoxels = holdWeek(p, m, k, r, toCanon, week1ToCanon, mouseDir, truthDir, threads);
+			}
 			if (m.scanned(k)) {
 				final TransformFile tf = TransformFile.fromVoxelMatrix(m.weekToWeek1Voxel(k), vox, vox, Double.NaN);
 				tf.with("ground_truth", true).with("mouse", m.name).with("moving_week", k).with("fixed_week", 1).with(
@@ -255,27 +269,54 @@ public final class PhantomGenerator {
 	}
 
 	/**
-	 * As {@link #holdWeek}, with the scan, the ideal image and the lesion mask
-	 * computed plane by plane while they are written (the same values): for
-	 * scans too large to hold as float arrays.
+	 * As {@link #holdWeek}, with the canonical fields rendered plane by plane
+	 * and the scan, the ideal image and the lesion mask computed plane by plane
+	 * while they are written (the same values), each from its own pass over
+	 * the canonical planes: for mice too large to hold. Measures the bone
+	 * volume into {@code r.boneVoxels} (as {@link AnatomyRenderer#render} does).
 	 */
 	private static long streamWeek(final PhantomParameters p, final MouseModel m, final int k,
-		final AnatomyRenderer r, final double[][] toCanon, final double[][] week1ToCanon, final Path mouseDir,
-		final Path truthDir, final int threads) throws IOException
+		final AnatomyRenderer r, final double[][] toCanon, final double[][] week1ToCanon, final double[][] canonToWeek1,
+		final Path mouseDir, final Path truthDir, final int threads) throws IOException
 	{
+		final int[] size = { m.nx, m.ny, m.nz };
 		final AtomicLongArray counts = new AtomicLongArray(m.nz);
-		// the lesion mask first: it samples the lesion field, which the blur of the grey field does not touch
-		writeTiff(StreamedScans.lesion(r.anyLesion ? r.lesion : null, week1ToCanon, m, m.name + "_week" + k + "_lesion",
-			counts), truthDir.resolve("week" + k + "_lesion.tif"));
-		r.grey.gaussian(p.psfSigmaVox(), threads);
-		if (m.scanned(k)) writeScan(p, m, k, StreamedScans.scan(r.grey, Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)),
-			m, k, m.name + "_week" + k), mouseDir);
-		writeTiff(StreamedScans.ideal(r.grey, week1ToCanon, m, m.name + "_week" + k + "_ideal"), truthDir.resolve("week" +
-			k + "_ideal.tif"));
+		// the lesion mask first: it samples the lesion field, before any blur; the same pass measures the bone
+		final CanonicalPlanes fields = new CanonicalPlanes(r, k, canonToWeek1, size, 0, threads);
+		writeTiff(StreamedScans.lesion(fields, week1ToCanon, m, m.name + "_week" + k + "_lesion", counts), truthDir
+			.resolve("week" + k + "_lesion.tif"));
+		fields.measure();
+		if (m.scanned(k)) writeScan(p, m, k, StreamedScans.scan(new CanonicalPlanes(r, k, canonToWeek1, size, p
+			.psfSigmaVox(), threads), Rigid.multiply(toCanon, m.scanToAnatomyVoxel(k)), m, k, m.name + "_week" + k),
+			mouseDir);
+		writeTiff(StreamedScans.ideal(new CanonicalPlanes(r, k, canonToWeek1, size, p.psfSigmaVox(), threads),
+			week1ToCanon, m, m.name + "_week" + k + "_ideal"), truthDir.resolve("week" + k + "_ideal.tif"));
 		long n = 0;
 		for (int z = 0; z < m.nz; z++)
 			n += counts.get(z);
 		return n;
+	}
+
+	/**
+	 * Refuses, with one line naming the scan size and the heap to set, a
+	 * streamed mouse whose plane window (see {@link CanonicalPlanes#bytes})
+	 * does not fit the heap with {@code concurrent} mice at a time.
+	 */
+	static void checkHeap(final MouseModel m, final int[] ilo, final int[] ihi, final int concurrent,
+		final int threads) throws BadInputException
+	{
+		final int cx = ihi[0] - ilo[0] + 1, cy = ihi[1] - ilo[1] + 1;
+		long worst = 0;
+		for (int k = 1; k <= m.p.weeks(); k++)
+			worst = Math.max(worst, CanonicalPlanes.bytes(cx, cy, Rigid.multiply(Rigid.translation(-ilo[0], -ilo[1],
+				-ilo[2]), m.scanToAnatomyVoxel(k)), m.nx, m.ny, m.p.psfSigmaVox(), threads));
+		final long need = worst * Math.max(1, concurrent);
+		final long heap = Runtime.getRuntime().maxMemory();
+		if (need > 0.8 * heap) throw new BadInputException(Path.of(m.name), String.format(Locale.ROOT,
+			"phantom scans of %d x %d x %d voxels at %.1f um are streamed plane by plane and still need about %.0f MB of "
+				+ "Java heap (%d mice at a time), %.0f MB are available: set a larger heap (OSTEOCAST_XMX=%dm) or use a "
+				+ "coarser --voxel-um", m.nx, m.ny, m.nz, m.v, need / 1e6, Math.max(1, concurrent), heap / 1e6,
+			(long) Math.ceil(need / 0.8 / (1 << 20)) + 64));
 	}
 
 	/** Samples a canonical field at every voxel of an nx × ny × nz scan through scan→canonical matrix c. */

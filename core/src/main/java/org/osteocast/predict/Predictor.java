@@ -31,6 +31,7 @@ import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.io.VolumeIOException;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.engine.Torch;
 import org.osteocast.nn.model.ModelArchive;
 
@@ -77,6 +78,13 @@ public final class Predictor {
 		public int samples = 8, horizon = 1, batch = 96;
 		public long seed = 1;
 		public boolean median, batchStatistics;
+		/** Arithmetic of the heavy layers (resolved: {@link #resolvePrecision}); default fp32. */
+		public Precision precision = Precision.FP32;
+
+		public Options precision(final Precision p) {
+			precision = java.util.Objects.requireNonNull(p);
+			return this;
+		}
 
 		public Options samples(final int k) {
 			samples = k;
@@ -124,8 +132,26 @@ public final class Predictor {
 			o.addProperty("seed", seed);
 			o.addProperty("point_forecast", median ? "median" : "mean");
 			o.addProperty("batch_norm", batchStatistics ? "batch statistics (SVG-LP)" : "running statistics");
+			o.addProperty("precision", precision.label());
 			return o;
 		}
+	}
+
+	/**
+	 * The precision {@code predict} and {@code evaluate} use for a request
+	 * ({@code auto}, {@code fp32}, {@code bf16}; null = auto): {@code auto} is
+	 * the precision the model was trained in where this machine's own
+	 * {@code auto} ({@link Precision#resolve}) would use bf16, else fp32 (one
+	 * line to {@code log} saying why); an explicit choice is taken as asked.
+	 */
+	public static Precision resolvePrecision(final String request, final ModelArchive archive,
+		final Precision.CpuFeatures cpu, final java.util.function.Consumer<String> log)
+	{
+		final String r = request == null ? "auto" : request.trim().toLowerCase(java.util.Locale.ROOT);
+		final boolean layers = archive.architecture().equals(org.osteocast.nn.tvae.TvaeConfig.ARCHITECTURE);
+		if (!r.equals("auto")) return Precision.resolve(r, layers, archive.architecture(), cpu, log);
+		if (archive.trainedPrecision() != Precision.BF16) return Precision.FP32;
+		return Precision.resolve("auto", layers, archive.architecture(), cpu, log);
 	}
 
 	/** One mouse's forecast. */
@@ -192,7 +218,7 @@ public final class Predictor {
 			noise[r] = org.osteocast.core.Gaussians.sample(rnd, nn);
 		final int batch = volume ? Math.min(o.batch, 2) : o.batch;
 		final ParameterStore ps = new ParameterStore(manager, false);
-		try (Torch.GradMode noGrad = Torch.gradMode(false)) {
+		try (Torch.GradMode noGrad = Torch.gradMode(false); Precision.Scope p = Precision.scope(o.precision)) {
 			for (int from = 0; from < rows; from += batch) {
 				cancel.check();
 				final int b = Math.min(batch, rows - from);

@@ -31,7 +31,10 @@ import org.osteocast.io.Volume;
  * <li><b>Pyramid.</b> Both scans are Gaussian-smoothed and subsampled per
  * level ({@link RegistrationParameters#levels()}, halving the fixed scan's
  * smallest voxel size per level; sigma = half the shrink factor, as in
- * elastix's smoothing pyramid).</li>
+ * elastix's smoothing pyramid). Scans above {@link RegistrationParameters#maxVoxels()}
+ * (or the heap) run the pyramid on reduced copies built while streaming, and
+ * the transform is refined last at the scans' own resolution on a random
+ * sample of voxels ({@link FullResolution}).</li>
  * <li><b>Start.</b> Candidates: the identity, the centre-of-mass shift, and the
  * four proper rotations that map the fixed bone's principal axes onto the
  * moving bone's (the sign of an eigenvector is arbitrary, so all sign
@@ -113,8 +116,11 @@ public final class RigidRegistration {
 		final FloatGrid f = grid(fixed, p.maxVoxels(), p.threads());
 		cancel.check();
 		final FloatGrid m = grid(moving, p.maxVoxels(), p.threads());
+		// a reduced working copy gets a last refinement on sampled voxels of the scans themselves
+		final boolean reduced = f.size() < fixed.width() * fixed.height() * fixed.depth() || m.size() < moving.width() *
+			moving.height() * moving.depth();
 		return register(f, m, fixed.voxelSizeUm(), moving.voxelSizeUm(), p, progress, cancel, moving.name() + " to " +
-			fixed.name(), t0);
+			fixed.name(), t0, reduced ? new Volume<?>[] { fixed, moving } : null);
 	}
 
 	/**
@@ -159,11 +165,24 @@ public final class RigidRegistration {
 		final double[] movingVoxelUm, final RegistrationParameters p, final Progress progress, final Cancellation cancel,
 		final String what, final long t0)
 	{
+		return register(fixed, moving, fixedVoxelUm, movingVoxelUm, p, progress, cancel, what, t0, null);
+	}
+
+	/**
+	 * As above; with {@code scans} (the fixed and the moving scan whose reduced
+	 * copies the grids are) the transform is refined last at the scans' own
+	 * resolution on sampled voxels ({@link FullResolution}).
+	 */
+	static RegistrationResult register(final FloatGrid fixed, final FloatGrid moving, final double[] fixedVoxelUm,
+		final double[] movingVoxelUm, final RegistrationParameters p, final Progress progress, final Cancellation cancel,
+		final String what, final long t0, final Volume<?>[] scans)
+	{
 		final ExecutorService pool = p.threads() > 1 ? Parallel.pool("register", p.threads()) : null;
 		try {
 			final Run run = new Run(fixed, moving, p, progress, cancel, pool, what);
 			run.origVsF = fixedVoxelUm.clone();
 			run.origVsM = movingVoxelUm.clone();
+			run.scans = scans;
 			return run.run(t0);
 		}
 		finally {
@@ -221,7 +240,7 @@ public final class RigidRegistration {
 	}
 
 	/** One registration: the state shared by the levels. */
-	private static final class Run {
+	static final class Run {
 		final FloatGrid fixed, moving;
 		final RegistrationParameters p;
 		final Progress progress;
@@ -235,6 +254,10 @@ public final class RigidRegistration {
 		double[] origVsF, origVsM;
 		/** Bone moments (centre, covariance, count) of each scan; the moving one null without bone. */
 		double[][] momF, momM;
+		/** The scans at their own resolution when the grids are reduced copies (then refined on sampled voxels); else null. */
+		Volume<?>[] scans;
+		/** The full-resolution step of the last run, null without one (tests read its plane counts). */
+		FullResolution.Report fullResolution;
 
 		Run(final FloatGrid fixed, final FloatGrid moving, final RegistrationParameters p, final Progress progress,
 			final Cancellation cancel, final ExecutorService pool, final String what)
@@ -254,7 +277,13 @@ public final class RigidRegistration {
 			final Plan plan = plan();
 			final Start start = start(plan);
 			cancel.check();
-			final Fit fit = refine(plan, start.fit.transform);
+			Fit fit = refine(plan, start.fit.transform);
+			cancel.check();
+			if (scans != null) {
+				final Fit coarse = fit;
+				fit = FullResolution.refine(this, plan, coarse);
+				fit = new Fit(fit.transform, coarse.iterations + fit.iterations, coarse.converged && fit.converged);
+			}
 			cancel.check();
 			return finish(plan, fit, start.name, start.fit.iterations + fit.iterations, t0);
 		}
@@ -685,12 +714,29 @@ public final class RigidRegistration {
 	}
 
 	/** One pyramid level: the scans at that resolution and the fixed-scan samples (positions, values, gradients). */
-	static final class Level {
+	static class Level {
 		final FloatGrid fixed, moving;
 		final int n;
 		final float[] px, py, pz, fv, gx, gy, gz;
 		final double[] centre;
 		final double radius, voxelUm;
+
+		/** Samples filled in by a subclass, which also supplies the residuals (no grids). */
+		Level(final int n, final double[] centre, final double voxelUm, final double radius) {
+			this.fixed = null;
+			this.moving = null;
+			this.centre = centre.clone();
+			this.n = n;
+			this.voxelUm = voxelUm;
+			this.radius = radius;
+			px = new float[n];
+			py = new float[n];
+			pz = new float[n];
+			fv = new float[n];
+			gx = new float[n];
+			gy = new float[n];
+			gz = new float[n];
+		}
 
 		Level(final FloatGrid fixed, final FloatGrid moving, final int[] idx, final double[] centre, final double target) {
 			this.fixed = fixed;

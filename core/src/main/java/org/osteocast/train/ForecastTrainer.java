@@ -29,6 +29,7 @@ import org.osteocast.core.Progress;
 import org.osteocast.metrics.ImageMetrics;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.model.ModelArchive;
 
 /**
@@ -121,7 +122,7 @@ public final class ForecastTrainer {
 		final Cancellation cancel, final EpochListener listener, final PrintStream out) throws IOException
 	{
 		// freed C memory is kept for reuse during the training only: a Fiji session gets it back afterwards
-		try (NativeHeap.Scope heap = NativeHeap.keepFreedMemory()) {
+		try (NativeHeap.Scope heap = NativeHeap.keepFreedMemory(); Precision.Scope p = Precision.scope(tc.precision)) {
 			return trainKeepingHeap(train, val, net, tc, device, checkpoint, resume, progress, cancel, listener, out);
 		}
 	}
@@ -165,9 +166,9 @@ public final class ForecastTrainer {
 			final int epochs = trainable ? tc.epochs : 0;
 			final long totalSteps = Math.max(1, (long) nb * epochs);
 			if (out != null) out.println(String.format(Locale.ROOT,
-				"training %s on %s: %d train %s, %d validation, batch %d, %d batches/epoch, threads %s", net.architecture(),
-				device, items.length, net.spatialDims() == 3 ? "volumes" : "sequences", valItems.length, batch, nb, System
-					.getProperty("ai.djl.pytorch.num_threads", "?")));
+				"training %s on %s: %d train %s, %d validation, batch %d, %d batches/epoch, threads %s, precision %s", net
+					.architecture(), device, items.length, net.spatialDims() == 3 ? "volumes" : "sequences", valItems.length,
+				batch, nb, System.getProperty("ai.djl.pytorch.num_threads", "?"), tc.precision.label()));
 			String stop = trainable ? "reached " + tc.epochs + " epochs" : net.architecture() +
 				" has no parameters: nothing to train";
 			double slowestEpoch = 0;

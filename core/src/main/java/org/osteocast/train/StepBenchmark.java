@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
 
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
+import org.osteocast.nn.engine.Bf16Kernels;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
+import org.osteocast.nn.engine.Torch;
 import org.osteocast.nn.tvae.TvaeConfig;
 
 /**
@@ -33,6 +36,13 @@ public final class StepBenchmark {
 	public static double msPerStep(final TvaeConfig cfg, final int batch, final int steps, final int epochs,
 		final Device device) throws java.io.IOException
 	{
+		return msPerStep(cfg, batch, steps, epochs, device, Precision.FP32);
+	}
+
+	/** {@link #msPerStep(TvaeConfig, int, int, int, Device)} in a given precision. */
+	public static double msPerStep(final TvaeConfig cfg, final int batch, final int steps, final int epochs,
+		final Device device, final Precision precision) throws java.io.IOException
+	{
 		final int t = cfg.nPast + 1, px = cfg.imageSize * cfg.imageSize;
 		final SplittableRandom r = new SplittableRandom(1);
 		final List<SequenceSet.Sequence> seqs = new ArrayList<>();
@@ -46,7 +56,8 @@ public final class StepBenchmark {
 		final SequenceSet set = new SequenceSet(cfg.imageSize, t, seqs);
 		final SequenceSet none = new SequenceSet(cfg.imageSize, t, List.of());
 		final ForecastTrainer.Result res = ForecastTrainer.train(set, none, new org.osteocast.nn.tvae.Tvae(cfg), TrainConfig
-			.builder().optBatch(batch).optEpochs(epochs + 1).optMaxBatches(steps).build(), device, null, false,
+			.builder().optBatch(batch).optEpochs(epochs + 1).optMaxBatches(steps).optPrecision(precision).build(), device, null,
+			false,
 			Progress.NONE, Cancellation.NEVER, null, null);
 		final double[] s = res.log.rows().stream().skip(1).mapToDouble(row -> row.seconds).sorted().toArray();
 		final int n = s.length;
@@ -79,6 +90,34 @@ public final class StepBenchmark {
 			8 * h * h + 2 * h * cfg.zDim);
 		final double macs = batch * (t * enc + (t - 1) * (dec + lstm));
 		return 2 * 3 * macs;
+	}
+
+	/**
+	 * bfloat16 matrix-multiply throughput (FLOP/s) through DJL and the
+	 * scripted kernels ({@link Bf16Kernels#linear}: fp32 in, casts to bf16,
+	 * product, fp32 out, as the model's layers pay them), measured as
+	 * {@link #matmulFlops}.
+	 */
+	public static double bf16MatmulFlops(final int n, final int reps, final Device device) {
+		EngineSetup.engine();
+		try (NativeHeap.Scope heap = NativeHeap.keepFreedMemory(); NDManager m = NDManager.newBaseManager(device);
+			Torch.GradMode g = Torch.gradMode(false))
+		{
+			final NDArray a = m.randomUniform(0, 1, new Shape(n, n)), b = m.randomUniform(0, 1, new Shape(n, n)), z = m
+				.zeros(new Shape(n));
+			Bf16Kernels.linear(a, b, z).close();
+			Bf16Kernels.linear(a, b, z).close();
+			final double[] ts = new double[reps];
+			for (int i = 0; i < reps; i++) {
+				final long t0 = System.nanoTime();
+				try (NDArray c = Bf16Kernels.linear(a, b, z)) {
+					c.getFloat(0, 0);
+				}
+				ts[i] = (System.nanoTime() - t0) / 1e9;
+			}
+			java.util.Arrays.sort(ts);
+			return 2.0 * n * n * n / ts[0];
+		}
 	}
 
 	/**

@@ -2,6 +2,8 @@ package org.osteocast.train;
 
 import com.google.gson.JsonObject;
 
+import org.osteocast.nn.engine.Precision;
+
 /**
  * Settings of the training loop (not of the model): optimiser, batch,
  * epochs, early stopping, augmentation, seed, time budget, KL annealing.
@@ -31,6 +33,12 @@ public final class TrainConfig {
 	 * slices of each epoch ({@link EmergenceSampler}); NaN = as they come.
 	 */
 	public final double emergenceRatio;
+	/**
+	 * Arithmetic of the heavy layers ({@link Precision}; resolved: fp32 or
+	 * bf16, never "auto"); master weights, optimiser state, batch-norm
+	 * statistics, the loss and the KL are fp32 either way.
+	 */
+	public final Precision precision;
 
 	/** How the learning rate moves over training. */
 	public enum Schedule {
@@ -81,6 +89,7 @@ public final class TrainConfig {
 		weightDecay = b.weightDecay == null ? 0 : b.weightDecay;
 		schedule = b.schedule == null ? Schedule.CONSTANT : b.schedule;
 		emergenceRatio = b.emergenceRatio;
+		precision = b.precision;
 		if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, not " + weightDecay);
 		if (!Double.isNaN(emergenceRatio) && !(emergenceRatio >= 0 && emergenceRatio < 1))
 			throw new IllegalArgumentException("emergence ratio must be in [0, 1), not " + emergenceRatio);
@@ -101,6 +110,7 @@ public final class TrainConfig {
 		o.addProperty("weight_decay", weightDecay);
 		o.addProperty("schedule", schedule.label());
 		if (!Double.isNaN(emergenceRatio)) o.addProperty("emergence_ratio", emergenceRatio);
+		o.addProperty("precision", precision.label());
 		o.addProperty("lr", lr);
 		o.addProperty("beta1", beta1);
 		o.addProperty("beta2", beta2);
@@ -125,6 +135,16 @@ public final class TrainConfig {
 		private Double weightDecay;
 		private Schedule schedule;
 		private double emergenceRatio = Double.NaN;
+		private Precision precision = Precision.FP32;
+
+		/**
+		 * Arithmetic of the heavy layers; default fp32. Callers that offer
+		 * "auto" resolve it first ({@link Precision#resolve}).
+		 */
+		public Builder optPrecision(final Precision v) {
+			precision = java.util.Objects.requireNonNull(v);
+			return this;
+		}
 
 		/** Decoupled weight decay (AdamW); unset: the model's ({@link #optModelDefaults}) or 0. */
 		public Builder optWeightDecay(final double v) {

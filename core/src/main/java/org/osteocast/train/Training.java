@@ -18,6 +18,7 @@ import org.osteocast.io.contracts.Output;
 import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.model.ForecastNets;
 import org.osteocast.nn.model.ModelArchive;
 
@@ -45,6 +46,23 @@ public final class Training {
 		Cancellation cancel = Cancellation.NEVER;
 		ForecastTrainer.EpochListener listener;
 		PrintStream log;
+		String precision = "fp32";
+		Precision.CpuFeatures cpu = Precision.SYSTEM_CPU;
+
+		/**
+		 * {@code auto}, {@code fp32} or {@code bf16} ({@link Precision#resolve});
+		 * default fp32 here, {@code auto} in the command line and Fiji.
+		 */
+		public Options precision(final String p) {
+			precision = p;
+			return this;
+		}
+
+		/** The CPU's feature flags {@code auto} looks at (tests inject their own). */
+		public Options cpu(final Precision.CpuFeatures c) {
+			cpu = c;
+			return this;
+		}
 
 		/** The model archive to write (required). */
 		public Options model(final Path p) {
@@ -129,7 +147,9 @@ public final class Training {
 		throws IOException
 	{
 		if (o.model == null) throw new IllegalArgumentException("no model archive to write");
-		final TrainConfig tc = o.loop.optBatch(o.batch != null ? o.batch : net.defaultBatch()).optModelDefaults(net
+		final Precision precision = Precision.resolve(o.precision, net.bf16Layers(), net.architecture(), o.cpu,
+			o.log == null ? null : o.log::println);
+		final TrainConfig tc = o.loop.optPrecision(precision).optBatch(o.batch != null ? o.batch : net.defaultBatch()).optModelDefaults(net
 			.loopDefaults()).build();
 		return run(data, o.model, net, tc, o.device, o.resume, o.overwrite, o.progress, o.cancel, o.listener, o.log);
 	}

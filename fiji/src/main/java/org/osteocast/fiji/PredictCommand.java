@@ -9,6 +9,7 @@ import java.util.List;
 import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.model.ModelArchive;
 import org.osteocast.predict.Predictor;
 import org.scijava.ItemIO;
@@ -65,7 +66,8 @@ public final class PredictCommand extends OsteoCastCommand {
 	protected void execute() throws IOException {
 		if (model == null) throw new IllegalArgumentException(Messages.required("model"));
 		final ModelArchive archive = ModelArchive.read(model.toPath());
-		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon);
+		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon).precision(Predictor
+			.resolvePrecision("auto", archive, Precision.SYSTEM_CPU, null));
 		if (data != null && !data.getPath().isEmpty()) {
 			if (out == null) throw new IllegalArgumentException(Messages.NO_OUTPUT);
 			final List<String> mice = Predictor.run(archive, SliceDataset.open(data.toPath()), "all".equals(split) ? List

@@ -88,6 +88,10 @@ public final class TrainCommand extends OsteoCastCommand {
 	@Parameter(persist = false, label = "Device", choices = { "auto", "cpu", "gpu" })
 	String device = "auto";
 
+	@Parameter(persist = false, style = "advanced", label = "Precision", choices = { "auto", "fp32", "bf16" },
+		description = "bf16: bfloat16 mixed precision of the 2-D T-VAE (weights, optimiser, loss in fp32); auto = bf16 where the CPU has AVX-512 BF16 or AMX, else fp32.")
+	String precision = "auto";
+
 	@Parameter(persist = false, label = "Resume from the checkpoint")
 	boolean resume = false;
 
@@ -124,11 +128,12 @@ public final class TrainCommand extends OsteoCastCommand {
 		};
 		progress().status("Training " + preset.name + " on " + ds.entries().size() + " mice");
 		// the batch field is the 2-D models' (a sequence of slices); 3-D models keep their own default (volumes)
+		final ai.djl.Device dev = EngineSetup.device(device);
 		final ForecastTrainer.Result r = Training.run(cfg, ds, new Training.Options().model(model.toPath()).resume(resume)
-			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(loop()).device(EngineSetup.device(
-				device)).progress(progress()).cancel(cancellation()).listener(live));
+			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(loop()).device(dev).precision(dev.isGpu()
+				? "fp32" : precision).progress(progress()).cancel(cancellation()).listener(live));
 		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
-			"; wrote " + model);
+			"; precision " + r.summary.getAsJsonObject("settings").get("precision").getAsString() + "; wrote " + model);
 		loss_plot = plot[0] != null ? plot[0].getImagePlus() : null;
 	}
 

@@ -30,7 +30,7 @@ public final class LstmCell extends AbstractBlock {
 	public LstmCell(final int inputSize, final int hiddenSize) {
 		this.inputSize = inputSize;
 		this.hiddenSize = hiddenSize;
-		gates = addChildBlock("gates", Linear.builder().setUnits(4L * hiddenSize).build());
+		gates = addChildBlock("gates", MixedLinear.of(Linear.builder().setUnits(4L * hiddenSize)));
 	}
 
 	public int hiddenSize() {

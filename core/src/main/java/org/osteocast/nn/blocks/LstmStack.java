@@ -47,11 +47,11 @@ public final class LstmStack extends AbstractBlock {
 		this.inputSize = inputSize;
 		this.hidden = hidden;
 		this.outputSize = outputSize;
-		embed = addChildBlock("embed", Linear.builder().setUnits(hidden).build());
+		embed = addChildBlock("embed", MixedLinear.of(Linear.builder().setUnits(hidden)));
 		for (int l = 0; l < layers; l++)
 			cells.add(addChildBlock("lstm" + l, new LstmCell(hidden, hidden)));
-		out = addChildBlock(kind == Kind.GAUSSIAN ? "mu" : "output", Linear.builder().setUnits(outputSize).build());
-		logvar = kind == Kind.GAUSSIAN ? addChildBlock("logvar", Linear.builder().setUnits(outputSize).build()) : null;
+		out = addChildBlock(kind == Kind.GAUSSIAN ? "mu" : "output", MixedLinear.of(Linear.builder().setUnits(outputSize)));
+		logvar = kind == Kind.GAUSSIAN ? addChildBlock("logvar", MixedLinear.of(Linear.builder().setUnits(outputSize))) : null;
 	}
 
 	public int layers() {

@@ -272,6 +272,7 @@ public final class EngineSetup {
 		m.put("training", e.getGpuCount() > 0 ? "yes, on the GPU (" + e.getGpuCount() + " seen; CUDA " + CudaUtils
 			.getCudaVersionString() + ")" : "yes, on the CPU" + (sel.platform != null && sel.platform.gpuPossible()
 				? " (for a GPU: the OsteoCast Engine command, or osteocast info --engine --check-gpu DIR)" : ""));
+		m.put("precision", Precision.describe(Precision.SYSTEM_CPU));
 		m.put("engine", e.getEngineName());
 		m.put("engine_version", e.getVersion());
 		m.put("djl_version", Engine.getDjlVersion());

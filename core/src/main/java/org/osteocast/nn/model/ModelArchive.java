@@ -32,6 +32,7 @@ import org.osteocast.OsteoCast;
 import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.core.BadInputException;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.engine.Precision;
 
 /**
  * The model archive contract: a {@code .zip} holding {@code model.json}
@@ -87,6 +88,19 @@ public final class ModelArchive {
 	/** The whole model.json (a copy). */
 	public JsonObject json() {
 		return json.deepCopy();
+	}
+
+	/**
+	 * The precision the model was trained in ({@code training.settings.precision};
+	 * archives written before it was recorded were fp32). The weights are
+	 * stored in fp32 either way.
+	 */
+	public Precision trainedPrecision() {
+		final JsonObject t = json.has("training") && json.get("training").isJsonObject() ? json.getAsJsonObject(
+			"training") : null;
+		final JsonObject st = t != null && t.has("settings") && t.get("settings").isJsonObject() ? t.getAsJsonObject(
+			"settings") : null;
+		return st != null && st.has("precision") ? Precision.parse(st.get("precision").getAsString()) : Precision.FP32;
 	}
 
 	/** {@code model.json}'s architecture name. */

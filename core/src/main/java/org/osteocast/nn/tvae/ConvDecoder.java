@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osteocast.nn.blocks.FrameOutput;
+import org.osteocast.nn.blocks.MixedConv2d;
+import org.osteocast.nn.blocks.MixedLinear;
 import org.osteocast.nn.blocks.PixelShuffle;
 import org.osteocast.nn.engine.Torch;
 
@@ -83,7 +85,7 @@ public final class ConvDecoder extends AbstractBlock {
 		this.output = output;
 		this.pixelVariance = pixelVariance;
 		final int top = channels.length;
-		first = addChildBlock("first", Linear.builder().setUnits(channels(top) * 16L).build());
+		first = addChildBlock("first", MixedLinear.of(Linear.builder().setUnits(channels(top) * 16L)));
 		firstNorm = addChildBlock("first_bn", BatchNorm.builder().build());
 		for (int l = top; l >= 1; l--) {
 			final int filters = filters(l);
@@ -101,9 +103,9 @@ public final class ConvDecoder extends AbstractBlock {
 	}
 
 	private Conv2d upConv(final int filters) {
-		return upsample == TvaeConfig.Upsample.SUBPIXEL ? Conv2d.builder().setKernelShape(new Shape(2, 2))
-			.optPadding(new Shape(1, 1)).setFilters(filters).build() : Conv2d.builder().setKernelShape(new Shape(3, 3))
-				.optPadding(new Shape(1, 1)).setFilters(filters).build();
+		return MixedConv2d.of(upsample == TvaeConfig.Upsample.SUBPIXEL ? Conv2d.builder().setKernelShape(new Shape(2, 2))
+			.optPadding(new Shape(1, 1)).setFilters(filters) : Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(
+				new Shape(1, 1)).setFilters(filters));
 	}
 
 	/** Channels the block's convolution produces that are used. */
@@ -232,8 +234,8 @@ public final class ConvDecoder extends AbstractBlock {
 		if (ca + b.getShape().get(1) != cw) throw new IllegalArgumentException("inputs of " + ca + " + " + b.getShape()
 			.get(1) + " channels for a weight of " + cw);
 		final Shape one = new Shape(1, 1);
-		final NDArray ya = Conv2d.conv2d(a, w.get(":, 0:{}", ca), bias, one, padding).head();
-		return ya.add(Conv2d.conv2d(b, w.get(":, {}:{}", ca, cw), null, one, padding).head());
+		final NDArray ya = MixedConv2d.mixedConv2d(a, w.get(":, 0:{}", ca), bias, one, padding);
+		return ya.add(MixedConv2d.mixedConv2d(b, w.get(":, {}:{}", ca, cw), null, one, padding));
 	}
 
 	@Override

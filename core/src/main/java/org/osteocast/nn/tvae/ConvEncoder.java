@@ -16,6 +16,8 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.osteocast.nn.blocks.MixedConv2d;
+
 /**
  * The per-slice encoder of SVG-LP's {@code dcgan_64}: {@code levels} blocks
  * of 4×4 convolution (stride 2, padding 1) + batch norm + LeakyReLU(0.2) with
@@ -44,12 +46,12 @@ public final class ConvEncoder extends AbstractBlock {
 		this.gDim = gDim;
 		for (int l = 1; l <= channels.length; l++)
 			levels.add(addChildBlock("c" + l, new SequentialBlock()
-				.add(Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).optPadding(new Shape(1,
-					1)).setFilters(channels[l - 1]).build())
+				.add(MixedConv2d.of(Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2))
+					.optPadding(new Shape(1, 1)).setFilters(channels[l - 1])))
 				.add(BatchNorm.builder().build())
 				.add(Activation.leakyReluBlock(0.2f))));
 		last = addChildBlock("c" + (channels.length + 1), new SequentialBlock()
-			.add(Conv2d.builder().setKernelShape(new Shape(4, 4)).setFilters(gDim).build())
+			.add(MixedConv2d.of(Conv2d.builder().setKernelShape(new Shape(4, 4)).setFilters(gDim)))
 			.add(BatchNorm.builder().build())
 			.add(Activation.tanhBlock()));
 	}

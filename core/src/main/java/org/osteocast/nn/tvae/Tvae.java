@@ -20,6 +20,12 @@ public final class Tvae extends AbstractTvae<TvaeConfig> {
 			cfg.upsample, cfg.output, cfg.pixelVariance));
 	}
 
+	/** The encoder's and decoder's convolutions and every LSTM matmul run in bf16 under a bf16 precision. */
+	@Override
+	public boolean bf16Layers() {
+		return true;
+	}
+
 	@Override
 	public boolean pixelVariance() {
 		return cfg.pixelVariance;

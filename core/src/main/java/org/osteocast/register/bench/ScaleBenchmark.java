@@ -23,6 +23,7 @@ import ij.io.FileInfo;
 import org.osteocast.OsteoCast;
 import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.formats.LazyVolume;
+import org.osteocast.io.formats.SkyScanWriter;
 import org.osteocast.io.formats.TiffIO;
 import org.osteocast.io.contracts.TransformFile;
 import org.osteocast.io.Volume;
@@ -37,7 +38,9 @@ import org.osteocast.register.RigidTransforms;
  * the same pairs with the same fixed mask.
  * <p>
  * Pairs are rendered plane by plane ({@link SyntheticBone#streamed}) into
- * TIFF stacks, so the benchmark itself never holds a scan. elastix reads the
+ * TIFF stacks, NRecon folders (one 16-bit TIFF slice per plane, the
+ * reconstruction log and its scout image) or NIfTI files ({@link Options#format}),
+ * so the benchmark itself never holds a scan. elastix reads the
  * very same TIFF files through MetaImage headers that point at their pixel
  * data (ImageJ writes a stack's planes contiguously), and a fixed mask written
  * as the registration builds its own: voxels above the midpoint between the
@@ -45,6 +48,8 @@ import org.osteocast.register.RigidTransforms;
  * kernel's high-water mark of the process's resident set ({@code VmHWM}),
  * polled every 100 ms. The machine's load average is recorded before and after
  * every run, since timings on a shared machine depend on it.
+ * <p>
+ * elastix runs on the TIFF pairs only.
  * <p>
  * Raw output, in the results folder: {@code results.csv} (one line per run),
  * {@code environment.txt} (date, CPU, memory, versions, load) and each run's
@@ -127,6 +132,35 @@ public final class ScaleBenchmark {
 		public boolean keep;
 		/** Seed of the phantoms and motions. */
 		public long seed = 11;
+		/** Format of the pairs: one of {@link ScaleBenchmark#FORMATS}. */
+		public String format = "tiff";
+	}
+
+	/** The formats a pair can be written in: TIFF stack, NRecon folder of slices with its log, NIfTI. */
+	public static final List<String> FORMATS = List.of("tiff", "nrecon", "nifti");
+
+	/** Checks a format name; returns it in lower case. */
+	public static String format(final String f) {
+		final String l = f.toLowerCase(Locale.ROOT);
+		if (!FORMATS.contains(l)) throw new IllegalArgumentException("format '" + f + "': one of " + FORMATS);
+		return l;
+	}
+
+	/** The scan of week k in a pair's mouse folder, in the given format. */
+	static Path scan(final Path m1, final int week, final String format) {
+		switch (format) {
+			case "nrecon":
+				return m1.resolve("week" + week);
+			case "nifti":
+				return m1.resolve("week" + week + ".nii");
+			default:
+				return m1.resolve("week" + week + ".tif");
+		}
+	}
+
+	/** A size's folder and log label: the size, with the format unless TIFF. */
+	static String label(final Size s, final Options o) {
+		return "tiff".equals(o.format) ? s.label : s.label + "_" + o.format;
 	}
 
 	/** Heap bytes per voxel elastix needs (two 16-bit inputs, two float copies with a recursive pyramid, the mask). */
@@ -141,11 +175,12 @@ public final class ScaleBenchmark {
 		AtomicFiles.writeString(o.out.resolve("environment.txt"), environment(o));
 		final Path csv = o.out.resolve("results.csv");
 		final StringBuilder rows = new StringBuilder(
-			"size,nx,ny,nz,voxels,tool,step,run,wall_s,peak_rss_mb,error_vox,heap,threads,load1_before,load1_after,status\n");
+			"size,nx,ny,nz,voxels,tool,step,run,wall_s,peak_rss_mb,error_vox,heap,threads,load1_before,load1_after,status,format\n");
 		AtomicFiles.writeString(csv, rows.toString());
 		for (final Size s : sizes) {
-			final Path dir = o.work.resolve(s.label);
-			log.printf(Locale.ROOT, "%s: %d x %d x %d = %.3g voxels%n", s.label, s.nx, s.ny, s.nz, (double) s.voxels());
+			final Path dir = o.work.resolve(label(s, o));
+			log.printf(Locale.ROOT, "%s: %d x %d x %d = %.3g voxels, %s%n", s.label, s.nx, s.ny, s.nz, (double) s.voxels(),
+				o.format);
 			log.flush();
 			final double[][] truth = generate(s, dir, o, log);
 			final int runs = s.voxels() >= o.bigVoxels ? o.bigRuns : o.runs;
@@ -169,7 +204,7 @@ public final class ScaleBenchmark {
 		return csv;
 	}
 
-	/** Writes the pair (TIFF stacks of a one-mouse cohort) unless present; returns the true transform. */
+	/** Writes the pair (a one-mouse cohort in the options' format) unless present; returns the true transform. */
 	static double[][] generate(final Size s, final Path dir, final Options o, final PrintWriter log)
 		throws IOException
 	{
@@ -185,8 +220,8 @@ public final class ScaleBenchmark {
 		if (!Files.isRegularFile(truthFile)) {
 			Files.createDirectories(m1);
 			final long t0 = System.nanoTime();
-			VolumeIO.write(p.fixed, m1.resolve("week1.tif"));
-			VolumeIO.write(p.moving, m1.resolve("week2.tif"));
+			write(p.fixed, m1, 1, o.format);
+			write(p.moving, m1, 2, o.format);
 			TransformFile.fromVoxelMatrix(p.movingToFixedVoxel, p.moving.voxelSizeUm(), p.fixed.voxelSizeUm(), Double.NaN)
 				.with("ground_truth", true).write(truthFile);
 			log.printf(Locale.ROOT, "  pair written in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -195,15 +230,22 @@ public final class ScaleBenchmark {
 		return TransformFile.read(truthFile).movingToFixedVoxel();
 	}
 
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private static void write(final Volume v, final Path m1, final int week, final String format) throws IOException {
+		if ("nrecon".equals(format)) SkyScanWriter.write(v, scan(m1, week, format), "m1_week" + week,
+			new SkyScanWriter.Metadata());
+		else VolumeIO.write(v, scan(m1, week, format));
+	}
+
 	private static String register(final Size s, final Path dir, final double[][] truth, final int run,
 		final Options o, final PrintWriter log) throws IOException, InterruptedException
 	{
 		final Path out = dir.resolve("registered");
 		final List<String> cmd = osteocast(o, "register", "--cohort", dir.resolve("cohort").toString(), "--out", out
 			.toString(), "--threads", Integer.toString(o.threads), "--overwrite");
-		final Measured m = exec(cmd, o.out.resolve("logs").resolve(s.label + "_register_" + run + ".txt"));
+		final Measured m = exec(cmd, o.out.resolve("logs").resolve(label(s, o) + "_register_" + run + ".txt"));
 		double err = Double.NaN;
-		if (m.exit == 0) err = boneDisplacement(dir.resolve("cohort").resolve("m1").resolve("week1.tif"), TransformFile
+		if (m.exit == 0) err = boneDisplacement(scan(dir.resolve("cohort").resolve("m1"), 1, o.format), TransformFile
 			.read(out.resolve("m1").resolve("week2.transform.json")).movingToFixedVoxel(), truth);
 		return row(s, "osteocast", "register", run, m, err, o.xmx, o, log);
 	}
@@ -216,7 +258,7 @@ public final class ScaleBenchmark {
 		final List<String> cmd = osteocast(o, "slice", "--cohort", registered.toString(), "--out", dir.resolve("sliced")
 			.toString(), "--weeks", "2", "--voi-start", Integer.toString(s.nz / 2), "--voi-mm", String.format(Locale.ROOT,
 				"%.4f", s.nz / 4 * 10 / 1000.0), "--proximal", "top", "--overwrite");
-		final Measured m = exec(cmd, o.out.resolve("logs").resolve(s.label + "_slice_" + run + ".txt"));
+		final Measured m = exec(cmd, o.out.resolve("logs").resolve(label(s, o) + "_slice_" + run + ".txt"));
 		return row(s, "osteocast", "slice", run, m, Double.NaN, o.xmx, o, log);
 	}
 
@@ -229,6 +271,12 @@ public final class ScaleBenchmark {
 		final Path params, final Options o, final PrintWriter log) throws IOException, InterruptedException
 	{
 		final String tool = "elastix:" + configName(params);
+		if (!"tiff".equals(o.format)) {
+			final String why = "skipped: elastix runs on the TIFF pairs";
+			log.println("  " + tool + " " + why);
+			return row(s, tool, "register", run, new Measured(-1, Double.NaN, Double.NaN, loadAverage(),
+				loadAverage()), Double.NaN, "", o, log, why);
+		}
 		final double need = ELASTIX_BYTES_PER_VOXEL * s.voxels();
 		final double avail = memAvailable();
 		if (need > o.elastixMemoryFraction * avail) {
@@ -253,7 +301,7 @@ public final class ScaleBenchmark {
 		final List<String> cmd = List.of(o.elastix.toString(), "-f", f.toString(), "-m", mv.toString(), "-fMask", mask
 			.toString(), "-p", params.toString(), "-out", res.toString(), "-threads", Integer.toString(
 				o.threads));
-		final Measured m = exec(cmd, o.out.resolve("logs").resolve(s.label + "_elastix-" + configName(params) + "_" +
+		final Measured m = exec(cmd, o.out.resolve("logs").resolve(label(s, o) + "_elastix-" + configName(params) + "_" +
 			run + ".txt"));
 		double err = Double.NaN;
 		if (m.exit == 0) {
@@ -262,7 +310,7 @@ public final class ScaleBenchmark {
 				"TransformParameters.0.txt"), fixed.voxelSizeUm(), fixed.voxelSizeUm()), truth);
 		}
 		final Path tp = res.resolve("TransformParameters.0.txt");
-		if (Files.isRegularFile(tp)) Files.copy(tp, o.out.resolve("logs").resolve(s.label + "_elastix-" + configName(
+		if (Files.isRegularFile(tp)) Files.copy(tp, o.out.resolve("logs").resolve(label(s, o) + "_elastix-" + configName(
 			params) + "_" + run + ".TransformParameters.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		if (!o.keep) delete(res);
 		return row(s, tool, "register", run, m, err, "", o, log);
@@ -280,9 +328,9 @@ public final class ScaleBenchmark {
 		log.printf(Locale.ROOT, "  %-9s %-8s run %d: %8.1f s, peak %7.0f MB, error %.4f vox, load %.2f -> %.2f, %s%n",
 			tool, step, run, m.wallS, m.peakMb, err, m.loadBefore, m.loadAfter, status);
 		log.flush();
-		return String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%s,%s,%d,%.2f,%.0f,%.4f,%s,%d,%.2f,%.2f,%s%n", s.label, s.nx,
+		return String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%s,%s,%d,%.2f,%.0f,%.4f,%s,%d,%.2f,%.2f,%s,%s%n", s.label, s.nx,
 			s.ny, s.nz, s.voxels(), tool, step, run, m.wallS, m.peakMb, err, heap, o.threads, m.loadBefore, m.loadAfter,
-			status.replace(',', ';'));
+			status.replace(',', ';'), o.format);
 	}
 
 	/** The java command that runs an OsteoCast verb in its own process with the benchmark's heap. */
@@ -479,7 +527,7 @@ public final class ScaleBenchmark {
 		b.append("java: ").append(System.getProperty("java.version")).append(' ').append(System.getProperty(
 			"java.vm.name")).append('\n');
 		b.append("osteocast: ").append(OsteoCast.VERSION).append(", heap ").append(o.xmx).append(", threads ").append(
-			o.threads).append('\n');
+			o.threads).append(", pairs as ").append(o.format).append('\n');
 		final List<String> configs = new ArrayList<>();
 		for (final Path p : o.elastixParams)
 			configs.add(p.getFileName().toString());
