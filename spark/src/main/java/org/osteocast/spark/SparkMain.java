@@ -165,6 +165,7 @@ public final class SparkMain implements Callable<Integer> {
 		@Option(names = "--bn", defaultValue = "running") String bn;
 		@Option(names = "--batch", defaultValue = "96") int batch;
 		@Option(names = "--device", defaultValue = "auto") String device;
+		@Option(names = "--precision", defaultValue = "auto", description = "auto, fp32 or bf16, as predict's --precision (resolved once, on the driver).") String precision;
 
 		SparkPipeline.PredictArgs args() {
 			if (!bn.equals("running") && !bn.equals("batch")) throw new IllegalArgumentException(
@@ -178,6 +179,7 @@ public final class SparkMain implements Callable<Integer> {
 			a.batchStatistics = bn.equals("batch");
 			a.batch = batch;
 			a.device = device;
+			a.precision = precision;
 			a.splits();
 			return a;
 		}

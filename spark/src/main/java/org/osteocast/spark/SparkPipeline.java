@@ -32,6 +32,7 @@ import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.io.Volume;
 import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.nn.engine.EngineSetup;
+import org.osteocast.nn.engine.Precision;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.predict.Predictor;
 import org.osteocast.register.CohortRegistration;
@@ -268,10 +269,19 @@ public final class SparkPipeline {
 		public long seed = 1;
 		public boolean median, batchStatistics;
 		public String split = "test", device = "auto";
+		/** As {@code predict --precision}; the driver resolves it once ({@link #resolved}) for every task. */
+		public String precision = "auto";
+		String resolved = Precision.FP32.label();
 
 		Predictor.Options options() {
 			return new Predictor.Options().samples(samples).seed(seed).horizon(horizon).median(median).batch(batch)
-				.batchStatistics(batchStatistics);
+				.batchStatistics(batchStatistics).precision(Precision.parse(resolved));
+		}
+
+		/** Resolves {@link #precision} for this model as the single-machine {@code predict} does (on the driver). */
+		void resolvePrecision(final ModelArchive archive, final Device dev) {
+			final String request = dev.isGpu() && precision.trim().equalsIgnoreCase("auto") ? "fp32" : precision;
+			resolved = Predictor.resolvePrecision(request, archive, Precision.SYSTEM_CPU, System.out::println).label();
 		}
 
 		List<SliceDataset.Split> splits() {
@@ -293,9 +303,10 @@ public final class SparkPipeline {
 		final Path work, final PredictArgs a, final boolean overwrite) throws IOException
 	{
 		final List<SliceDataset.Split> splits = a.splits();
+		final ModelArchive archive = ModelArchive.read(model);
+		a.resolvePrecision(archive, EngineSetup.device(a.device));
 		final Predictor.Options po = a.options();
 		po.check();
-		final ModelArchive archive = ModelArchive.read(model);
 		final SliceDataset ds = SliceDataset.open(data);
 		final List<String> mice = new ArrayList<>();
 		for (final SliceDataset.Entry e : ds.entries())
