@@ -143,16 +143,7 @@ final class LatticeNoise {
 			final double start = (originUm[2] / spacingUm[2]) - lo[2], step = voxelUm / spacingUm[2];
 			base = new int[nz];
 			w = new float[nz][4];
-			for (int i = 0; i < nz; i++) {
-				final double u = start + i * step;
-				final int f = (int) Math.floor(u);
-				final double t = u - f;
-				base[i] = f - 1;
-				w[i][0] = (float) ((1 - t) * (1 - t) * (1 - t) / 6);
-				w[i][1] = (float) ((3 * t * t * t - 6 * t * t + 4) / 6);
-				w[i][2] = (float) ((-3 * t * t * t + 3 * t * t + 3 * t + 1) / 6);
-				w[i][3] = (float) (t * t * t / 6);
-			}
+			bsplineWeights(start, step, base, w);
 			xy = new float[4][];
 			xyAt = new int[] { -1, -1, -1, -1 };
 			double sum = 0, sum2 = 0;
@@ -224,6 +215,23 @@ final class LatticeNoise {
 		}
 	}
 
+	/**
+	 * The cubic B-spline's four weights (and the first of the four lattice
+	 * indices) for sample i at lattice position {@code start + i * step}.
+	 */
+	private static void bsplineWeights(final double start, final double step, final int[] base, final float[][] w) {
+		for (int i = 0; i < base.length; i++) {
+			final double u = start + i * step;
+			final int f = (int) Math.floor(u);
+			final double t = u - f;
+			base[i] = f - 1;
+			w[i][0] = (float) ((1 - t) * (1 - t) * (1 - t) / 6);
+			w[i][1] = (float) ((3 * t * t * t - 6 * t * t + 4) / 6);
+			w[i][2] = (float) ((-3 * t * t * t + 3 * t * t + 3 * t + 1) / 6);
+			w[i][3] = (float) (t * t * t / 6);
+		}
+	}
+
 	/** Resamples axis d to n samples at lattice positions start + i * step with a cubic B-spline. */
 	private static FloatGrid upsample(final FloatGrid g, final int d, final int n, final double start,
 		final double step)
@@ -234,16 +242,7 @@ final class LatticeNoise {
 		final FloatGrid out = new FloatGrid(dims[0], dims[1], dims[2]);
 		final int[] base = new int[n];
 		final float[][] w = new float[n][4];
-		for (int i = 0; i < n; i++) {
-			final double u = start + i * step;
-			final int f = (int) Math.floor(u);
-			final double t = u - f;
-			base[i] = f - 1;
-			w[i][0] = (float) ((1 - t) * (1 - t) * (1 - t) / 6);
-			w[i][1] = (float) ((3 * t * t * t - 6 * t * t + 4) / 6);
-			w[i][2] = (float) ((-3 * t * t * t + 3 * t * t + 3 * t + 1) / 6);
-			w[i][3] = (float) (t * t * t / 6);
-		}
+		bsplineWeights(start, step, base, w);
 		if (d == 0) {
 			for (int row = 0; row < g.ny * g.nz; row++) {
 				final int src = row * g.nx, dst = row * out.nx;
