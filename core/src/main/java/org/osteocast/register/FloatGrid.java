@@ -32,12 +32,12 @@ import org.osteocast.io.Volume;
  * dispatch), and it lets each thread sample independently without
  * {@code RealRandomAccess} copies.
  */
-final class FloatGrid {
+public final class FloatGrid {
 
-	final float[] data;
-	final int nx, ny, nz;
+	public final float[] data;
+	public final int nx, ny, nz;
 	/** Voxel size (x, y, z) in µm. */
-	final double[] vs;
+	public final double[] vs;
 
 	FloatGrid(final float[] data, final int nx, final int ny, final int nz, final double[] vs) {
 		if ((long) nx * ny * nz != data.length) throw new IllegalArgumentException("size mismatch");
@@ -57,7 +57,7 @@ final class FloatGrid {
 	}
 
 	/** A float copy of any volume; planar 8/16/32-bit images are read plane by plane (fast path). */
-	static FloatGrid of(final Volume<?> v) {
+	public static FloatGrid of(final Volume<?> v) {
 		return copy(v.image(), v.voxelSizeUm());
 	}
 

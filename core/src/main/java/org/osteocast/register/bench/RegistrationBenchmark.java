@@ -30,6 +30,7 @@ import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.Volume;
 import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.io.VolumeIOException;
+import org.osteocast.register.FloatGrid;
 import org.osteocast.register.RegistrationAccuracy;
 import org.osteocast.register.RegistrationParameters;
 import org.osteocast.register.RegistrationResult;
@@ -124,7 +125,7 @@ public final class RegistrationBenchmark {
 	public static Case transformedCopy(final String name, final Volume<?> scan, final double maxRotDeg,
 		final double maxShiftVoxels, final long seed)
 	{
-		final Grid g = Grid.of(scan);
+		final FloatGrid g = FloatGrid.of(scan);
 		final SplittableRandom rnd = new SplittableRandom(seed);
 		final double r = Math.toRadians(maxRotDeg);
 		final double[][] rot = RigidTransforms.eulerXyz(u(rnd, r), u(rnd, r), u(rnd, r));
@@ -150,7 +151,7 @@ public final class RegistrationBenchmark {
 	}
 
 	/** Noise standard deviation from neighbour differences along x: 1.4826 · MAD / √2. */
-	static double noiseSigma(final Grid g) {
+	static double noiseSigma(final FloatGrid g) {
 		final int step = Math.max(1, g.data.length / 200_000);
 		final float[] d = new float[g.data.length / step + 1];
 		int k = 0;
@@ -173,7 +174,7 @@ public final class RegistrationBenchmark {
 	}
 
 	/** Catmull-Rom tricubic value at a voxel position; NaN outside [0, n-1]. */
-	static double cubic(final Grid g, final double x, final double y, final double z) {
+	static double cubic(final FloatGrid g, final double x, final double y, final double z) {
 		if (!(x >= 0 && y >= 0 && z >= 0 && x <= g.nx - 1 && y <= g.ny - 1 && z <= g.nz - 1)) return Double.NaN;
 		final int ix = (int) Math.floor(x), iy = (int) Math.floor(y), iz = (int) Math.floor(z);
 		final double[] wx = weights(x - ix), wy = weights(y - iy), wz = weights(z - iz);
@@ -261,8 +262,8 @@ public final class RegistrationBenchmark {
 	{
 		Files.createDirectories(dir);
 		final Path f = dir.resolve("fixed.mhd"), m = dir.resolve("moving.mhd"), res = dir.resolve("elastix");
-		writeMetaImage(Grid.of(c.fixed), f);
-		writeMetaImage(Grid.of(c.moving), m);
+		writeMetaImage(FloatGrid.of(c.fixed), f);
+		writeMetaImage(FloatGrid.of(c.moving), m);
 		Files.createDirectories(res);
 		final ProcessBuilder pb = new ProcessBuilder(elastix.toString(), "-f", f.toString(), "-m", m.toString(), "-p",
 			params.toString(), "-out", res.toString(), "-threads", Integer.toString(threads));
@@ -335,7 +336,7 @@ public final class RegistrationBenchmark {
 	}
 
 	/** A minimal MetaImage writer: {@code .mhd} header + {@code .raw} float32 little-endian, spacing in mm. */
-	static void writeMetaImage(final Grid g, final Path mhd) throws IOException {
+	static void writeMetaImage(final FloatGrid g, final Path mhd) throws IOException {
 		final String base = mhd.getFileName().toString().replaceFirst("\\.mhd$", "");
 		final Path raw = mhd.resolveSibling(base + ".raw");
 		AtomicFiles.writeStream(raw, os -> writeFloats(g.data, os));

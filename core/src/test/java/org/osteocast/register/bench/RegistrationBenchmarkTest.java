@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import net.imglib2.img.array.ArrayImgs;
+
 import org.junit.jupiter.api.Test;
-import org.osteocast.register.RigidTransforms;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteocast.io.Volume;
+import org.osteocast.register.FloatGrid;
+import org.osteocast.register.RigidTransforms;
 
 /** The elastix comparison's plumbing: parameter conversion, MetaImage files, and a run with and without elastix. */
 class RegistrationBenchmarkTest {
@@ -65,8 +69,10 @@ class RegistrationBenchmarkTest {
 
 	@Test
 	void metaImageHeaderDescribesTheRawFile() throws Exception {
-		final Grid g = new Grid(new float[2 * 3 * 4], 2, 3, 4, new double[] { 10, 20, 30 });
-		g.data[5] = 1.5f;
+		final float[] data = new float[2 * 3 * 4];
+		data[5] = 1.5f;
+		final FloatGrid g = FloatGrid.of(new Volume<>(ArrayImgs.floats(data, 2, 3, 4), new double[] { 10, 20, 30 },
+			new double[3], "a"));
 		final Path mhd = tmp.resolve("a.mhd");
 		RegistrationBenchmark.writeMetaImage(g, mhd);
 		final String h = Files.readString(mhd);
