@@ -85,8 +85,8 @@ public final class PredictCommand implements Callable<Integer> {
 		System.out.println(String.format(Locale.ROOT, "device %s, PyTorch intra-op threads %d; model %s", dev, EngineSetup
 			.intraOpThreads(), archive.architecture() + " " + archive.hyperParameters()));
 		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon).median(median)
-			.batch(batch).batchStatistics(bn.equals("batch")).precision(Predictor.resolvePrecision(TrainCommand.cpuPrecision(
-				precision, dev), archive, Precision.SYSTEM_CPU, System.out::println));
+			.batch(batch).batchStatistics(bn.equals("batch")).precision(Predictor.resolvePrecision(precision, dev,
+				archive, Precision.SYSTEM_CPU, System.out::println));
 		System.out.println("precision " + o.precision.label());
 		final Cancellation cancel = new Cancellation();
 		final List<String> mice = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); nothing was written",

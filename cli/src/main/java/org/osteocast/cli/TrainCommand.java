@@ -196,21 +196,12 @@ public final class TrainCommand implements Callable<Integer> {
 			.loop(optimiser(TrainConfig.builder().optEpochs(epochs).optLr(lr).optPatience(patience).optSeed(seed).optMinCrop(minCrop)
 				.optFlips(!noFlips).optMinutes(minutes).optKlAnnealEpochs(klAnneal).optEmergenceRatio(
 					emergenceRatio))).device(dev).progress(new ConsoleProgress(
-					System.err)).cancel(cancel).log(out).precision(cpuPrecision(precision, dev));
+					System.err)).cancel(cancel).log(out).precision(precision);
 		final ForecastTrainer.Result r = Interrupts.cancellable(cancel, "interrupted (Ctrl-C); the checkpoint " + ckpt +
 			" holds the last complete epoch: run again with --resume", () -> Training.run(net, ds, o));
 		out.println(String.format(Locale.ROOT, "%s; best epoch %d of %d; wrote %s (checkpoint %s)", r.stopReason,
 			r.bestEpoch, r.epochsRun, model, ckpt));
 		return 0;
-	}
-
-	/** A precision request for a device: bf16 mixed precision is for CPUs, so auto on a GPU is fp32. */
-	static String cpuPrecision(final String request, final Device dev) {
-		if (dev.isGpu() && request.trim().equalsIgnoreCase("auto")) {
-			System.out.println("precision auto: fp32 (bf16 mixed precision is for CPUs)");
-			return "fp32";
-		}
-		return request;
 	}
 
 	/** The optimiser options given (the others stay the model's). */

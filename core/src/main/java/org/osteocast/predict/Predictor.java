@@ -143,11 +143,13 @@ public final class Predictor {
 	 * the precision the model was trained in where this machine's own
 	 * {@code auto} ({@link Precision#resolve}) would use bf16, else fp32 (one
 	 * line to {@code log} saying why); an explicit choice is taken as asked.
+	 * On a GPU {@code auto} is fp32 ({@link Precision#onDevice}).
 	 */
-	public static Precision resolvePrecision(final String request, final ModelArchive archive,
+	public static Precision resolvePrecision(final String request, final Device device, final ModelArchive archive,
 		final Precision.CpuFeatures cpu, final java.util.function.Consumer<String> log)
 	{
-		final String r = request == null ? "auto" : request.trim().toLowerCase(java.util.Locale.ROOT);
+		final String onDevice = Precision.onDevice(request, device, log);
+		final String r = onDevice == null ? "auto" : onDevice.trim().toLowerCase(java.util.Locale.ROOT);
 		final boolean layers = archive.architecture().equals(org.osteocast.nn.tvae.TvaeConfig.ARCHITECTURE);
 		if (!r.equals("auto")) return Precision.resolve(r, layers, archive.architecture(), cpu, log);
 		if (archive.trainedPrecision() != Precision.BF16) return Precision.FP32;

@@ -147,8 +147,9 @@ public final class Training {
 		throws IOException
 	{
 		if (o.model == null) throw new IllegalArgumentException("no model archive to write");
-		final Precision precision = Precision.resolve(o.precision, net.bf16Layers(), net.architecture(), o.cpu,
-			o.log == null ? null : o.log::println);
+		final java.util.function.Consumer<String> log = o.log == null ? null : o.log::println;
+		final Precision precision = Precision.resolve(Precision.onDevice(o.precision, o.device, log), net.bf16Layers(), net
+			.architecture(), o.cpu, log);
 		final TrainConfig tc = o.loop.optPrecision(precision).optBatch(o.batch != null ? o.batch : net.defaultBatch()).optModelDefaults(net
 			.loopDefaults()).build();
 		return run(data, o.model, net, tc, o.device, o.resume, o.overwrite, o.progress, o.cancel, o.listener, o.log);

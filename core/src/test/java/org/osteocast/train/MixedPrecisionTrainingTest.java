@@ -107,10 +107,10 @@ class MixedPrecisionTrainingTest {
 		}
 		// predict's auto: the trained precision where the machine has bf16, fp32 with one line where not
 		final List<String> lines = new ArrayList<>();
-		assertEquals(Precision.BF16, Predictor.resolvePrecision("auto", a, () -> "avx512_bf16", lines::add));
-		assertEquals(Precision.FP32, Predictor.resolvePrecision("auto", a, () -> "avx2", lines::add));
+		assertEquals(Precision.BF16, Predictor.resolvePrecision("auto", Device.cpu(), a, () -> "avx512_bf16", lines::add));
+		assertEquals(Precision.FP32, Predictor.resolvePrecision("auto", Device.cpu(), a, () -> "avx2", lines::add));
 		assertEquals(List.of(Precision.FALLBACK_NO_CPU), lines);
-		assertEquals(Precision.FP32, Predictor.resolvePrecision("fp32", a, () -> "avx512_bf16", lines::add));
+		assertEquals(Precision.FP32, Predictor.resolvePrecision("fp32", Device.cpu(), a, () -> "avx512_bf16", lines::add));
 	}
 
 	@Test

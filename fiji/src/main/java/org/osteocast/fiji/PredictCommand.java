@@ -66,19 +66,20 @@ public final class PredictCommand extends OsteoCastCommand {
 	protected void execute() throws IOException {
 		if (model == null) throw new IllegalArgumentException(Messages.required("model"));
 		final ModelArchive archive = ModelArchive.read(model.toPath());
+		final ai.djl.Device dev = EngineSetup.device("auto");
 		final Predictor.Options o = new Predictor.Options().samples(samples).seed(seed).horizon(horizon).precision(Predictor
-			.resolvePrecision("auto", archive, Precision.SYSTEM_CPU, null));
+			.resolvePrecision("auto", dev, archive, Precision.SYSTEM_CPU, null));
 		if (data != null && !data.getPath().isEmpty()) {
 			if (out == null) throw new IllegalArgumentException(Messages.NO_OUTPUT);
 			final List<String> mice = Predictor.run(archive, SliceDataset.open(data.toPath()), "all".equals(split) ? List
-				.of() : List.of(SliceDataset.Split.TEST), out.toPath(), overwrite, o, EngineSetup.device("auto"), progress(),
+				.of() : List.of(SliceDataset.Split.TEST), out.toPath(), overwrite, o, dev, progress(),
 				cancellation(), null);
 			if (log != null) log.info("Predict Next Scan: " + mice.size() + " mice -> " + out);
 			return;
 		}
 		if (image == null) throw new IllegalArgumentException(Messages.NO_IMAGE);
 		final Hyperstack observed = Hyperstack.fromImagePlus(image, null);
-		final Predictor.Forecast f = Predictor.predict(archive, observed, o, EngineSetup.device("auto"), cancellation());
+		final Predictor.Forecast f = Predictor.predict(archive, observed, o, dev, cancellation());
 		final int n = archive.nPast();
 		forecast = f.withObserved(observed, n).toImagePlus();
 		forecast.setTitle(image.getTitle() + " + forecast");

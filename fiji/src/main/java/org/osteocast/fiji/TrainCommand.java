@@ -128,10 +128,9 @@ public final class TrainCommand extends OsteoCastCommand {
 		};
 		progress().status("Training " + preset.name + " on " + ds.entries().size() + " mice");
 		// the batch field is the 2-D models' (a sequence of slices); 3-D models keep their own default (volumes)
-		final ai.djl.Device dev = EngineSetup.device(device);
 		final ForecastTrainer.Result r = Training.run(cfg, ds, new Training.Options().model(model.toPath()).resume(resume)
-			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(loop()).device(dev).precision(dev.isGpu()
-				? "fp32" : precision).progress(progress()).cancel(cancellation()).listener(live));
+			.overwrite(overwrite).batch(cfg.spatialDims() == 3 ? null : batch).loop(loop()).device(EngineSetup.device(
+				device)).precision(precision).progress(progress()).cancel(cancellation()).listener(live));
 		if (log != null) log.info("Train T-VAE: " + r.stopReason + "; best epoch " + r.bestEpoch + " of " + r.epochsRun +
 			"; precision " + r.summary.getAsJsonObject("settings").get("precision").getAsString() + "; wrote " + model);
 		loss_plot = plot[0] != null ? plot[0].getImagePlus() : null;

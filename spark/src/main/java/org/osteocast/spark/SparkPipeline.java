@@ -280,8 +280,7 @@ public final class SparkPipeline {
 
 		/** Resolves {@link #precision} for this model as the single-machine {@code predict} does (on the driver). */
 		void resolvePrecision(final ModelArchive archive, final Device dev) {
-			final String request = dev.isGpu() && precision.trim().equalsIgnoreCase("auto") ? "fp32" : precision;
-			resolved = Predictor.resolvePrecision(request, archive, Precision.SYSTEM_CPU, System.out::println).label();
+			resolved = Predictor.resolvePrecision(precision, dev, archive, Precision.SYSTEM_CPU, System.out::println).label();
 		}
 
 		List<SliceDataset.Split> splits() {

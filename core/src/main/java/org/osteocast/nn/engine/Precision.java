@@ -142,6 +142,17 @@ public enum Precision {
 	}
 
 	/**
+	 * A request as it applies on {@code device}: bf16 mixed precision is for
+	 * CPUs, so {@code auto} on a GPU is {@code fp32} (one line to {@code log});
+	 * anything else is returned as it is.
+	 */
+	public static String onDevice(final String request, final ai.djl.Device device, final Consumer<String> log) {
+		if (!device.isGpu() || !(request == null || request.trim().equalsIgnoreCase("auto"))) return request;
+		if (log != null) log.accept("precision auto: fp32 (bf16 mixed precision is for CPUs)");
+		return "fp32";
+	}
+
+	/**
 	 * {@link #resolve} for a model: one without bf16 layers
 	 * ({@code bf16Layers} false) is fp32, with one line to {@code log} when
 	 * {@code auto} was asked and a failure when bf16 was.

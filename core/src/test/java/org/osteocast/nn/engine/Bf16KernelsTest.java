@@ -123,6 +123,17 @@ class Bf16KernelsTest {
 	}
 
 	@Test
+	void autoOnAGpuIsFp32WithOneLine() {
+		final List<String> log = new ArrayList<>();
+		assertEquals("fp32", Precision.onDevice("auto", ai.djl.Device.gpu(), log::add));
+		assertEquals(List.of("precision auto: fp32 (bf16 mixed precision is for CPUs)"), log);
+		assertEquals("fp32", Precision.onDevice(null, ai.djl.Device.gpu(), null));
+		assertEquals("bf16", Precision.onDevice("bf16", ai.djl.Device.gpu(), log::add));
+		assertEquals("auto", Precision.onDevice("auto", ai.djl.Device.cpu(), log::add));
+		assertEquals(1, log.size());
+	}
+
+	@Test
 	void scopeIsPerThreadAndRestores() throws InterruptedException {
 		assertEquals(Precision.FP32, Precision.active());
 		try (Precision.Scope s = Precision.scope(Precision.BF16)) {
