@@ -3,6 +3,7 @@ package org.osteocast.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -144,6 +145,33 @@ public interface ForecastNet {
 		final int horizon, final boolean training)
 	{
 		return new NDList(forecast(ps, observed, noise, horizon, training));
+	}
+
+	/**
+	 * {@link #forecastDistribution} of each observed sequence under several
+	 * latent samples: row {@code i} of the result is observed row
+	 * {@code i / repeats} under noise row {@code i}. This default repeats the
+	 * observed rows; a model overrides it to compute what does not depend on
+	 * the noise (the encoding of the observed weeks) once per observed row,
+	 * with the same result up to floating-point rounding.
+	 *
+	 * @param observed {@code (B, nPast, 1, [D,] S, S)}
+	 * @param noise {@code (B·repeats, forecastNoise(horizon))}, or {@code null}
+	 * @return as {@link #forecastDistribution}, {@code B·repeats} rows
+	 */
+	default NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
+		final int horizon, final boolean training, final int repeats)
+	{
+		return forecastDistribution(ps, repeatRows(observed, repeats), noise, horizon, training);
+	}
+
+	/** Each row of {@code x} (axis 0) {@code k} times in a row: rows a, b become a, a, b, b for k = 2. */
+	static NDArray repeatRows(final NDArray x, final int k) {
+		if (k < 1) throw new IllegalArgumentException("repeats must be at least 1, not " + k);
+		if (k == 1) return x;
+		final Shape s = x.getShape();
+		return x.expandDims(1).broadcast(new Shape(s.get(0), k).addAll(s.slice(1))).reshape(new Shape(s.get(0) * k)
+			.addAll(s.slice(1)));
 	}
 
 	/** A phase's objective and what the training log records about it. */

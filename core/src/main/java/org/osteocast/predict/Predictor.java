@@ -218,26 +218,30 @@ public final class Predictor {
 		final float[][] noise = new float[rows][];
 		for (int r = 0; r < rows; r++)
 			noise[r] = org.osteocast.core.Gaussians.sample(rnd, nn);
-		final int batch = volume ? Math.min(o.batch, 2) : o.batch;
+		final int batch = batchRows(volume, o.batch, k);
 		final ParameterStore ps = new ParameterStore(manager, false);
 		try (Torch.GradMode noGrad = Torch.gradMode(false); Precision.Scope p = Precision.scope(o.precision)) {
 			for (int from = 0; from < rows; from += batch) {
 				cancel.check();
 				final int b = Math.min(batch, rows - from);
-				final float[] obs = new float[b * n * d * px];
+				// rows of one slice (or of the volume) share their observed weeks: the model encodes them once
+				final int repeats = volume ? b : from % k == 0 && b % k == 0 ? k : 1, unique = b / repeats;
+				final float[] obs = new float[unique * n * d * px];
 				final float[] eps = new float[b * nn];
-				for (int i = 0; i < b; i++) {
-					final int r = from + i;
+				for (int u = 0; u < unique; u++) {
+					final int r = from + u * repeats;
 					for (int w = 0; w < n; w++)
 						for (int zz = 0; zz < d; zz++)
-							System.arraycopy(observed.plane(volume ? zz : r / k, w), 0, obs, ((i * n + w) * d + zz) * px, px);
-					System.arraycopy(noise[r], 0, eps, i * nn, nn);
+							System.arraycopy(observed.plane(volume ? zz : r / k, w), 0, obs, ((u * n + w) * d + zz) * px, px);
 				}
+				for (int i = 0; i < b; i++)
+					System.arraycopy(noise[from + i], 0, eps, i * nn, nn);
 				final float[] pred, pv;
 				try (NDManager sub = manager.newSubManager()) {
-					final NDArray x = sub.create(obs, volume ? new Shape(b, n, 1, d, s, s) : new Shape(b, n, 1, s, s));
+					final NDArray x = sub.create(obs, volume ? new Shape(unique, n, 1, d, s, s) : new Shape(unique, n, 1, s,
+						s));
 					final NDArray e = nn > 0 ? sub.create(eps, new Shape(b, nn)) : null;
-					final ai.djl.ndarray.NDList f = model.forecastDistribution(ps, x, e, hz, o.batchStatistics);
+					final ai.djl.ndarray.NDList f = model.forecastDistribution(ps, x, e, hz, o.batchStatistics, repeats);
 					pred = f.get(0).toFloatArray();
 					pv = pixVar ? f.get(1).toFloatArray() : null;
 				}
@@ -300,6 +304,17 @@ public final class Predictor {
 	 * Refuses a forecast whose arrays (samples, their variances, the written
 	 * stacks) would not fit the Java heap, before allocating them.
 	 */
+	/**
+	 * Rows per forward pass: at most {@code requested}; for slices a multiple of
+	 * the samples where it can be, so that each slice's rows share one pass
+	 * (and one encoding of its observed weeks); a 3-D model's volume 2 rows at
+	 * most.
+	 */
+	static int batchRows(final boolean volume, final int requested, final int samples) {
+		if (volume) return Math.min(requested, 2);
+		return requested >= samples ? requested / samples * samples : requested;
+	}
+
 	static void checkMemory(final int slices, final int k, final int horizon, final int px, final boolean pixVar) {
 		final double bytes = 4.0 * px * slices * horizon * ((double) k * (pixVar ? 3 : 2) + 3);
 		final Runtime rt = Runtime.getRuntime();

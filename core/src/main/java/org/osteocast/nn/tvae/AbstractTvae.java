@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.osteocast.nn.AbstractForecaster;
+import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.blocks.LstmStack;
 
 /**
@@ -152,8 +153,17 @@ public abstract class AbstractTvae<C extends AbstractTvaeConfig> extends Abstrac
 	public NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
 		final int horizon, final boolean training)
 	{
-		final NDArray[] eps = LatentDynamics.forecastNoise(noise, observed, cfg.nPast, horizon, cfg.zDim);
-		final NDArray out = rollOut(ps, observed, eps[0], eps[1], training);
+		return forecastDistribution(ps, observed, noise, horizon, training, 1);
+	}
+
+	/** The observed weeks are encoded once per observed row, then repeated for the latent samples. */
+	@Override
+	public NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
+		final int horizon, final boolean training, final int repeats)
+	{
+		final NDArray[] eps = LatentDynamics.forecastNoise(noise, observed, observed.getShape().get(0) * repeats, cfg.nPast,
+			horizon, cfg.zDim);
+		final NDArray out = rollOut(ps, observed, repeats, eps[0], eps[1], training);
 		if (!pixelVariance()) return new NDList(out);
 		return new NDList(out.get(":, :, 0:1"), out.get(":, :, 1:2").exp());
 	}
@@ -247,12 +257,16 @@ public abstract class AbstractTvae<C extends AbstractTvaeConfig> extends Abstrac
 	public NDArray generate(final ParameterStore ps, final NDArray observed, final NDArray epsPost,
 		final NDArray epsPrior, final boolean training)
 	{
-		final NDArray out = rollOut(ps, observed, epsPost, epsPrior, training);
+		final NDArray out = rollOut(ps, observed, 1, epsPost, epsPrior, training);
 		return pixelVariance() ? out.get(":, :, 0:1") : out;
 	}
 
-	/** {@link #generate}, with the log-variance as a second channel when the model has one. */
-	private NDArray rollOut(final ParameterStore ps, final NDArray observed, final NDArray epsPost,
+	/**
+	 * {@link #generate}, with the log-variance as a second channel when the
+	 * model has one; each observed row is encoded once and its encoding used
+	 * for {@code repeats} rows in a row (one per latent sample).
+	 */
+	private NDArray rollOut(final ParameterStore ps, final NDArray observed, final int repeats, final NDArray epsPost,
 		final NDArray epsPrior, final boolean training)
 	{
 		checkObserved(observed);
@@ -260,7 +274,8 @@ public abstract class AbstractTvae<C extends AbstractTvaeConfig> extends Abstrac
 		final NDArray obs = pad(observed, 3);
 		final Shape frame = obs.getShape().slice(2);
 		final NDList enc = encoder.forward(ps, new NDList(obs.reshape(new Shape(b * n).addAll(frame))), training);
-		final NDArray h = enc.get(0).reshape(b, n, cfg.gDim);
+		final NDArray h = ForecastNet.repeatRows(enc.get(0).reshape(b, n, cfg.gDim), repeats);
+		// the skips and the last observed week once per observed row: the decoder repeats what it needs (toRows)
 		final NDList skips = new NDList();
 		if (passSkips()) for (int l = 1; l <= cfg.levels(); l++) {
 			final NDArray f = enc.get(l);
@@ -275,6 +290,19 @@ public abstract class AbstractTvae<C extends AbstractTvaeConfig> extends Abstrac
 			return pixelVariance() ? d.get(0).concat(d.get(1), 1) : crop(d.head(), 2);
 		}, x -> encoder.forward(ps, new NDList(pad(pixelVariance() ? x.get(":, 0:1") : x, 2)), training).get(0),
 			training);
+	}
+
+	/**
+	 * A decoder input with {@code rows} rows: {@code x} itself, or each of
+	 * its rows repeated (the skips of one observed row, used by each of its
+	 * latent samples) when {@code rows} is a multiple of its rows.
+	 */
+	static NDArray toRows(final NDArray x, final long rows) {
+		final long r = x.getShape().get(0);
+		if (r == rows) return x;
+		if (r == 0 || rows % r != 0) throw new IllegalArgumentException("a decoder input of " + r +
+			" rows cannot serve " + rows);
+		return ForecastNet.repeatRows(x, Math.toIntExact(rows / r));
 	}
 
 	@Override

@@ -99,11 +99,11 @@ public final class Conv3dDecoder extends AbstractBlock {
 		x = Activation.leakyRelu(firstNorm.forward(ps, new NDList(x), training).head(), 0.2f);
 		int i = 0;
 		for (int l = top; l >= 1; l--, i++) {
-			if (skips) x = x.concat(in.get(l), 1);
+			if (skips) x = x.concat(AbstractTvae.toRows(in.get(l), b), 1);
 			x = ups.get(i).forward(ps, new NDList(x), training).head();
 			if (l > 1) x = Activation.leakyRelu(norms.get(i).forward(ps, new NDList(x), training).head(), 0.2f);
 		}
-		return new NDList(output.apply(x, in.get(in.size() - 1)));
+		return new NDList(output.apply(x, AbstractTvae.toRows(in.get(in.size() - 1), b)));
 	}
 
 	@Override

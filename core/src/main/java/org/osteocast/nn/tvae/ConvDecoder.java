@@ -182,16 +182,17 @@ public final class ConvDecoder extends AbstractBlock {
 						"bias"), x.getDevice(), training), new Shape(1, 1));
 			}
 			else {
-				if (skip(l)) x = x.concat(in.get(l), 1);
+				if (skip(l)) x = x.concat(AbstractTvae.toRows(in.get(l), b), 1);
 				y = ups.get(i).forward(ps, new NDList(resize ? PixelShuffle.nearest2x(x) : x), training).head();
 			}
 			if (filters(l) != used(l)) y = y.get(":, 0:{}", used(l));
 			x = assemble(y);
 			if (l > 1) x = Activation.leakyRelu(norms.get(i).forward(ps, new NDList(x), training).head(), 0.2f);
 		}
-		if (!pixelVariance) return new NDList(output.apply(x, xLast));
+		final NDArray base = AbstractTvae.toRows(xLast, b);
+		if (!pixelVariance) return new NDList(output.apply(x, base));
 		final NDArray logvar = x.get(":, 1:2").add(LOGVAR_OFFSET).clip(LOGVAR_MIN, LOGVAR_MAX);
-		return new NDList(output.apply(x.get(":, 0:1"), xLast), logvar);
+		return new NDList(output.apply(x.get(":, 0:1"), base), logvar);
 	}
 
 	/** An up-sampling convolution's output at twice the resolution ({@link TvaeConfig.Upsample}). */
@@ -208,16 +209,6 @@ public final class ConvDecoder extends AbstractBlock {
 	}
 
 	/**
-	 * {@code conv(concat(a, b, axis 1), w, bias)} (stride 1) computed as
-	 * {@code conv(a, w_a, bias) + conv(b, w_b)} with {@code w} split along its
-	 * input channels: the same sum of products, without the concatenated
-	 * input. Why: at nf 64 the finest level's concatenation is 75 MB, above
-	 * what the C heap keeps for reuse ({@code NativeHeap}), so it and
-	 * oneDNN's reordered copy of it were mapped afresh every step (page
-	 * faults) and the concatenation's backward copied the gradient apart
-	 * again.
-	 */
-	/**
 	 * Whether a convolution over {@code c} input channels is one the engine
 	 * computes right by itself: at most 16 or a multiple of 16 (see
 	 * package-info); otherwise the decoder convolves the concatenation, whose
@@ -227,6 +218,18 @@ public final class ConvDecoder extends AbstractBlock {
 		return c <= 16 || c % 16 == 0;
 	}
 
+	/**
+	 * {@code conv(concat(a, b, axis 1), w, bias)} (stride 1) computed as
+	 * {@code conv(a, w_a, bias) + conv(b, w_b)} with {@code w} split along its
+	 * input channels: the same sum of products, without the concatenated
+	 * input. Why: at nf 64 the finest level's concatenation is 75 MB, above
+	 * what the C heap keeps for reuse ({@code NativeHeap}), so it and
+	 * oneDNN's reordered copy of it were mapped afresh every step (page
+	 * faults) and the concatenation's backward copied the gradient apart
+	 * again. When {@code b} has fewer rows than {@code a} (the skips of one
+	 * observed row for each of its latent samples), its half is computed once
+	 * per row of {@code b} and repeated ({@link AbstractTvae#toRows}).
+	 */
 	static NDArray convOfConcat(final NDArray a, final NDArray b, final NDArray w, final NDArray bias,
 		final Shape padding)
 	{
@@ -235,7 +238,8 @@ public final class ConvDecoder extends AbstractBlock {
 			.get(1) + " channels for a weight of " + cw);
 		final Shape one = new Shape(1, 1);
 		final NDArray ya = MixedConv2d.mixedConv2d(a, w.get(":, 0:{}", ca), bias, one, padding);
-		return ya.add(MixedConv2d.mixedConv2d(b, w.get(":, {}:{}", ca, cw), null, one, padding));
+		return ya.add(AbstractTvae.toRows(MixedConv2d.mixedConv2d(b, w.get(":, {}:{}", ca, cw), null, one, padding), ya
+			.getShape().get(0)));
 	}
 
 	@Override

@@ -124,9 +124,15 @@ final class LatentDynamics {
 	static NDArray[] forecastNoise(final NDArray noise, final NDArray observed, final int nPast, final int horizon,
 		final int z)
 	{
-		final long b = observed.getShape().get(0);
+		return forecastNoise(noise, observed, observed.getShape().get(0), nPast, horizon, z);
+	}
+
+	/** {@link #forecastNoise(NDArray, NDArray, int, int, int)} for {@code rows} forecasts of the observed batch. */
+	static NDArray[] forecastNoise(final NDArray noise, final NDArray observed, final long rows, final int nPast,
+		final int horizon, final int z)
+	{
 		final int post = (nPast - 1) * z;
-		final NDArray e = noise != null ? noise : observed.getManager().zeros(new Shape(b, (long) post + horizon * z));
+		final NDArray e = noise != null ? noise : observed.getManager().zeros(new Shape(rows, (long) post + horizon * z));
 		return new NDArray[] { stepMajor(e.get(":, :{}", post), nPast - 1, z), stepMajor(e.get(":, {}:", post), horizon,
 			z) };
 	}
