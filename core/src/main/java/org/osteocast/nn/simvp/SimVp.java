@@ -18,8 +18,9 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osteocast.nn.blocks.ConvRnnConv;
 import org.osteocast.nn.AbstractForecaster;
+import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.blocks.ConvRnnConv;
 import org.osteocast.nn.blocks.EdgeWeights;
 import org.osteocast.nn.tvae.TvaeLoss;
 
@@ -278,19 +279,31 @@ public final class SimVp extends AbstractForecaster<SimVpConfig> {
 	public NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
 		final int horizon, final boolean training)
 	{
+		return forecastDistribution(ps, observed, noise, horizon, training, 1);
+	}
+
+	/** The observed weeks are encoded once per observed row, then repeated for the latent samples. */
+	@Override
+	public NDList forecastDistribution(final ParameterStore ps, final NDArray observed, final NDArray noise,
+		final int horizon, final boolean training, final int repeats)
+	{
 		final Shape s = observed.getShape();
 		final int n = cfg.nPast, size = cfg.imageSize, c = cfg.hidS, g = cfg.gridSize();
 		if (s.dimension() != 5 || s.get(1) != n || s.get(2) != 1 || s.get(3) != size || s.get(4) != size)
 			throw new IllegalArgumentException("simvp forecasts from (B, " + n + ", 1, " + size + ", " + size +
 				") observed weeks, got " + s);
 		if (horizon < 1) throw new IllegalArgumentException("horizon must be at least 1, not " + horizon);
-		final long b = s.get(0);
+		final long b = s.get(0) * repeats;
 		NDArray window = observed;
 		final NDList frames = new NDList(), variances = new NDList();
 		for (int j = 0; j < horizon; j++) {
-			final NDList enc = encode(ps, window.reshape(b * n, 1, size, size), training);
-			final NDArray past = enc.get(0).reshape(b, (long) n * c, g, g);
-			final NDArray skip = enc.get(1).reshape(b, n, c, size, size).get(":, {}", n - 1);
+			// the first week's window is the observed rows (each encoded once), later ones are the samples' own
+			final long bw = window.getShape().get(0);
+			final int k = Math.toIntExact(b / bw);
+			final NDList enc = encode(ps, window.reshape(bw * n, 1, size, size), training);
+			final NDArray past = ForecastNet.repeatRows(enc.get(0).reshape(bw, (long) n * c, g, g), k);
+			final NDArray skip = ForecastNet.repeatRows(enc.get(1).reshape(bw, n, c, size, size).get(":, {}", n - 1), k);
+			window = ForecastNet.repeatRows(window, k);
 			NDArray z = null;
 			if (cfg.stochastic()) {
 				final NDList p = gaussian(prior, ps, past, training);
