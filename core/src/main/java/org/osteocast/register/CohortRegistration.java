@@ -249,7 +249,7 @@ public final class CohortRegistration {
 		}
 		final Path w1file = at(mouseDir, image(outDir, first));
 		if (ref != null) {
-			final Volume<?> shown = writeRegistered(week1, r1, grid, w1file, p.threads());
+			final Volume<?> shown = writeRegistered(week1, r1, grid, w1file, p);
 			QualityControl.writePng(ref, shown, at(mouseDir, qc(outDir, first)));
 		}
 		else if (LazyVolume.isLazy(week1) && isTiff(first.image)) // a large TIFF is copied as is, not re-encoded
@@ -264,7 +264,7 @@ public final class CohortRegistration {
 			final Volume<?> moving = VolumeIO.open(s.image);
 			RegistrationResult rk = RigidRegistration.register(week1, moving, p, sub(progress, done, total), cancel);
 			if (ref != null) rk = rk.composedWith(r1);
-			QualityControl.writePng(grid, writeRegistered(moving, rk, grid, at(mouseDir, image(outDir, s)), p.threads()), at(
+			QualityControl.writePng(grid, writeRegistered(moving, rk, grid, at(mouseDir, image(outDir, s)), p), at(
 				mouseDir, qc(outDir, s)));
 			rows.add(new Row(mouse, s.week, ref != null ? "reference" : "week" + first.week, image(outDir, s),
 				transform(outDir, s), qc(outDir, s), rk));
@@ -283,9 +283,9 @@ public final class CohortRegistration {
 	 * lets the resampling's plane window go.
 	 */
 	private static Volume<?> writeRegistered(final Volume<?> moving, final RegistrationResult r, final Volume<?> grid,
-		final Path file, final int threads) throws IOException
+		final Path file, final RegistrationParameters p) throws IOException
 	{
-		final Volume<?> reg = Resampler.resample(moving, r.movingToFixedVoxel(), grid, threads);
+		final Volume<?> reg = Resampler.resample(moving, r.movingToFixedVoxel(), grid, p.threads(), p.heapBytes());
 		VolumeIO.write(reg, file);
 		if (!LazyVolume.isLazy(reg)) return reg;
 		final double[] vs = reg.voxelSizeUm();

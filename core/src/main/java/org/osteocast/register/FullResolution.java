@@ -107,9 +107,10 @@ final class FullResolution {
 		for (int d = 0; d < 3; d++)
 			k[d] = Math.max(1, (int) Math.round(g.vs[d] / run.origVsF[d]));
 		final SplittableRandom rnd = new SplittableRandom(run.p.seed() * 131 + 7);
-		if (samples(Runtime.getRuntime().maxMemory()) < MIN_SAMPLES) return new long[0];
+		final int budget = samples(run.p.heapBytes());
+		if (budget < MIN_SAMPLES) return new long[0];
 		// never more samples than full-resolution voxels under the mask
-		final int n = (int) Math.min(samples(Runtime.getRuntime().maxMemory()), (long) count * k[0] * k[1] * k[2]);
+		final int n = (int) Math.min(budget, (long) count * k[0] * k[1] * k[2]);
 		final int[] ranks = new int[n];
 		for (int s = 0; s < n; s++)
 			ranks[s] = rnd.nextInt(count);

@@ -35,10 +35,13 @@ final class PlaneSource {
 	private static final int BYTE = 0, SHORT = 1, FLOAT = 2, SIGNED = 3;
 	/**
 	 * Memory of the plane window of a lazy source that samples a rotated scan
-	 * (the resampling), in bytes: at most a fifth of the heap. Sources that go
-	 * through z in order keep the smallest window (see {@link #lazy}).
+	 * (the resampling), in bytes: at most a fifth of the heap a registration
+	 * may use ({@link RegistrationParameters#heapBytes}), and 768 MB. Sources
+	 * that go through z in order keep the smallest window (see {@link #lazy}).
 	 */
-	static final long WINDOW_BYTES = Math.min(768L << 20, Runtime.getRuntime().maxMemory() / 5);
+	static long windowBytes(final long heapBytes) {
+		return Math.min(768L << 20, heapBytes / 5);
+	}
 	final int nx, ny, nz;
 	private final int kind;
 	private final Object[] planes;

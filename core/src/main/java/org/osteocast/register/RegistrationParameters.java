@@ -20,6 +20,7 @@ public final class RegistrationParameters {
 	private int threads = Parallel.threads();
 	private long seed = 42;
 	private long maxVoxels = 64L << 20;
+	private long heapBytes; // 0: the whole Java heap
 
 	/** The defaults (3 levels, principal-axes start, robust metric, all threads). */
 	public static RegistrationParameters defaults() {
@@ -39,6 +40,7 @@ public final class RegistrationParameters {
 		p.threads = threads;
 		p.seed = seed;
 		p.maxVoxels = maxVoxels;
+		p.heapBytes = heapBytes;
 		return p;
 	}
 
@@ -192,11 +194,32 @@ public final class RegistrationParameters {
 		return p;
 	}
 
+	/**
+	 * The Java heap this registration may fill (bytes): by default the whole
+	 * heap ({@code -Xmx}). Its working copies, full-resolution samples and
+	 * resampling window are sized from it, so registrations that run side by
+	 * side in one JVM (Spark tasks of one executor) each get their share
+	 * instead of all sizing themselves for the whole heap. Less heap means
+	 * more reduced working copies on very large scans, so results equal those
+	 * of another run given the same heap.
+	 */
+	public long heapBytes() {
+		return heapBytes > 0 ? heapBytes : Runtime.getRuntime().maxMemory();
+	}
+
+	public RegistrationParameters withHeapBytes(final long bytes) {
+		if (bytes < 64L << 20) throw new IllegalArgumentException("a registration needs at least 64 MB of heap, not " +
+			bytes + " bytes");
+		final RegistrationParameters p = copy();
+		p.heapBytes = bytes;
+		return p;
+	}
+
 	@Override
 	public String toString() {
 		return "levels=" + levels + " maxIterations=" + maxIterations + " margin=" + marginVoxels + " sigma0=" +
 			finestSigmaVoxels + " maxSamples=" + maxSamples + " tol=" + toleranceVoxels + " principalAxes=" +
 			principalAxes + " intensityMatching=" + intensityMatching + " threads=" + threads + " seed=" + seed +
-			" maxVoxels=" + maxVoxels;
+			" maxVoxels=" + maxVoxels + (heapBytes > 0 ? " heapBytes=" + heapBytes : "");
 	}
 }

@@ -50,7 +50,18 @@ public final class Resampler {
 	public static <T extends RealType<T>> Volume<T> resample(final Volume<T> moving,
 		final double[][] movingToFixedVoxel, final Volume<?> fixedGrid, final int threads)
 	{
-		if (LazyVolume.isLazy(moving)) return lazy(moving, movingToFixedVoxel, fixedGrid, threads);
+		return resample(moving, movingToFixedVoxel, fixedGrid, threads, Runtime.getRuntime().maxMemory());
+	}
+
+	/**
+	 * As {@link #resample(Volume, double[][], Volume, int)}; a scan read plane
+	 * by plane is resampled through a window sized from {@code heapBytes}, the
+	 * heap this registration may use ({@link RegistrationParameters#heapBytes}).
+	 */
+	public static <T extends RealType<T>> Volume<T> resample(final Volume<T> moving,
+		final double[][] movingToFixedVoxel, final Volume<?> fixedGrid, final int threads, final long heapBytes)
+	{
+		if (LazyVolume.isLazy(moving)) return lazy(moving, movingToFixedVoxel, fixedGrid, threads, heapBytes);
 		final PlaneSource m = PlaneSource.of(moving);
 		final T type = moving.type().createVariable();
 		final Img<T> out = create(type, fixedGrid.dimensions());
@@ -99,9 +110,9 @@ public final class Resampler {
 	 */
 	@SuppressWarnings("unchecked")
 	static <T extends RealType<T>> Volume<T> lazy(final Volume<T> moving, final double[][] movingToFixedVoxel,
-		final Volume<?> fixedGrid, final int threads)
+		final Volume<?> fixedGrid, final int threads, final long heapBytes)
 	{
-		final PlaneSource m = PlaneSource.lazy(moving, PlaneSource.WINDOW_BYTES);
+		final PlaneSource m = PlaneSource.lazy(moving, PlaneSource.windowBytes(heapBytes));
 		final T type = moving.type().createVariable();
 		final double[][] full = RigidTransforms.copy(movingToFixedVoxel.length == 4 ? movingToFixedVoxel
 			: new double[][] { movingToFixedVoxel[0], movingToFixedVoxel[1], movingToFixedVoxel[2], { 0, 0, 0, 1 } });

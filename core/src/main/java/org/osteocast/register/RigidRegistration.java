@@ -113,9 +113,9 @@ public final class RigidRegistration {
 	{
 		final long t0 = System.nanoTime();
 		progress.status("registering " + moving.name() + " to " + fixed.name() + ": reading");
-		final FloatGrid f = grid(fixed, p.maxVoxels(), p.threads());
+		final FloatGrid f = grid(fixed, p.maxVoxels(), p.heapBytes(), p.threads());
 		cancel.check();
-		final FloatGrid m = grid(moving, p.maxVoxels(), p.threads());
+		final FloatGrid m = grid(moving, p.maxVoxels(), p.heapBytes(), p.threads());
 		// a reduced working copy gets a last refinement on sampled voxels of the scans themselves
 		final boolean reduced = f.size() < fixed.width() * fixed.height() * fixed.depth() || m.size() < moving.width() *
 			moving.height() * moving.depth();

@@ -148,6 +148,28 @@ class RigidRegistrationSyntheticTest {
 	}
 
 	@Test
+	void aHeapShareBoundsTheWorkingCopiesAndTheRegistrationStaysAccurate() {
+		assertEquals(Runtime.getRuntime().maxMemory(), P.heapBytes(), "default: the whole heap");
+		assertThrows(IllegalArgumentException.class, () -> P.withHeapBytes(1 << 20));
+		final long share = 64L << 20; // 64 MB: working copies of at most 64 MB / 40 B = 1.68 M voxels
+		assertEquals(share / 5, PlaneSource.windowBytes(share));
+		assertEquals(768L << 20, PlaneSource.windowBytes(16L << 30));
+		final SyntheticBone.Spec s = new SyntheticBone.Spec();
+		s.nx = 128;
+		s.ny = 128;
+		s.nz = 112; // 1.84 M voxels: above the share's working copy, so reduced by 2
+		s.lesionRadiusVoxels = 6;
+		final SyntheticBone.Pair p = SyntheticBone.pair(s, 73);
+		assertEquals(128, RigidRegistration.grid(p.fixed, P.maxVoxels(), Runtime.getRuntime().maxMemory(), 1).nx);
+		assertEquals(64, RigidRegistration.grid(p.fixed, P.maxVoxels(), share, 1).nx);
+		final RegistrationResult r = RigidRegistration.register(p.fixed, p.moving, P.withHeapBytes(share), Progress.NONE,
+			Cancellation.NEVER);
+		final double e = error(p, r);
+		System.out.printf("heap share 64 MB: error %.4f full-resolution voxel; %s%n", e, r);
+		assertTrue(e < 0.15, "error " + e);
+	}
+
+	@Test
 	void randomNoiseVolumeIsFlaggedUnreliable() {
 		final SyntheticBone.Pair p = SyntheticBone.pair(new SyntheticBone.Spec(), 51);
 		final Volume<?> noise = SyntheticBone.noise(64, 64, 80, 10, 52);

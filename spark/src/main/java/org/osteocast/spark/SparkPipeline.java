@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
@@ -85,6 +86,37 @@ public final class SparkPipeline {
 	}
 
 	/**
+	 * Cores of one executor as the configuration states them:
+	 * {@code spark.executor.cores}, else a local master's thread count
+	 * ({@code local} 1, {@code local[N]} N, {@code local[*]} this machine's
+	 * cores, {@code local-cluster[n,c,m]} c); {@code null} when neither says
+	 * (a cluster manager's default: the task then takes its machine's cores).
+	 */
+	static Integer executorCores(final SparkConf conf) {
+		if (conf.contains("spark.executor.cores")) return conf.getInt("spark.executor.cores", 1);
+		final String master = conf.get("spark.master", "").trim();
+		if (master.equals("local")) return 1;
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\*|\\d+)(,\\d+)?]").matcher(master);
+		if (m.matches()) return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m
+			.group(1));
+		final java.util.regex.Matcher c = java.util.regex.Pattern.compile("local-cluster\\[\\d+,\\s*(\\d+),\\s*\\d+]").matcher(
+			master);
+		if (c.matches()) return Integer.parseInt(c.group(1));
+		return null;
+	}
+
+	/**
+	 * The heap one registration task may use: the executor's heap divided
+	 * among the tasks it runs at once ({@code executorCores / taskCpus}), so
+	 * that registrations side by side in one executor never size themselves
+	 * for the whole heap ({@link RegistrationParameters#heapBytes}).
+	 */
+	static long taskHeapBytes(final long executorHeap, final Integer executorCores, final int taskCpus) {
+		final int cores = executorCores != null ? executorCores : Runtime.getRuntime().availableProcessors();
+		return Math.max(64L << 20, executorHeap / Math.max(1, cores / Math.max(1, taskCpus)));
+	}
+
+	/**
 	 * {@code osteocast register} on Spark: writes {@code out} as the single-machine
 	 * command does (the mice that failed left out) and returns the status rows.
 	 */
@@ -102,10 +134,11 @@ public final class SparkPipeline {
 		final String stepDir = prepareWork(work, "register", inputs).toString();
 		final Faults faults = Faults.from(sc.getConf());
 		final int cpus = sc.getConf().getInt("spark.task.cpus", 1);
+		final Integer cores = executorCores(sc.getConf());
 		try (Output o = Output.folder(out, overwrite, inputs)) {
 			final List<String> mice = cohort.mice();
 			final List<MouseResult> results = sc.parallelize(mice, mice.size()).map(m -> registerTask(cohortAbs, m,
-				stepDir, a, cpus, faults)).collect();
+				stepDir, a, cpus, cores, faults)).collect();
 			final List<CohortRegistration.Row> rows = new ArrayList<>();
 			for (final MouseResult r : results) {
 				if (!r.usable()) continue;
@@ -129,13 +162,14 @@ public final class SparkPipeline {
 	}
 
 	static MouseResult registerTask(final String cohortPath, final String mouse, final String stepDirName,
-		final RegisterArgs a, final int cpus, final Faults faults)
+		final RegisterArgs a, final int cpus, final Integer executorCores, final Faults faults)
 	{
 		final long t0 = System.nanoTime();
 		final Path stepDir = Path.of(stepDirName), mouseDir = stepDir.resolve(mouse);
 		try {
 			final Cohort c = Cohort.read(Path.of(cohortPath));
-			final RegistrationParameters p = a.parameters(cpus);
+			final RegistrationParameters p = a.parameters(cpus).withHeapBytes(taskHeapBytes(Runtime.getRuntime()
+				.maxMemory(), executorCores, cpus));
 			final List<Path> inputs = new ArrayList<>();
 			final StringBuilder key = new StringBuilder("register " + org.osteocast.OsteoCast.codeVersion() + " levels=" + a.levels + " reference=" + a.reference);
 			for (final Cohort.Scan s : c.scans(mouse)) {
