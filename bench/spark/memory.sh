@@ -53,7 +53,7 @@ for size in "${list[@]}"; do
 		rm -rf "$out" "$out-spark-work"
 	done
 done
-sed -i "s#$work#WORK#g; s#$here#REPO#g" "$res"/console_*.txt
+sed -i "s#$work#WORK#g; s#$here#REPO#g; s#$(dirname "$(mktemp -u)")/#TMP/#g" "$res"/console_*.txt "$res"/scale/logs/*.txt
 
 median() { sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 	printf "%.1f\t%.1f\t%.1f", m, v[1], v[NR] }'; }

@@ -198,8 +198,9 @@ public final class SparkPipeline {
 				arr.add(x);
 			}
 			WorkRecord.write(stepDir, mouse, mouseDir, key.toString(), arr.toString());
-			return new MouseResult(mouse, "register", MouseResult.OK, rows.size() + " scans", seconds(t0), arr.toString(),
-				null);
+			final String what = String.format(java.util.Locale.ROOT, "%d scans, heap share %.1f GB", rows.size(), p
+				.heapBytes() / (double) (1L << 30));
+			return new MouseResult(mouse, "register", MouseResult.OK, what, seconds(t0), arr.toString(), null);
 		}
 		catch (final IOException | RuntimeException e) {
 			return new MouseResult(mouse, "register", MouseResult.ERROR, message(e), seconds(t0), null, null);
