@@ -143,12 +143,22 @@ public final class RigidRegistration {
 	/**
 	 * As {@link #grid(Volume, long, int)}, with the working copy also bounded by the
 	 * heap: a registration holds about ten float arrays of a grid's size (two
-	 * scans, a pyramid level of each, masks and samples), so a grid gets at most
-	 * {@code heapBytes / }{@value #HEAP_BYTES_PER_VOXEL} voxels.
+	 * scans, a pyramid level of each, masks and samples), and these may take
+	 * {@value #GRID_HEAP_PERCENT} % of the heap (the rest is for the scans' plane
+	 * caches, the full-resolution samples and the resampling window), so a grid
+	 * gets at most {@code heapBytes · 0.6 / }{@value #HEAP_BYTES_PER_VOXEL} voxels.
 	 */
 	static FloatGrid grid(final Volume<?> v, final long maxVoxels, final long heapBytes, final int threads) {
-		return reduce(v, Math.min(maxVoxels, Math.max(4096, heapBytes / HEAP_BYTES_PER_VOXEL)), threads);
+		return reduce(v, Math.min(maxVoxels, Math.max(4096, heapBytes / 100 * GRID_HEAP_PERCENT / HEAP_BYTES_PER_VOXEL)),
+			threads);
 	}
+
+	/**
+	 * Share of the heap the working copies may fill. Why not all of it: two
+	 * registrations side by side in a 4 GB Spark executor, each given 2 GB,
+	 * ran out of heap with copies sized for their whole share.
+	 */
+	static final long GRID_HEAP_PERCENT = 60;
 
 	/** Heap bytes a registration needs per voxel of one working grid (see {@link #grid(Volume, long, long, int)}). */
 	static final long HEAP_BYTES_PER_VOXEL = 40;

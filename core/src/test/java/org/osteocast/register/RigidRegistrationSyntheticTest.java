@@ -151,7 +151,7 @@ class RigidRegistrationSyntheticTest {
 	void aHeapShareBoundsTheWorkingCopiesAndTheRegistrationStaysAccurate() {
 		assertEquals(Runtime.getRuntime().maxMemory(), P.heapBytes(), "default: the whole heap");
 		assertThrows(IllegalArgumentException.class, () -> P.withHeapBytes(1 << 20));
-		final long share = 64L << 20; // 64 MB: working copies of at most 64 MB / 40 B = 1.68 M voxels
+		final long share = 64L << 20; // 64 MB: working copies of at most 0.6 · 64 MB / 40 B = 1.0 M voxels
 		assertEquals(share / 5, PlaneSource.windowBytes(share));
 		assertEquals(768L << 20, PlaneSource.windowBytes(16L << 30));
 		final SyntheticBone.Spec s = new SyntheticBone.Spec();
