@@ -10,7 +10,9 @@ import org.apache.spark.TaskContext;
  * {@code spark.osteocast.test.failFirstAttempt=<mouse>} the first attempt of
  * that mouse's task dies after writing part of its output (Spark runs it
  * again); with {@code spark.osteocast.test.failAlways=<mouse>} every attempt
- * dies, so the job is interrupted. Unset, nothing happens.
+ * dies, so the job is interrupted; with
+ * {@code spark.osteocast.test.outOfHeap=<mouse>} that mouse's task runs out of
+ * heap. Unset, nothing happens.
  */
 final class Faults implements Serializable {
 
@@ -25,21 +27,23 @@ final class Faults implements Serializable {
 		}
 	}
 
-	private final String failFirstAttempt, failAlways;
+	private final String failFirstAttempt, failAlways, outOfHeap;
 
-	private Faults(final String failFirstAttempt, final String failAlways) {
+	private Faults(final String failFirstAttempt, final String failAlways, final String outOfHeap) {
 		this.failFirstAttempt = failFirstAttempt;
 		this.failAlways = failAlways;
+		this.outOfHeap = outOfHeap;
 	}
 
 	static Faults from(final SparkConf conf) {
 		return new Faults(conf.get("spark.osteocast.test.failFirstAttempt", null), conf.get(
-			"spark.osteocast.test.failAlways", null));
+			"spark.osteocast.test.failAlways", null), conf.get("spark.osteocast.test.outOfHeap", null));
 	}
 
 	/** Called by a task after it wrote part of a mouse's output, before the output is put in place. */
 	void midTask(final String mouse) {
 		final TaskContext t = TaskContext.get();
+		if (mouse.equals(outOfHeap)) throw new OutOfMemoryError("Java heap space (injected for mouse " + mouse + ")");
 		if (mouse.equals(failAlways)) throw new TaskKilled("injected failure of every attempt for mouse " + mouse);
 		if (mouse.equals(failFirstAttempt) && t != null && t.attemptNumber() == 0) throw new TaskKilled(
 			"injected failure of the first attempt for mouse " + mouse);

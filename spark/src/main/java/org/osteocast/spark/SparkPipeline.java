@@ -205,6 +205,9 @@ public final class SparkPipeline {
 		catch (final IOException | RuntimeException e) {
 			return new MouseResult(mouse, "register", MouseResult.ERROR, message(e), seconds(t0), null, null);
 		}
+		catch (final OutOfMemoryError e) { // what the mouse held is garbage now: the other tasks go on
+			return new MouseResult(mouse, "register", MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
+		}
 	}
 
 	// ---------------------------------------------------------------- slice
@@ -292,6 +295,9 @@ public final class SparkPipeline {
 		}
 		catch (final IOException | RuntimeException e) {
 			return new MouseResult(mouse, "slice", MouseResult.ERROR, message(e), seconds(t0), null, null);
+		}
+		catch (final OutOfMemoryError e) { // what the mouse held is garbage now: the other tasks go on
+			return new MouseResult(mouse, "slice", MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
 		}
 	}
 
@@ -409,6 +415,9 @@ public final class SparkPipeline {
 		catch (final IOException | RuntimeException e) {
 			return new MouseResult(mouse, "predict", MouseResult.ERROR, message(e), seconds(t0), null, null);
 		}
+		catch (final OutOfMemoryError e) { // what the mouse held is garbage now: the other tasks go on
+			return new MouseResult(mouse, "predict", MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
+		}
 	}
 
 	// ---------------------------------------------------------------- shared
@@ -491,6 +500,14 @@ public final class SparkPipeline {
 
 	private static double seconds(final long t0) {
 		return (System.nanoTime() - t0) / 1e9;
+	}
+
+	/** The status message of a task that ran out of heap: what it had and what to give it. */
+	static String outOfHeap() {
+		final Runtime rt = Runtime.getRuntime();
+		return String.format(java.util.Locale.ROOT, "out of Java heap (the executor's heap is %.1f GB, shared by the " +
+			"tasks it runs at once): give each concurrent registration task 4 GB or more (--executor-memory, or " +
+			"fewer tasks per executor with a larger spark.task.cpus)", rt.maxMemory() / (double) (1L << 30));
 	}
 
 	private static String message(final Exception e) {

@@ -78,11 +78,12 @@ class SparkPipelineTest {
 	void aBadMouseIsReportedAndAKilledTaskIsRetried() throws Exception {
 		final Path bad = tmp.resolve("bad-cohort");
 		copyTree(cohort, bad);
-		final String broken = mice.get(1), killed = mice.get(2);
+		final String broken = mice.get(1), killed = mice.get(2), starved = mice.get(3);
 		final Path scan = Cohort.read(bad).scans(broken).get(1).image;
 		Files.write(scan, "not a TIFF".getBytes(StandardCharsets.US_ASCII));
 		final Path out = tmp.resolve("bad-registered"), work = tmp.resolve("bad-work");
 		System.setProperty("spark.osteocast.test.failFirstAttempt", killed);
+		System.setProperty("spark.osteocast.test.outOfHeap", starved);
 		final int exit;
 		try {
 			// local[2,2]: two threads, a task may fail once (local mode's spark.task.maxFailures)
@@ -91,14 +92,20 @@ class SparkPipelineTest {
 		}
 		finally {
 			System.clearProperty("spark.osteocast.test.failFirstAttempt");
+			System.clearProperty("spark.osteocast.test.outOfHeap");
 		}
 		assertEquals(SparkMain.EXIT_SOME_FAILED, exit);
 		final Map<String, String> status = status(work);
 		assertTrue(status.get(broken).startsWith("error,"), status.get(broken));
 		assertTrue(status.get(broken).contains(scan.toString()), "the message names the file: " + status.get(broken));
+		// a task out of heap is a row that says what to give it, not the end of the job
+		assertTrue(status.get(starved).startsWith("error,") && status.get(starved).contains("out of Java heap"), status.get(
+			starved));
 		for (final String m : mice)
-			if (!m.equals(broken)) assertTrue(status.get(m).startsWith("ok,"), m + ": " + status.get(m));
+			if (!m.equals(broken) && !m.equals(starved)) assertTrue(status.get(m).startsWith("ok,"), m + ": " + status.get(
+				m));
 		assertFalse(Files.exists(out.resolve(broken)), "a failed mouse has no output");
+		assertFalse(Files.exists(out.resolve(starved)), "a mouse out of heap has no output");
 		// the killed mouse was redone whole: its scans equal the single-machine ones, nothing partial is left
 		for (final Path f : list(single.resolve("registered").resolve(killed)))
 			if (f.toString().endsWith(".tif")) assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(out.resolve(

@@ -2,6 +2,7 @@ package org.osteocast.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,12 @@ class TaskHeapTest {
 		assertEquals(8 * gb, SparkPipeline.taskHeapBytes(8 * gb, 2, 4)); // fewer cores than a task asks for: one task
 		assertEquals(8 * gb / Runtime.getRuntime().availableProcessors(), SparkPipeline.taskHeapBytes(8 * gb, null, 1));
 		assertEquals(64L << 20, SparkPipeline.taskHeapBytes(256L << 20, 16, 1)); // never below a registration's minimum
+	}
+
+	@Test
+	void aTaskOutOfHeapSaysWhatToGiveIt() {
+		final String m = SparkPipeline.outOfHeap();
+		assertTrue(m.startsWith("out of Java heap (the executor's heap is "), m);
+		assertTrue(m.contains("4 GB or more (--executor-memory"), m);
 	}
 }
