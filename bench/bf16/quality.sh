@@ -32,4 +32,6 @@ echo "cohort: the demo's (phantom --mice 30 --weeks 4 --seed 1 --missing-week-pr
 	>>"$res/environment.txt"
 ALSO_SPLIT=test "$here/bench/quality/run_variants.sh" "$data" "$res" "$epochs" val "$seeds" \
 	"fp32=--nf 16 --precision fp32" "bf16=--nf 16 --precision bf16"
+# the logs name this machine's folders: keep the names of the project's only
+find "$res" -type f \( -name '*.log' -o -name '*.txt' \) -exec sed -i "s#$res#RESULTS#g; s#$work#WORK#g; s#$here#REPO#g" {} +
 /usr/bin/python3 "$here/bench/bf16/compare.py" "$res" | tee "$res/comparison.md"
