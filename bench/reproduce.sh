@@ -13,8 +13,9 @@
 # "skipped: <why>" instead of failing the run. The summary at the end counts the steps run, skipped and
 # failed; the exit status is 1 when any step failed.
 #
-# The steps, one per line, as `step NAME AREA`: CliStepsTest reads this list and the `osteocast` command
-# lines below it, and checks every subcommand and option against the command line's help.
+# The steps, one per line, as `step NAME AREA` (--list prints them); ReproduceScriptTest reads the
+# `osteocast` command lines of this script and of the scripts it runs, and checks every subcommand and
+# option against the command line's own model.
 #   step golden      golden       SSIM and PSNR against scikit-image (the committed golden files)
 #   step reg-accuracy register    phantom (12 mice) -> register -> bench registration-accuracy
 #   step reg-elastix register     OsteoCast vs elastix: configuration search, then 3 sizes x 3 runs
@@ -22,6 +23,8 @@
 #   step train       train        bench train: the training step against the PyTorch peer, 1 and 2 threads
 #   step train-bf16  bf16         bf16 against fp32, training and prediction (bench/bf16/run_bench.sh)
 #   step spark       spark        bench/spark/run.sh: single machine against Spark local[1|2|4]
+#   step spark-memory spark       memory per Spark task, 195 M to 1.1 G voxels, and two tasks in one heap
+#   step bf16-quality bf16        forecasts of bf16 against fp32 training, 2 seeds (bench/bf16/quality.sh)
 #   step demo        rigidity     the demo's run time and scores, fracture risk (bench/rigidity/demo_risk.sh)
 #   step risk        rigidity     risk AUROC on a 5-week cohort, the weakest slice at the VOI ends (risk_auroc.sh, end_slices.sh)
 #   step loss        loss         the lambda/sigma search of the edge-aware loss (bench/loss/lambda_sigma.sh)
@@ -29,8 +32,9 @@
 #   step quality     quality      SimVP and its stochastic variants (bench/quality/run_variants.sh)
 #
 # Full mode on a 2-core machine (estimates from earlier runs at load 6-13): golden 1 min, reg-accuracy
-# 3 min, reg-elastix 60 min, scale 35 min, train 20 min, spark 25 min, demo 15 min, risk 20 min, loss 15 min,
-# benchmark about 130 min (14 trained models x 3 seeds x 3 minutes), quality 60 min: about 6 hours in all,
+# 3 min, reg-elastix 60 min, scale 35 min, train 20 min, train-bf16 15 min, spark 10 min, spark-memory 25 min,
+# bf16-quality 20 min, demo 15 min, risk 20 min, loss 15 min, benchmark about 130 min (14 trained models x 3
+# seeds x 3 minutes), quality 60 min: about 6.5 hours in all,
 # so run it in parts (--only) where 3 hours is the limit.
 set -uo pipefail
 
@@ -190,8 +194,39 @@ step_train_bf16() {
 			--python none &&
 			"$oc" bench predict --precision fp32,bf16 --threads 2 --repeats 1
 	else
-		(cd "$here" && bench/bf16/run_bench.sh all --nf 64 --threads 2)
+		# three invocations each (the README quotes medians over them), then nf 16 and 32 on one thread
+		local i
+		for i in 1 2 3; do (cd "$here" && bench/bf16/run_bench.sh train --nf 64 --threads 2) || return 1; done
+		for i in 1 2 3; do (cd "$here" && bench/bf16/run_bench.sh predict) || return 1; done
+		(cd "$here" && bench/bf16/run_bench.sh train --nf 16,32 --threads 1)
 	fi
+}
+
+step_spark_memory() {
+	local r
+	r="$(results spark)"
+	if [ "$quick" = 1 ]; then
+		SIZES=64x64x48 RUNS=1 XMX=1g "$here/bench/spark/memory.sh" "$work/spark-memory" "$r-memory" &&
+			SIZE=64x64x48 RUNS=1 XMX=1g "$here/bench/spark/memory_shared.sh" "$work/spark-shared" "$r-memory-shared" ||
+			return 1
+	else
+		"$here/bench/spark/memory.sh" "$work/spark-memory" "$r-memory" &&
+			"$here/bench/spark/memory_shared.sh" "$work/spark-shared" "$r-memory-shared" || return 1
+	fi
+	rm -rf "$work/spark-memory" "$work/spark-shared"
+	scrub "$r-memory"
+	scrub "$r-memory-shared"
+}
+
+step_bf16_quality() {
+	local r
+	r="$(results bf16)"
+	if [ "$quick" = 1 ]; then
+		MICE=12 EPOCHS=1 SEEDS=1 SLICES=8 "$here/bench/bf16/quality.sh" "$work/bf16-quality" "$r-quality" || return 1
+	else
+		"$here/bench/bf16/quality.sh" "$work/bf16-quality" "$r-quality" || return 1
+	fi
+	scrub "$r-quality"
 }
 
 step_spark() {

@@ -29,7 +29,8 @@ class ReproduceScriptTest {
 	/** The scripts reproduce.sh runs, besides itself. */
 	static final List<String> SCRIPTS = List.of("bench/reproduce.sh", "bench/spark/run.sh",
 		"bench/rigidity/demo_risk.sh", "bench/rigidity/risk_auroc.sh", "bench/rigidity/end_slices.sh",
-		"bench/loss/lambda_sigma.sh", "bench/quality/run_variants.sh", "bench/bf16/run_bench.sh");
+		"bench/loss/lambda_sigma.sh", "bench/quality/run_variants.sh", "bench/bf16/run_bench.sh", "bench/bf16/quality.sh",
+		"bench/spark/memory.sh", "bench/spark/memory_shared.sh");
 
 	/** How the scripts start osteocast. */
 	static final Pattern LAUNCHER = Pattern.compile("\"\\$(oc|here/osteocast|root/osteocast)\"|(?<=\\s)\\./osteocast");
