@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * second of the T-VAE at one or more widths, the achieved FLOP/s against a
  * large matrix multiply through the same engine and threads, and the PyTorch
  * peer script's figure ({@code bench/train/tvae_bench.py}, same architecture
- * and up-sampling formulation, best of 1 to all cores' threads) when Python
- * with torch is available, with both ratios the speed target asks for:
+ * and up-sampling formulation; at OsteoCast's threads when {@code --threads}
+ * pins them, else its best of 1 to all cores' threads) when Python with
+ * torch is available, with both ratios the speed target asks for:
  * OsteoCast's throughput over the peer's and the achieved FLOP/s as a share
  * of the matmul's. (A standalone command: the {@code bench} parent command
  * belongs to another module; it can adopt this class as its {@code train}
@@ -160,17 +161,28 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Runs the peer script at 1..max(threads, cores) threads and returns its
-	 * best line; with {@code keptHeap} under the C-heap settings OsteoCast's
-	 * training uses ({@code NativeHeap}), so that the ratio compares the
-	 * computations rather than how often each process maps fresh memory.
+	 * The peer's thread counts: exactly OsteoCast's when {@code --threads} pins
+	 * them (the same threads for both, so the ratio is one at that count),
+	 * else 1..max(threads, cores), of which it reports its best.
+	 */
+	static List<String> peerThreads(final Integer requested, final int th, final int cores) {
+		final List<String> ts = new ArrayList<>();
+		if (requested != null) ts.add(Integer.toString(th));
+		else for (int t = 1; t <= Math.max(th, cores); t++)
+			ts.add(Integer.toString(t));
+		return ts;
+	}
+
+	/**
+	 * Runs the peer script at {@link #peerThreads} and returns its best line;
+	 * with {@code keptHeap} under the C-heap settings OsteoCast's training uses
+	 * ({@code NativeHeap}), so that the ratio compares the computations rather
+	 * than how often each process maps fresh memory.
 	 */
 	private String peer(final int nf, final String upsample, final int th, final boolean keptHeap,
 		final Precision precision)
 	{
-		final List<String> ts = new ArrayList<>();
-		for (int t = 1; t <= Math.max(th, Runtime.getRuntime().availableProcessors()); t++)
-			ts.add(Integer.toString(t));
+		final List<String> ts = peerThreads(threads, th, Runtime.getRuntime().availableProcessors());
 		try {
 			final ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch",
 				Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", "1", "--upsample", upsample, "--threads",

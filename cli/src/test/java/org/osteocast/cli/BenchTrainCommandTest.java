@@ -46,6 +46,14 @@ class BenchTrainCommandTest {
 	}
 
 	@Test
+	void thePeerRunsAtOsteoCastsThreadsWhenTheyArePinned() {
+		assertEquals(java.util.List.of("1"), BenchTrainCommand.peerThreads(1, 1, 8));
+		assertEquals(java.util.List.of("2"), BenchTrainCommand.peerThreads(2, 2, 8));
+		// not pinned: the peer's best of 1 to all cores
+		assertEquals(java.util.List.of("1", "2", "3", "4"), BenchTrainCommand.peerThreads(null, 2, 4));
+	}
+
+	@Test
 	void readsMsPerStepOfThePeersBestLine() {
 		assertEquals(933.25, BenchTrainCommand.peerMs(
 			"{\"best\": {\"nf\": 32, \"upsample\": \"subpixel\", \"batch\": 48, \"threads\": 1, \"ms_per_step\": 933.25, \"sequences_per_s\": 51.4}}"),

@@ -301,10 +301,6 @@ public final class Predictor {
 	public static final String TOO_BIG = "too many samples for the Java heap: ";
 
 	/**
-	 * Refuses a forecast whose arrays (samples, their variances, the written
-	 * stacks) would not fit the Java heap, before allocating them.
-	 */
-	/**
 	 * Rows per forward pass: at most {@code requested}; for slices a multiple of
 	 * the samples where it can be, so that each slice's rows share one pass
 	 * (and one encoding of its observed weeks); a 3-D model's volume 2 rows at
@@ -315,6 +311,10 @@ public final class Predictor {
 		return requested >= samples ? requested / samples * samples : requested;
 	}
 
+	/**
+	 * Refuses a forecast whose arrays (samples, their variances, the written
+	 * stacks) would not fit the Java heap, before allocating them.
+	 */
 	static void checkMemory(final int slices, final int k, final int horizon, final int px, final boolean pixVar) {
 		final double bytes = 4.0 * px * slices * horizon * ((double) k * (pixVar ? 3 : 2) + 3);
 		final Runtime rt = Runtime.getRuntime();
