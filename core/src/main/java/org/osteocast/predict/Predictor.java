@@ -29,6 +29,7 @@ import org.osteocast.io.contracts.Ids;
 import org.osteocast.io.contracts.Output;
 import org.osteocast.io.contracts.SliceDataset;
 import org.osteocast.io.VolumeIOException;
+import org.osteocast.io.formats.VolumeIO;
 import org.osteocast.nn.ForecastNet;
 import org.osteocast.nn.engine.EngineSetup;
 import org.osteocast.nn.engine.Precision;
@@ -318,7 +319,7 @@ public final class Predictor {
 	static void checkMemory(final int slices, final int k, final int horizon, final int px, final boolean pixVar) {
 		final double bytes = 4.0 * px * slices * horizon * ((double) k * (pixVar ? 3 : 2) + 3);
 		final Runtime rt = Runtime.getRuntime();
-		final double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		final double free = VolumeIO.freeHeap(bytes / 0.8);
 		if (bytes > 0.8 * free || (double) slices * k > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(TOO_BIG + String.format(Locale.ROOT,
 			"%d sample(s) of %d slice(s) x %d week(s) need about %.1f GB, and %.1f GB of the %.1f GB heap are free; " +
 				"use fewer --samples or a larger heap (OSTEOCAST_XMX, e.g. %dg)", k, slices, horizon, bytes / 1e9, free / 1e9,

@@ -168,10 +168,11 @@ public final class VolumeIO {
 		if (!streamable || bytes < LAZY_FRACTION * free) return read(path, voxelUmOverride, progress, cancel);
 		// streaming holds a few windows of planes (as floats, for three scans at once) besides the working copies
 		final double plane = 4.0 * d[0] * d[1], need = 3 * 16 * plane + (16 << 20);
-		if (need > free) throw new VolumeIOException(path, TOO_BIG + String.format(Locale.ROOT,
+		final double available = freeHeap(need);
+		if (need > available) throw new VolumeIOException(path, TOO_BIG + String.format(Locale.ROOT,
 			"%d x %d x %d voxels: even plane by plane they need %.0f MB, and %.0f MB of the %.0f MB heap are free; set a " +
 				"larger heap (OSTEOCAST_XMX=%dm; in Fiji: Edit > Options > Memory & Threads)", d[0], d[1], d[2], need / 1e6,
-			free / 1e6, rt.maxMemory() / 1e6, (long) Math.ceil((need + rt.maxMemory() - free) / (1 << 20)) + 64));
+			available / 1e6, rt.maxMemory() / 1e6, (long) Math.ceil((need + rt.maxMemory() - available) / (1 << 20)) + 64));
 		progress.status("opening " + path.getFileName() + " plane by plane (" + d[0] + " x " + d[1] + " x " + d[2] +
 			" voxels)");
 		return LazyVolume.open(path, voxelUmOverride);
@@ -180,6 +181,22 @@ public final class VolumeIO {
 	/** As {@link #open(Path, double, Progress, Cancellation)} with the file's calibration. */
 	public static Volume<?> open(final Path path) throws VolumeIOException {
 		return open(path, Double.NaN, Progress.NONE, Cancellation.NEVER);
+	}
+
+	/**
+	 * The Java heap free for new arrays (bytes). What the runtime reports as
+	 * free leaves out garbage not yet collected, so when that is less than
+	 * {@code needed}, the heap is collected once and measured again: a small
+	 * heap full of garbage is not refused as full.
+	 */
+	public static double freeHeap(final double needed) {
+		final Runtime rt = Runtime.getRuntime();
+		double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (free < needed) {
+			System.gc();
+			free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		}
+		return free;
 	}
 
 	/** The start of the message for a scan larger than the free Java heap (tests assert on it). */
@@ -193,7 +210,7 @@ public final class VolumeIO {
 		final long[] d = h.dimensions();
 		final double bytes = (double) d[0] * d[1] * d[2] * Math.max(1, h.frames()) * Math.max(1, h.bitDepth() / 8);
 		final Runtime rt = Runtime.getRuntime();
-		final double free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		final double free = freeHeap(bytes / 0.9);
 		if (bytes > 0.9 * free) throw new VolumeIOException(path, TOO_BIG + String.format(java.util.Locale.ROOT,
 			"%d x %d x %d voxels of %d bits need %.1f GB, and %.1f GB of the %.1f GB heap are free; set a larger heap " +
 				"(OSTEOCAST_XMX=%dg; in Fiji: Edit > Options > Memory & Threads)", d[0], d[1], d[2], h.bitDepth(), bytes / 1e9,
