@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 
 import com.google.gson.JsonObject;
 
@@ -91,6 +94,43 @@ public final class ForecastNetChecks {
 			copy.block().loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
 			// a fresh store: a ParameterStore caches each parameter's array, and loading replaces the arrays
 			assertArrayEquals(before, copy.forecast(new ParameterStore(m, false), obs, null, 2, false).toFloatArray());
+		}
+	}
+
+	/**
+	 * {@link ForecastNet#forecastDistribution(ParameterStore, NDArray, NDArray, int, boolean, int)}
+	 * with {@code k} samples a row equals the forecast of the rows repeated {@code k} times (within 1e-5), over
+	 * 2 forecast weeks (so a forecast week is encoded again), with the weights moved away from their start (a
+	 * residual model starts as persistence, whatever the latent) so that the samples of a row differ.
+	 */
+	public static void sharedEncodingEqualsRepeatedRows(final ForecastNet net, final Shape observed,
+		final boolean batchStatistics, final String what)
+	{
+		try (NDManager m = NDManager.newBaseManager()) {
+			net.initialize(m);
+			for (final Pair<String, Parameter> p : net.block().getParameters()) {
+				final NDArray w = p.getValue().getArray();
+				w.addi(m.randomNormal(0, 0.2f, w.getShape(), w.getDataType()));
+			}
+			final ParameterStore ps = new ParameterStore(m, false);
+			final int k = 3, horizon = 2;
+			final long b = observed.get(0);
+			final NDArray obs = m.randomUniform(0, 1, observed);
+			final NDArray eps = m.randomNormal(new Shape(b * k, net.forecastNoise(horizon)));
+			final NDList shared = net.forecastDistribution(ps, obs, eps, horizon, batchStatistics, k);
+			final NDList repeated = net.forecastDistribution(ps, ForecastNet.repeatRows(obs, k), eps,
+				horizon, batchStatistics);
+			assertEquals(repeated.size(), shared.size(), what);
+			for (int i = 0; i < shared.size(); i++) {
+				assertEquals(new Shape(b * k, horizon).addAll(observed.slice(2)), shared.get(i).getShape(), what);
+				assertArrayEquals(repeated.get(i).toFloatArray(), shared.get(i).toFloatArray(), 1e-5f, what + ", output " +
+					i);
+			}
+			final float[] a = shared.get(0).get("0").toFloatArray(), c = shared.get(0).get("1").toFloatArray();
+			double diff = 0;
+			for (int i = 0; i < a.length; i++)
+				diff += Math.abs(a[i] - c[i]);
+			assertTrue(diff > 1e-4, what + ": samples of one row differ: " + diff);
 		}
 	}
 }

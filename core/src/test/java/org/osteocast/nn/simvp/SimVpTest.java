@@ -141,30 +141,9 @@ class SimVpTest {
 	void sharedEncodingEqualsRepeatedRows() {
 		EngineSetup.engine();
 		Engine.getInstance().setRandomSeed(6);
-		try (NDManager m = NDManager.newBaseManager()) {
-			final SimVp net = create(tiny(16, true, "separate"));
-			net.initialize(m);
-			for (final Pair<String, Parameter> p : net.getParameters()) { // away from the start, so samples differ
-				final NDArray w = p.getValue().getArray();
-				w.addi(m.randomNormal(0, 0.2f, w.getShape(), w.getDataType()));
-			}
-			final ParameterStore ps = new ParameterStore(m, false);
-			final int k = 3, horizon = 2;
-			final NDArray obs = m.randomUniform(0, 1, new Shape(2, N_PAST, 1, S, S));
-			final NDArray eps = m.randomNormal(new Shape(2 * k, net.forecastNoise(horizon)));
-			final NDList shared = net.forecastDistribution(ps, obs, eps, horizon, false, k);
-			final NDList repeated = net.forecastDistribution(ps, ForecastNet.repeatRows(obs, k), eps, horizon, false);
-			assertEquals(2, shared.size());
-			for (int i = 0; i < 2; i++) {
-				assertEquals(new Shape(2 * k, horizon, 1, S, S), shared.get(i).getShape());
-				assertArrayEquals(repeated.get(i).toFloatArray(), shared.get(i).toFloatArray(), 1e-5f, "output " + i);
-			}
-			final float[] a = shared.get(0).get("0").toFloatArray(), b = shared.get(0).get("1").toFloatArray();
-			double diff = 0;
-			for (int i = 0; i < a.length; i++)
-				diff += Math.abs(a[i] - b[i]);
-			assertTrue(diff > 1e-4, "samples of one row differ: " + diff);
-		}
+		final SimVp net = create(tiny(16, true, "separate"));
+		assertTrue(net.stochastic() && net.pixelVariance(), "both outputs, forecast and variance, are compared");
+		ForecastNetChecks.sharedEncodingEqualsRepeatedRows(net, new Shape(2, N_PAST, 1, S, S), false, "stochastic simvp");
 	}
 
 	@Test

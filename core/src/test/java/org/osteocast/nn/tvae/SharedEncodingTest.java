@@ -3,20 +3,16 @@ package org.osteocast.nn.tvae;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osteocast.nn.ForecastNet;
+import org.osteocast.nn.ForecastNetChecks;
 import org.osteocast.nn.engine.EngineSetup;
 
 /**
@@ -60,33 +56,6 @@ class SharedEncodingTest {
 		final String what)
 	{
 		Engine.getInstance().setRandomSeed(8);
-		try (NDManager m = NDManager.newBaseManager()) {
-			net.initialize(m);
-			// away from the start (persistence, whatever the latent), so that samples differ
-			for (final Pair<String, Parameter> p : net.getParameters()) {
-				final NDArray w = p.getValue().getArray();
-				w.addi(m.randomNormal(0, 0.2f, w.getShape(), w.getDataType()));
-			}
-			final ParameterStore ps = new ParameterStore(m, false);
-			final int k = 3, horizon = 2; // horizon 2: the first forecast week is encoded again
-			final long b = observed.get(0);
-			final NDArray obs = m.randomUniform(0, 1, observed);
-			final NDArray eps = m.randomNormal(new Shape(b * k, net.forecastNoise(horizon)));
-			final NDList shared = net.forecastDistribution(ps, obs, eps, horizon, batchStatistics, k);
-			final NDList repeated = net.forecastDistribution(ps, ForecastNet.repeatRows(obs, k), eps, horizon,
-				batchStatistics);
-			assertEquals(repeated.size(), shared.size());
-			for (int i = 0; i < shared.size(); i++) {
-				assertEquals(new Shape(b * k, horizon).addAll(observed.slice(2)), shared.get(i).getShape(), what);
-				assertArrayEquals(repeated.get(i).toFloatArray(), shared.get(i).toFloatArray(), 1e-5f, what + ", output " +
-					i);
-			}
-			// the samples of one row differ (else the test could not tell rows apart)
-			final float[] a = shared.get(0).get("0").toFloatArray(), c = shared.get(0).get("1").toFloatArray();
-			double diff = 0;
-			for (int i = 0; i < a.length; i++)
-				diff += Math.abs(a[i] - c[i]);
-			assertTrue(diff > 1e-4, what + ": samples of one row differ: " + diff);
-		}
+		ForecastNetChecks.sharedEncodingEqualsRepeatedRows(net, observed, batchStatistics, what);
 	}
 }
