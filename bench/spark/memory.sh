@@ -19,6 +19,7 @@ work="${1:?usage: $0 WORK [RESULTS_DIR]}"
 res="${2:-$here/bench/spark/results/$(date -u +%F)-memory}"
 sizes="${SIZES:-195M,0.42G,1.1G}" runs="${RUNS:-3}" xmx="${XMX:-4g}" threads="${THREADS:-2}"
 oc="$here/osteocast"
+. "$here/bench/spark/time_v.sh"
 mkdir -p "$work" "$res"
 "$oc" spark --help >/dev/null # builds both modules before any timing
 {
@@ -47,8 +48,7 @@ for size in "${list[@]}"; do
 		OSTEOCAST_XMX="$xmx" OSTEOCAST_THREADS="$threads" /usr/bin/time -v -o "$work/time.txt" \
 			"$oc" spark register --cohort "$work/$size/cohort" --out "$out" --master 'local[1]' --threads "$threads" \
 			>"$res/console_$size.txt" 2>&1 || status=failed
-		wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$work/time.txt")
-		peak=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time.txt")
+		read -r wall peak < <(time_v "$work/time.txt")
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$r" "$wall" "$peak" "$status" "$load" >>"$res/spark.tsv"
 		rm -rf "$out" "$out-spark-work"
 	done

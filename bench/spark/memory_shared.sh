@@ -17,6 +17,7 @@ work="${1:?usage: $0 WORK [RESULTS_DIR]}"
 res="${2:-$here/bench/spark/results/$(date -u +%F)-memory-shared}"
 size="${SIZE:-0.42G}" runs="${RUNS:-3}" xmx="${XMX:-4g}"
 oc="$here/osteocast"
+. "$here/bench/spark/time_v.sh"
 mkdir -p "$work" "$res"
 "$oc" spark --help >/dev/null # builds both modules before any timing
 {
@@ -43,8 +44,7 @@ for r in $(seq 1 "$runs"); do
 	status=ok
 	OSTEOCAST_XMX="$xmx" /usr/bin/time -v -o "$work/time.txt" "$oc" spark register --cohort "$work/two" --out "$out" \
 		--master 'local[2]' --threads 1 >"$res/console.txt" 2>&1 || status=failed
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$work/time.txt")
-	peak=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time.txt")
+	read -r wall peak < <(time_v "$work/time.txt")
 	same=no
 	if [ "$status" = ok ] && cmp -s "$out/m1/week2.transform.json" <(sed 's/m2/m1/g' "$out/m2/week2.transform.json"); then same=yes; fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$wall" "$peak" "$status" "$same" "$load" >>"$res/shared.tsv"
