@@ -26,7 +26,7 @@ import org.osteocast.train.Adam;
 /** The T-VAE's per-pixel variance output: its shape and start, and that it learns where forecasts miss. */
 class TvaeVarianceTest {
 
-	static final TvaeConfig CFG = TvaeConfig.builder().optImageSize(16).optNf(4).optGDim(8).optZDim(3).optRnnSize(16)
+	static final TvaeConfig CFG = TvaeConfig.builder().optImageSize(16).optNf(16).optGDim(8).optZDim(3).optRnnSize(16)
 		.optPixelVariance(true).build();
 
 	@BeforeAll
@@ -124,9 +124,7 @@ class TvaeVarianceTest {
 				}
 				else right += var[i] / (px / 2.0);
 			}
-			// within a factor 4: 200 steps of a tiny model at a high learning rate amplify the engine's run-to-run
-			// rounding differences; run after other classes in the full suite it once landed at 2.8 times
-			assertTrue(left > errLeft / 4 && left < errLeft * 4, "variance where the weeks are noisy: " + left +
+			assertTrue(left > errLeft / 2 && left < errLeft * 2, "variance where the weeks are noisy: " + left +
 				", expected squared error there " + errLeft);
 			assertTrue(left > 10 * right, "noisy " + left + " vs quiet " + right);
 		}
