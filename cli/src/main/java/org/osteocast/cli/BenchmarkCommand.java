@@ -61,6 +61,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
 	@Option(names = "--rescore", description = "Forecast and score finished runs again (trained models are kept).")
 	boolean rescore;
 
+	@Option(names = "--report-only", description = "Write the tables and figures again from results.csv and the finished runs in --out (no training, no forecasting; the runs keep the code version that made them).")
+	boolean reportOnly;
+
 	@Option(names = "--list", description = "List the models and exit.")
 	boolean list;
 
@@ -73,6 +76,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
 		}
 		if (data == null || out == null) throw new IllegalArgumentException("--data and --out are required");
 		final SliceDataset ds = SliceDataset.open(data);
+		if (reportOnly) {
+			final List<Benchmark.Run> runs = Benchmark.readResults(out.resolve("results.csv"));
+			final String madeBy = BenchmarkReport.madeBy(out.resolve("tables.md"));
+			BenchmarkReport.write(out, runs, ds, (madeBy != null ? madeBy + "`; tables written again from results.csv by `"
+				: "") + "osteocast benchmark --data " + data + " --out " + out + " --report-only");
+			System.out.println(java.nio.file.Files.readString(out.resolve("tables.md")));
+			System.out.println("wrote " + out.resolve("tables.md") + " and the figures from " + out.resolve("results.csv"));
+			return 0;
+		}
 		final Benchmark.Options o = new Benchmark.Options();
 		o.seeds = seeds;
 		o.budgetMinutes = budget;

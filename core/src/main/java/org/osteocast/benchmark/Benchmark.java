@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.osteocast.OsteoCast;
+import org.osteocast.core.BadInputException;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
 import org.osteocast.io.util.Csv;
@@ -323,6 +324,45 @@ public final class Benchmark {
 		catch (final NumberFormatException e) {
 			return Double.NaN;
 		}
+	}
+
+	/**
+	 * Reads the runs back from a {@code results.csv} that {@link #run} wrote:
+	 * the scores of the metrics this version tabulates ({@code nan} or a
+	 * missing column: NaN), and each run's code version ({@code unknown} in a
+	 * file written before runs recorded it).
+	 *
+	 * @throws BadInputException when the file is missing or not a results file
+	 */
+	public static List<Run> readResults(final Path file) throws IOException {
+		if (!Files.isRegularFile(file)) throw new BadInputException(file,
+			"no benchmark results here (osteocast benchmark writes this file when its runs are done)");
+		final Csv.Table t = Csv.read(file);
+		for (final String c : List.of("model", "seed", "train_seconds", "epochs"))
+			if (!t.has(c)) throw new BadInputException(file, "not a benchmark results file: no column " + c);
+		final List<Run> runs = new ArrayList<>();
+		for (final Csv.Row r : t.rows) {
+			if (r.get("model") == null) throw new BadInputException(file, "line " + r.line() + ": no model");
+			final Map<String, Double> scores = new LinkedHashMap<>();
+			for (final String m : METRICS.keySet())
+				scores.put(m, t.has(m) && r.get(m) != null ? parse(r.get(m)) : Double.NaN);
+			final int seed;
+			final double seconds;
+			final int epochs;
+			try {
+				seed = Integer.parseInt(r.get("seed"));
+				seconds = Double.parseDouble(r.get("train_seconds"));
+				epochs = Integer.parseInt(r.get("epochs"));
+			}
+			catch (final NumberFormatException | NullPointerException e) {
+				throw new BadInputException(file, "line " + r.line() + ": seed, train_seconds and epochs must be numbers");
+			}
+			final String code = t.has("code_version") && r.get("code_version") != null ? r.get("code_version")
+				: "unknown";
+			runs.add(new Run(r.get("model"), seed, scores, seconds, epochs, code));
+		}
+		if (runs.isEmpty()) throw new BadInputException(file, "no runs in it");
+		return runs;
 	}
 
 	static void writeResults(final Path file, final List<Run> runs) throws IOException {

@@ -26,7 +26,9 @@ import org.osteocast.viz.Panel;
 /**
  * The benchmark's tables and figures, laid out as the paper's: Table 1
  * (T-VAE against other forecasters), Table 2 (T-VAE variants and losses),
- * each cell the mean ± standard deviation over seeds of the test-mouse mean;
+ * each cell the median over seeds of the test-mouse mean with the range over
+ * seeds (the project's rule for every number it quotes: medians of repeated
+ * runs with their range);
  * Fig. 1–2 (observed weeks, truth and every model's forecast with its error),
  * Fig. 3 (sections through the stacked volume across slices: 2-D against 3-D
  * T-VAE), Fig. 4 (diverse samples with the uncertainty maps) and Fig. 7 (the
@@ -44,7 +46,7 @@ public final class BenchmarkReport {
 		md.append("# OsteoCast benchmark\n\n");
 		if (command != null) md.append("Made by `").append(command).append("`.\n\n");
 		md.append(String.format(Locale.ROOT,
-			"Test mice: %d of %d; each cell is the mean ± SD over seeds of the mean over test mice. ↑ higher is better, ↓ lower. Best in **bold**.%n%n",
+			"Test mice: %d of %d. Each cell is the median over seeds of the mean over the test mice, with the range over seeds in brackets (table1.csv and table2.csv add the mean and SD); `train min` and `epochs` are medians over seeds. ↑ higher is better, ↓ lower. Best median in **bold**.%n%n",
 			data.entries(SliceDataset.Split.TEST).size(), data.entries().size()));
 		final java.util.Set<String> codes = new java.util.TreeSet<>();
 		for (final Benchmark.Run r : runs)
@@ -71,6 +73,22 @@ public final class BenchmarkReport {
 	}
 
 	/**
+	 * The command recorded in the "Made by" line of a {@code tables.md} (the
+	 * benchmark run whose runs the tables show), or null when there is no such
+	 * file or line.
+	 */
+	public static String madeBy(final Path tablesMd) throws IOException {
+		if (!Files.isRegularFile(tablesMd)) return null;
+		for (final String line : Files.readAllLines(tablesMd)) {
+			if (!line.startsWith("Made by `")) continue;
+			final String rest = line.substring("Made by `".length());
+			final int end = rest.indexOf('`');
+			return end > 0 ? rest.substring(0, end) : null;
+		}
+		return null;
+	}
+
+	/**
 	 * A markdown table (and its CSV, with the number of test mice each mean is
 	 * over) of the models of one table that were run.
 	 */
@@ -89,7 +107,7 @@ public final class BenchmarkReport {
 		final Map<String, Double> best = new LinkedHashMap<>();
 		for (final String m : metrics)
 			for (final List<Benchmark.Run> l : by.values()) {
-				final double v = stats(l, m)[0];
+				final double v = stats(l, m)[MEDIAN];
 				if (Double.isNaN(v)) continue;
 				final Double b = best.get(m);
 				if (b == null || (Benchmark.METRICS.get(m) ? v > b : v < b)) best.put(m, v);
@@ -98,7 +116,8 @@ public final class BenchmarkReport {
 		final StringBuilder c = new StringBuilder("model,seeds,test_mice,train_minutes,epochs");
 		for (final String m : metrics) {
 			md.append(' ').append(label(m)).append(Benchmark.METRICS.get(m) ? " ↑" : " ↓").append(" |");
-			c.append(',').append(m).append("_mean,").append(m).append("_sd");
+			for (final String k : new String[] { "median", "min", "max", "mean", "sd" })
+				c.append(',').append(m).append('_').append(k);
 		}
 		md.append(" train min | epochs |\n|---|");
 		for (int i = 0; i < metrics.size() + 2; i++)
@@ -108,19 +127,21 @@ public final class BenchmarkReport {
 		for (final Map.Entry<String, List<Benchmark.Run>> e : by.entrySet()) {
 			md.append("| ").append(e.getKey()).append(" |");
 			final List<Benchmark.Run> l = e.getValue();
-			final double minutes = l.stream().mapToDouble(r -> r.trainSeconds).average().orElse(0) / 60;
-			final double epochs = l.stream().mapToInt(r -> r.epochs).average().orElse(0);
+			final double minutes = median(l.stream().mapToDouble(r -> r.trainSeconds / 60).toArray());
+			final double epochs = median(l.stream().mapToDouble(r -> r.epochs).toArray());
 			c.append(e.getKey()).append(',').append(l.size()).append(',').append(testMice).append(String.format(Locale.ROOT,
-				",%.2f,%.1f", minutes,
-				epochs));
+				",%.2f,%.1f", minutes, epochs));
 			for (final String m : metrics) {
 				final double[] st = stats(l, m);
-				final int digits = m.startsWith("psnr_") ? 2 : m.equals("changed_mse") ? 4 : 3;
-				String cell = Double.isNaN(st[0]) ? "–" : String.format(Locale.ROOT, "%." + digits + "f", st[0]);
-				if (!Double.isNaN(st[0]) && l.size() > 1) cell += String.format(Locale.ROOT, " ± %." + digits + "f", st[1]);
-				if (!Double.isNaN(st[0]) && best.containsKey(m) && st[0] == best.get(m)) cell = "**" + cell + "**";
+				final int digits = m.startsWith("psnr_") ? 2 : m.startsWith("changed_mse") ? 4 : 3;
+				final String f = "%." + digits + "f";
+				String cell = Double.isNaN(st[MEDIAN]) ? "–" : String.format(Locale.ROOT, f, st[MEDIAN]);
+				if (!Double.isNaN(st[MEDIAN]) && st[MIN] != st[MAX]) cell += String.format(Locale.ROOT, " (" + f + "–" + f +
+					")", st[MIN], st[MAX]);
+				if (!Double.isNaN(st[MEDIAN]) && best.containsKey(m) && st[MEDIAN] == best.get(m)) cell = "**" + cell + "**";
 				md.append(' ').append(cell).append(" |");
-				c.append(String.format(Locale.ROOT, ",%.6g,%.6g", st[0], st[1]));
+				for (final double v : st)
+					c.append(String.format(Locale.ROOT, ",%.6g", v));
 			}
 			md.append(String.format(Locale.ROOT, " %.1f | %.0f |%n", minutes, epochs));
 			c.append('\n');
@@ -129,20 +150,33 @@ public final class BenchmarkReport {
 		return md.toString();
 	}
 
-	/** Mean and sample standard deviation of a metric over runs (NaN-free runs only). */
+	/** Indices into {@link #stats}. */
+	static final int MEDIAN = 0, MIN = 1, MAX = 2, MEAN = 3, SD = 4;
+
+	/**
+	 * Median, minimum, maximum, mean and sample standard deviation of a metric
+	 * over runs (runs where it is NaN or missing left out; all NaN when none
+	 * has it).
+	 */
 	static double[] stats(final List<Benchmark.Run> runs, final String metric) {
-		double s = 0, q = 0;
-		int n = 0;
-		for (final Benchmark.Run r : runs) {
-			final Double v = r.scores.get(metric);
-			if (v == null || v.isNaN()) continue;
-			s += v;
-			q += v * v;
-			n++;
-		}
-		if (n == 0) return new double[] { Double.NaN, Double.NaN };
-		final double mean = s / n;
-		return new double[] { mean, n > 1 ? Math.sqrt(Math.max(0, (q - n * mean * mean) / (n - 1))) : 0 };
+		final double[] v = runs.stream().map(r -> r.scores.get(metric)).filter(x -> x != null && !x.isNaN())
+			.mapToDouble(Double::doubleValue).toArray();
+		if (v.length == 0) return new double[] { Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN };
+		final double mean = java.util.Arrays.stream(v).average().orElseThrow();
+		double q = 0;
+		for (final double x : v)
+			q += (x - mean) * (x - mean);
+		return new double[] { median(v), java.util.Arrays.stream(v).min().orElseThrow(), java.util.Arrays.stream(v).max()
+			.orElseThrow(), mean, v.length > 1 ? Math.sqrt(q / (v.length - 1)) : 0 };
+	}
+
+	/** The median (the mean of the two middle values for an even count); NaN for none. */
+	static double median(final double[] values) {
+		if (values.length == 0) return Double.NaN;
+		final double[] v = values.clone();
+		java.util.Arrays.sort(v);
+		final int n = v.length;
+		return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	}
 
 	static String label(final String metric) {

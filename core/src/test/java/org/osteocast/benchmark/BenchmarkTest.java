@@ -72,7 +72,8 @@ class BenchmarkTest {
 		BenchmarkReport.write(out, runs, data, "test");
 		final String md = Files.readString(out.resolve("tables.md"));
 		assertTrue(md.contains("| persistence |") && md.contains("| tvae2d-mse |"), md);
-		assertTrue(md.contains(" ± "), "mean ± sd over seeds");
+		assertTrue(md.lines().anyMatch(l -> l.startsWith("| tvae2d |") && l.matches(".* \\(\\d+\\.\\d+–\\d+\\.\\d+\\) .*")),
+			"median (min–max) over seeds: " + md);
 		assertTrue(md.contains("**"), "best value in bold");
 		assertTrue(md.contains("LPIPS was not computed"), "says why LPIPS is missing");
 		assertTrue(md.contains("rel. error min EI ↓"), "the rigidity column in the tables");
@@ -167,8 +168,14 @@ class BenchmarkTest {
 	@Test
 	void statsAndBadInput(@TempDir final Path dir) throws Exception {
 		final double[] s = BenchmarkReport.stats(List.of(run(1), run(3)), "psnr_db");
-		assertEquals(2, s[0], 1e-12);
-		assertEquals(Math.sqrt(2), s[1], 1e-12, "sample standard deviation");
+		assertEquals(2, s[BenchmarkReport.MEDIAN], 1e-12, "an even count: the mean of the middle two");
+		assertEquals(Math.sqrt(2), s[BenchmarkReport.SD], 1e-12, "sample standard deviation");
+		final double[] t = BenchmarkReport.stats(List.of(run(6), run(1), run(Double.NaN), run(2)), "psnr_db");
+		assertEquals(2, t[BenchmarkReport.MEDIAN], 0, "the middle value, not the mean; NaN left out");
+		assertEquals(1, t[BenchmarkReport.MIN], 0);
+		assertEquals(6, t[BenchmarkReport.MAX], 0);
+		assertEquals(3, t[BenchmarkReport.MEAN], 1e-12);
+		assertTrue(Double.isNaN(BenchmarkReport.stats(List.of(run(Double.NaN)), "psnr_db")[BenchmarkReport.MEDIAN]));
 		final Benchmark.Options o = tiny();
 		o.models = List.of("no-such-model");
 		final SliceDataset data = SyntheticCohort.write(dir.resolve("data"), 3, 2, 16, 4, 3, 0, 3);
@@ -183,12 +190,52 @@ class BenchmarkTest {
 			rigid("tvae2d", 2, 0.20, 1.0), rigid("linear", 1, 0.40, Double.NaN));
 		final String md = BenchmarkReport.table(runs, Benchmark.TABLE1, dir.resolve("t.csv"), 3);
 		assertTrue(md.contains("rel. error min EI ↓") && md.contains("risk AUROC ↑"), md);
-		// lower error and higher AUROC are best; mean ± SD over seeds
-		assertTrue(md.contains("**0.150 ± 0.071**") && md.contains("**0.875 ± 0.177**"), md);
+		// lower error and higher AUROC are best; the median over seeds with the range
+		assertTrue(md.contains("**0.150 (0.100–0.200)**") && md.contains("**0.875 (0.750–1.000)**"), md);
 		final String linear = md.lines().filter(l -> l.startsWith("| linear |")).findFirst().orElseThrow();
 		assertTrue(linear.contains("| 0.400 |") && linear.contains("| – |"), "nan AUROC shown as –: " + linear);
 		final List<String> csv = Files.readAllLines(dir.resolve("t.csv"));
-		assertTrue(csv.get(0).contains("ei_min_rel_err_mean,ei_min_rel_err_sd,risk_auroc_mean,risk_auroc_sd"), csv.get(0));
+		assertTrue(csv.get(0).contains("ei_min_rel_err_median,ei_min_rel_err_min,ei_min_rel_err_max,ei_min_rel_err_mean,"
+			+ "ei_min_rel_err_sd,risk_auroc_median"), csv.get(0));
+	}
+
+	@Test
+	void resultsReadBackAsWritten(@TempDir final Path dir) throws Exception {
+		final java.util.Map<String, Double> a = new java.util.LinkedHashMap<>(), b = new java.util.LinkedHashMap<>();
+		a.put("psnr_db", 28.123456);
+		a.put("ssim", 0.875);
+		a.put("risk_auroc", Double.NaN);
+		b.put("psnr_db", 27.5);
+		final List<Benchmark.Run> runs = List.of(new Benchmark.Run("tvae2d", 1, a, 93.4, 31, "1.0+aaaa"),
+			new Benchmark.Run("tvae2d", 2, b, 120, 40, "1.0+aaaa"));
+		final Path f = dir.resolve("results.csv");
+		Benchmark.writeResults(f, runs);
+		final List<Benchmark.Run> back = Benchmark.readResults(f);
+		assertEquals(2, back.size());
+		final Benchmark.Run r = back.get(0);
+		assertEquals("tvae2d", r.model);
+		assertEquals(1, r.seed);
+		assertEquals(93.4, r.trainSeconds, 1e-9);
+		assertEquals(31, r.epochs);
+		assertEquals("1.0+aaaa", r.codeVersion);
+		assertEquals(28.1235, r.scores.get("psnr_db"), 1e-9, "six significant digits, as written");
+		assertEquals(0.875, r.scores.get("ssim"), 0);
+		assertTrue(r.scores.get("risk_auroc").isNaN() && back.get(1).scores.get("ssim").isNaN(), "nan and missing: NaN");
+		assertEquals(Benchmark.METRICS.keySet(), r.scores.keySet());
+		// a file of results written before runs recorded their code version
+		Files.writeString(f, "model,seed,train_seconds,epochs,psnr_db\npersistence,1,0.0,0,27.25\n");
+		assertEquals("unknown", Benchmark.readResults(f).get(0).codeVersion);
+		// bad input names the file and the problem
+		final org.osteocast.core.BadInputException missing = assertThrows(org.osteocast.core.BadInputException.class,
+			() -> Benchmark.readResults(dir.resolve("none.csv")));
+		assertTrue(missing.getMessage().startsWith(dir.resolve("none.csv").toString()) && missing.getMessage().contains(
+			"no benchmark results"), missing.getMessage());
+		Files.writeString(f, "mouse,psnr_db\nM01,27\n");
+		assertTrue(assertThrows(org.osteocast.core.BadInputException.class, () -> Benchmark.readResults(f)).getMessage()
+			.contains("not a benchmark results file: no column model"));
+		Files.writeString(f, "model,seed,train_seconds,epochs\ntvae2d,one,1,1\n");
+		assertTrue(assertThrows(org.osteocast.core.BadInputException.class, () -> Benchmark.readResults(f)).getMessage()
+			.contains("line 2: seed, train_seconds and epochs must be numbers"));
 	}
 
 	private static Benchmark.Run rigid(final String model, final int seed, final double err, final double auroc) {
