@@ -293,10 +293,14 @@ step_quality() {
 	local r d="$work/quality" epochs=15 seeds="1 2 3" v
 	[ "$quick" = 1 ] && { epochs=1; seeds=1; }
 	r="$(results quality)/demo16-e$epochs"
+	# demo16 (bench/quality/README.md): the demo's cohort as `osteocast demo` makes it (the fibula joined, unlike the
+	# cohort of Tables 1-2), sliced at 16 slices per mouse
 	if [ ! -f "$d/slices/cohort.csv" ]; then
-		cohort || return 1
-		"$oc" slice --cohort "$work/cohort/registered" --out "$d/slices" --seed 1 --slices 16 --overwrite >/dev/null ||
-			return 1
+		local mice=30
+		[ "$quick" = 1 ] && mice=6
+		"$oc" phantom --out "$d/cohort" --mice "$mice" --weeks 4 --seed 1 --missing-week-prob 0.1 --overwrite >/dev/null &&
+			"$oc" register --cohort "$d/cohort" --out "$d/registered" --overwrite >/dev/null &&
+			"$oc" slice --cohort "$d/registered" --out "$d/slices" --seed 1 --slices 16 --overwrite >/dev/null || return 1
 	fi
 	v=("simvp=--arch simvp --batch 16 --hid-s 16 --hid-t 64"
 		"simvp-vae-b1e-2=--arch simvp-vae --batch 16 --hid-s 16 --hid-t 64 --beta 1e-2"
