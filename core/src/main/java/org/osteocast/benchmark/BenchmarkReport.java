@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.osteocast.core.Stats;
 import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.contracts.Hyperstack;
 import org.osteocast.io.contracts.SliceDataset;
@@ -127,8 +128,8 @@ public final class BenchmarkReport {
 		for (final Map.Entry<String, List<Benchmark.Run>> e : by.entrySet()) {
 			md.append("| ").append(e.getKey()).append(" |");
 			final List<Benchmark.Run> l = e.getValue();
-			final double minutes = median(l.stream().mapToDouble(r -> r.trainSeconds / 60).toArray());
-			final double epochs = median(l.stream().mapToDouble(r -> r.epochs).toArray());
+			final double minutes = Stats.median(l.stream().mapToDouble(r -> r.trainSeconds / 60).toArray());
+			final double epochs = Stats.median(l.stream().mapToDouble(r -> r.epochs).toArray());
 			c.append(e.getKey()).append(',').append(l.size()).append(',').append(testMice).append(String.format(Locale.ROOT,
 				",%.2f,%.1f", minutes, epochs));
 			for (final String m : metrics) {
@@ -166,17 +167,8 @@ public final class BenchmarkReport {
 		double q = 0;
 		for (final double x : v)
 			q += (x - mean) * (x - mean);
-		return new double[] { median(v), java.util.Arrays.stream(v).min().orElseThrow(), java.util.Arrays.stream(v).max()
+		return new double[] { Stats.median(v), java.util.Arrays.stream(v).min().orElseThrow(), java.util.Arrays.stream(v).max()
 			.orElseThrow(), mean, v.length > 1 ? Math.sqrt(q / (v.length - 1)) : 0 };
-	}
-
-	/** The median (the mean of the two middle values for an even count); NaN for none. */
-	static double median(final double[] values) {
-		if (values.length == 0) return Double.NaN;
-		final double[] v = values.clone();
-		java.util.Arrays.sort(v);
-		final int n = v.length;
-		return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	}
 
 	static String label(final String metric) {

@@ -1,6 +1,6 @@
 package org.osteocast.metrics;
 
-import java.util.Arrays;
+import org.osteocast.core.Stats;
 
 /**
  * Lesion-aware scores of a forecast volume (given as 2-D planes of
@@ -54,16 +54,10 @@ public final class LesionMetrics {
 		for (int z = 0; z < last.length; z++)
 			for (int i = 0; i < last[z].length; i++)
 				if (last[z][i] != target[z][i]) d[k++] = (double) target[z][i] - last[z][i];
-		final double med = median(d.clone());
+		final double med = Stats.median(d);
 		for (int i = 0; i < n; i++)
 			d[i] = Math.abs(d[i] - med);
-		return NOISE_MULTIPLE * 1.4826 * median(d);
-	}
-
-	private static double median(final double[] v) {
-		Arrays.sort(v);
-		final int n = v.length;
-		return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+		return NOISE_MULTIPLE * 1.4826 * Stats.medianInPlace(d);
 	}
 
 	/** Pixels with {@code |target − last| > threshold}. */

@@ -1,7 +1,8 @@
 package org.osteocast.metrics;
 
-import java.util.Arrays;
 import java.util.Locale;
+
+import org.osteocast.core.Stats;
 
 /**
  * CT-based structural rigidity analysis (CTRA) of bone cross-sections: per
@@ -204,10 +205,7 @@ public final class Rigidity {
 	}
 
 	private static double median(final double[] v, final double fallback) {
-		if (v.length == 0) return fallback;
-		Arrays.sort(v);
-		final int n = v.length;
-		return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+		return v.length == 0 ? fallback : Stats.medianInPlace(v);
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Set;
 import org.osteocast.core.BadInputException;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Progress;
+import org.osteocast.core.Stats;
 import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.contracts.Cohort;
 import org.osteocast.io.util.Csv;
@@ -273,8 +273,6 @@ public final class CohortRegistration {
 		return done;
 	}
 
-
-
 	/**
 	 * Resamples {@code moving} onto {@code grid} and writes it; returns the
 	 * registered scan for its QC picture: itself when in memory; when it was
@@ -318,8 +316,8 @@ public final class CohortRegistration {
 			metric[k] = rows.get(pairs.get(k)).result.metric();
 			dice[k] = rows.get(pairs.get(k)).result.dice();
 		}
-		final double mMed = median(metric), mMad = 1.4826 * mad(metric, mMed);
-		final double dMed = median(dice), dMad = 1.4826 * mad(dice, dMed);
+		final double mMed = Stats.median(metric), mMad = 1.4826 * mad(metric, mMed);
+		final double dMed = Stats.median(dice), dMad = 1.4826 * mad(dice, dMed);
 		for (int k = 0; k < pairs.size(); k++) {
 			final int i = pairs.get(k);
 			final Row r = rows.get(i);
@@ -337,18 +335,11 @@ public final class CohortRegistration {
 		}
 	}
 
-	static double median(final double[] v) {
-		final double[] s = v.clone();
-		Arrays.sort(s);
-		final int n = s.length;
-		return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-	}
-
 	static double mad(final double[] v, final double med) {
 		final double[] d = new double[v.length];
 		for (int i = 0; i < v.length; i++)
 			d[i] = Math.abs(v[i] - med);
-		return median(d);
+		return Stats.medianInPlace(d);
 	}
 
 	/** Writes {@code registration_summary.csv}, atomically. */

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.osteocast.core.Cancellation;
+import org.osteocast.core.Stats;
 import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.util.Csv;
 import org.osteocast.io.contracts.TransformFile;
@@ -147,7 +148,7 @@ public final class CohortRegistrationAccuracy {
 
 	/** Median of the pairs' mean displacements. */
 	public double medianOfMeans() {
-		return median(means());
+		return Stats.median(means());
 	}
 
 	/** Mean of the pairs' mean displacements. */
@@ -170,13 +171,6 @@ public final class CohortRegistrationAccuracy {
 		return pairs.stream().mapToDouble(p -> p.displacement.max).max().orElse(Double.NaN);
 	}
 
-	static double median(final double[] v) {
-		if (v.length == 0) return Double.NaN;
-		final double[] s = v.clone();
-		Arrays.sort(s);
-		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-	}
-
 	/**
 	 * Writes one row per pair, then {@value #ALL} rows: {@code median}, {@code mean}
 	 * and {@code max} in the week column, each over the pairs (the max row: the
@@ -191,7 +185,7 @@ public final class CohortRegistrationAccuracy {
 			voxels += p.displacement.boneVoxels;
 		}
 		final double[] maxes = pairs.stream().mapToDouble(p -> p.displacement.max).toArray();
-		b.append(Csv.line(ALL, "median", f(medianOfMeans()), f(median(maxes)), voxels)).append('\n');
+		b.append(Csv.line(ALL, "median", f(medianOfMeans()), f(Stats.median(maxes)), voxels)).append('\n');
 		b.append(Csv.line(ALL, "mean", f(meanOfMeans()), f(Arrays.stream(maxes).average().orElse(Double.NaN)), voxels))
 			.append('\n');
 		b.append(Csv.line(ALL, "max", f(worstMean()), f(worstMax()), voxels)).append('\n');

@@ -26,6 +26,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.osteocast.core.Cancellation;
 import org.osteocast.core.Otsu;
 import org.osteocast.core.Progress;
+import org.osteocast.core.Stats;
 import org.osteocast.io.util.AtomicFiles;
 import org.osteocast.io.Volume;
 import org.osteocast.io.formats.VolumeIO;
@@ -240,14 +241,14 @@ public final class RegistrationBenchmark {
 		final double[] oe = outcomes.stream().mapToDouble(o -> o.oursError).toArray();
 		final double ot = outcomes.stream().mapToDouble(o -> o.oursSeconds).sum();
 		out.printf(Locale.ROOT, "OsteoCast: median error %.4f vx, worst %.4f vx, total %.2f s (%d threads)%n",
-			median(oe), Arrays.stream(oe).max().orElse(Double.NaN), ot, threads);
+			Stats.median(oe), Arrays.stream(oe).max().orElse(Double.NaN), ot, threads);
 		if (elastix != null) {
 			final double[] ee = outcomes.stream().mapToDouble(o -> o.elastixError).toArray();
 			final double et = outcomes.stream().mapToDouble(o -> o.elastixSeconds).sum();
 			out.printf(Locale.ROOT, "elastix:   median error %.4f vx, worst %.4f vx, total %.2f s (%d threads)%n",
-				median(ee), Arrays.stream(ee).max().orElse(Double.NaN), et, threads);
+				Stats.median(ee), Arrays.stream(ee).max().orElse(Double.NaN), et, threads);
 			out.printf(Locale.ROOT, "wall-time ratio elastix / OsteoCast: %.2f (target >= 2); median error ratio %.2f%n",
-				et / ot, median(oe) / median(ee));
+				et / ot, Stats.median(oe) / Stats.median(ee));
 		}
 		out.flush();
 		return outcomes;
@@ -374,10 +375,4 @@ public final class RegistrationBenchmark {
 		return null;
 	}
 
-	static double median(final double[] v) {
-		final double[] s = v.clone();
-		Arrays.sort(s);
-		final int n = s.length;
-		return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-	}
 }
