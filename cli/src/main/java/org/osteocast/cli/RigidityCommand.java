@@ -92,6 +92,11 @@ public final class RigidityCommand implements Callable<Integer> {
 		"(1-based, inclusive; default all).")
 	String slices;
 
+	@Option(names = { "--proximal-margin-mm", "--proximal_margin_mm" }, paramLabel = "MM", description = "With --data " +
+		"whose VOI starts at the growth plate: leave the slices within MM of the plate's edge out of the minima, where " +
+		"the plate's transition and not the shaft is weakest (default ${DEFAULT-VALUE}; 0 = none; docs/rigidity.md).")
+	double proximalMarginMm = Rigidity.PROXIMAL_MARGIN_UM / 1000;
+
 	@Override
 	public Integer call() throws Exception {
 		final RigidityAnalysis.Options o = new RigidityAnalysis.Options();
@@ -102,6 +107,7 @@ public final class RigidityCommand implements Callable<Integer> {
 		o.poisson = poisson;
 		o.threshold = threshold == null ? Double.NaN : threshold;
 		o.drop = Rigidity.dropFromPercent(drop);
+		o.marginUm = proximalMarginMm * 1000;
 		if (slices != null) {
 			final String[] ab = slices.split("-");
 			try {

@@ -201,7 +201,8 @@ public final class DemoReport {
 		r.heading("Fracture risk");
 		r.paragraph("CT-based rigidity analysis (docs/rigidity.md) of every week of the test mice and of the forecast " +
 			"of week 4 with its samples: per slice the bending rigidity EI_min about the principal axes, its minimum " +
-			"over the VOI (the weakest slice governs), and the drop from week 1. Relative mode: uniform modulus over " +
+			"over the VOI (the weakest slice governs; the first 0.1 mm below the growth plate's edge, where the plate " +
+			"and not the shaft is weakest, is left out), and the drop from week 1. Relative mode: uniform modulus over " +
 			"bone (the synthetic scans have no density calibration), so the numbers are second moments (mm^4), " +
 			"compared within a mouse. A drop of the minimum EA, EI_min or GJ by more than 35 % counts as at fracture " +
 			"risk (the CTRA threshold; docs/rigidity.md says how far it was checked); P(drop > 35 %) is the fraction " +

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
-/** {@code osteocast rigidity --scan} on a SkyScan folder: the density calibration through the log's attenuation. */
+/**
+ * {@code osteocast rigidity --scan} on a SkyScan folder: the density calibration through the log's attenuation;
+ * {@code --data}: the proximal margin below the growth plate.
+ */
 class RigidityCommandTest {
 
 	@TempDir
@@ -54,5 +57,62 @@ class RigidityCommandTest {
 		for (int i = 0; i < lines.length; i++)
 			if (lines[i].startsWith("image")) return lines[i + 1];
 		throw new AssertionError("no summary in " + out);
+	}
+
+	/** A ring of outer radius 18 px and inner radius {@code inner} px (binary) on a 48 × 48 plane. */
+	private static float[] ring(final double inner) {
+		final float[] p = new float[48 * 48];
+		for (int y = 0; y < 48; y++)
+			for (int x = 0; x < 48; x++) {
+				final double r = Math.hypot(x + 0.5 - 24, y + 0.5 - 24);
+				p[y * 48 + x] = r <= 18 && r >= inner ? 0.9f : 0.1f;
+			}
+		return p;
+	}
+
+	@Test
+	void theSlicesAtTheGrowthPlatesEdgeAreLeftOutOfTheMinima() throws Exception {
+		// one mouse, 4 slices of 40 um below the plate, 2 weeks: the shaft (slices 2-4) unchanged, the wall of
+		// slice 1 (the plate's edge) thinner in week 2
+		final Path data = tmp.resolve("margin-data");
+		java.nio.file.Files.createDirectories(data);
+		final org.osteocast.io.contracts.Hyperstack h = new org.osteocast.io.contracts.Hyperstack(48, 48, 4, 2,
+			new double[] { 20, 20, 40 }, "m");
+		for (int t = 0; t < 2; t++)
+			for (int z = 0; z < 4; z++)
+				System.arraycopy(ring(z > 0 ? 12 : t == 0 ? 14 : 17), 0, h.plane(z, t), 0, 48 * 48);
+		h.write(data.resolve("m.tif"));
+		new org.osteocast.io.contracts.SliceDataset(data, java.util.List.of(new org.osteocast.io.contracts.SliceDataset.Entry(
+			"m", data.resolve("m.tif"), null, org.osteocast.io.contracts.SliceDataset.Split.TEST))).writeManifest();
+		java.nio.file.Files.writeString(data.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, " +
+			"\"options\": {\"offset_mm\": 0}, \"mice\": [{\"mouse\": \"m\", \"geometry\": {\"voi_start_method\": " +
+			"\"growth plate\", \"voi_thickness_um\": 160, \"slices\": 4, \"crop_side_um\": 960, \"size\": 48}}]}");
+		final String shaft = run("rigidity", "--data", data.toString(), "--proximal-margin-mm", "0.05");
+		assertTrue(shaft.contains("minima from slice 3 on (the first 2 within 0.050 mm"), shaft);
+		assertEquals(0, drop(shaft, 2), 1e-4, shaft);
+		final String defaults = run("rigidity", "--data", data.toString());
+		assertTrue(defaults.contains("minima from slice 4 on (the first 3 within 0.100 mm"), defaults);
+		assertEquals(0, drop(defaults, 2), 1e-4, defaults);
+		final String edge = run("rigidity", "--data", data.toString(), "--proximal-margin-mm", "0");
+		assertTrue(!edge.contains("minima from slice"), edge);
+		assertTrue(drop(edge, 2) > 0.35, "measured at the plate's edge the thinner wall reads as a drop: " + edge);
+
+		final StringWriter out = new StringWriter(), err = new StringWriter();
+		final CommandLine cl = Main.commandLine();
+		cl.setOut(new PrintWriter(out));
+		cl.setErr(new PrintWriter(err));
+		assertEquals(Main.EXIT_BAD_INPUT, cl.execute("rigidity", "--data", data.toString(), "--proximal-margin-mm", "-1"));
+		assertTrue(err.toString().contains("proximal margin must be >= 0"), err.toString());
+		assertEquals(1, err.toString().strip().lines().filter(l -> !l.contains("--verbose")).count(), err.toString());
+	}
+
+	/** The drop column of the summary row of week {@code week} (truth) in the console. */
+	private static double drop(final String console, final int week) {
+		for (final String l : console.split("\n")) {
+			final String[] c = l.trim().split("\\s+");
+			if (c.length > 9 && c[0].equals("m") && c[1].equals(Integer.toString(week)) && c[2].equals("truth"))
+				return Double.parseDouble(c[9]);
+		}
+		throw new AssertionError("no summary row for week " + week + " in\n" + console);
 	}
 }

@@ -305,12 +305,32 @@ public final class Rigidity {
 		return mo.section(m.poisson);
 	}
 
-	/** The rigidity of every slice of a volume, and where each is smallest. */
+	/**
+	 * The rigidity of every slice of a volume, and where each is smallest: over
+	 * all slices, or from {@link #searchFrom} on when a proximal margin is left
+	 * out ({@link #fromSlice}).
+	 */
 	public static final class Profile {
 		public final Section[] slices;
+		/** The first slice (0-based) of the minimum search. */
+		public final int searchFrom;
 
 		Profile(final Section[] slices) {
+			this(slices, 0);
+		}
+
+		private Profile(final Section[] slices, final int searchFrom) {
 			this.slices = slices;
+			this.searchFrom = searchFrom;
+		}
+
+		/**
+		 * The same slices with the minimum searched from slice {@code first} on
+		 * (0-based; at most the last slice, so that a minimum always exists).
+		 */
+		public Profile fromSlice(final int first) {
+			if (first < 0) throw new IllegalArgumentException("first slice of the search must be >= 0, not " + first);
+			return new Profile(slices, Math.min(first, slices.length - 1));
 		}
 
 		public double[] ea() {
@@ -339,16 +359,20 @@ public final class Rigidity {
 			return v;
 		}
 
-		/** The slice (0-based) where column {@code c} is smallest (the first of ties). */
+		/**
+		 * The slice (0-based, counted from the first slice of the volume) where
+		 * column {@code c} is smallest from {@link #searchFrom} on (the first of
+		 * ties).
+		 */
 		public int weakest(final int c) {
 			final double[] v = column(c);
-			int k = 0;
-			for (int i = 1; i < v.length; i++)
+			int k = searchFrom;
+			for (int i = searchFrom + 1; i < v.length; i++)
 				if (v[i] < v[k]) k = i;
 			return k;
 		}
 
-		/** The smallest value of column {@code c} over the VOI. */
+		/** The smallest value of column {@code c} over the VOI (from {@link #searchFrom} on). */
 		public double min(final int c) {
 			return column(c)[weakest(c)];
 		}
@@ -357,6 +381,27 @@ public final class Rigidity {
 		public double[] minima() {
 			return new double[] { min(0), min(1), min(3) };
 		}
+	}
+
+	/**
+	 * The proximal margin left out of the minimum search of a VOI that starts at
+	 * the growth plate (µm). The VOI's first slices still lie in the plate's
+	 * transition, where the cortex has not yet closed and the rigidity climbs over
+	 * 60–100 µm; there the intact bone's minimum sits at the cut, not in the
+	 * shaft, and its drop measures the plate's edge (docs/rigidity.md, "The
+	 * weakest slice at the ends of the VOI").
+	 */
+	public static final double PROXIMAL_MARGIN_UM = 100;
+
+	/**
+	 * The number of slices of thickness {@code sliceUm} that a proximal margin of
+	 * {@code marginUm} covers (rounded up: a slice that reaches into the margin
+	 * is left out).
+	 */
+	public static int marginSlices(final double marginUm, final double sliceUm) {
+		if (!(marginUm >= 0)) throw new IllegalArgumentException("proximal margin must be >= 0, not " + marginUm);
+		if (!(sliceUm > 0)) throw new IllegalArgumentException("slice thickness must be > 0, not " + sliceUm);
+		return (int) Math.ceil(marginUm / sliceUm - 1e-9);
 	}
 
 	/** {@link #slice} for every plane of a volume. */

@@ -45,6 +45,12 @@ public final class RigidityAnalysis {
 		public double drop = Rigidity.DEFAULT_DROP;
 		/** Slices of a scan to analyse, 1-based inclusive; {@code last <= 0}: to the end. */
 		public int first = 1, last = 0;
+		/**
+		 * Slice data sets whose VOI starts at the growth plate: the proximal
+		 * margin (µm) left out of the minima ({@link Rigidity#PROXIMAL_MARGIN_UM};
+		 * 0 = none). A scan's slices are chosen with {@link #first} and {@link #last}.
+		 */
+		public double marginUm = Rigidity.PROXIMAL_MARGIN_UM;
 
 		public boolean calibrated() {
 			return !Double.isNaN(slope);
@@ -56,6 +62,8 @@ public final class RigidityAnalysis {
 			if (calibrated() && (slope == 0 || !Double.isFinite(slope) || !Double.isFinite(intercept)))
 				throw new IllegalArgumentException("the density calibration needs a finite, non-zero slope and a finite intercept");
 			if (!(poisson > -1 && poisson < 0.5)) throw new IllegalArgumentException("Poisson ratio must be in (-1, 0.5)");
+			if (!(marginUm >= 0 && marginUm < 1e6)) throw new IllegalArgumentException(
+				"the proximal margin must be >= 0 mm and below 1000 mm, not " + marginUm / 1000 + " mm");
 		}
 	}
 
@@ -146,7 +154,7 @@ public final class RigidityAnalysis {
 	 */
 	public static Tables dataset(final SliceDataset ds, final Path pred, final Options o) throws IOException {
 		o.check();
-		final Map<String, RigidityForecast.Geometry> geo = RigidityForecast.geometry(ds.root());
+		final Map<String, RigidityForecast.Geometry> geo = RigidityForecast.geometry(ds.root(), o.marginUm);
 		final Map<String, Integer> counts = pred == null ? Map.of() : RigidityForecast.sampleCounts(pred);
 		final Map<String, PredictionUncertainty.MouseInfo> predInfo = pred == null ? Map.of() : PredictionUncertainty
 			.mice(pred);
@@ -158,11 +166,14 @@ public final class RigidityAnalysis {
 			final Hyperstack h = e.read();
 			final Rigidity.Material m = Double.isNaN(o.threshold) ? RigidityForecast.material(h.planes(0), g, o.slope,
 				o.intercept, o.a, o.b, o.poisson) : material(h.planes(0), o, g.hi - g.lo, g.lo, false);
-			t.notes.add(e.mouse + ": pixel " + fmt(g.pixelUm, 3) + " um, modulus " + m);
-			final Rigidity.Profile w1 = Rigidity.profile(h.planes(0), h.width(), h.height(), g.pixelUm, m);
+			final int skip = g.proximalSlices;
+			t.notes.add(e.mouse + ": pixel " + fmt(g.pixelUm, 3) + " um, modulus " + m + (skip > 0 ? "; minima from slice " +
+				(skip + 1) + " on (the first " + skip + " within " + fmt(o.marginUm / 1000, 3) +
+					" mm of the growth plate's edge left out)" : ""));
+			final Rigidity.Profile w1 = Rigidity.profile(h.planes(0), h.width(), h.height(), g.pixelUm, m).fromSlice(skip);
 			for (int k = 0; k < h.frames(); k++)
 				add(t, e.mouse, Integer.toString(k + 1), "truth", k == 0 ? w1 : Rigidity.profile(h.planes(k), h.width(), h
-					.height(), g.pixelUm, m), m, w1, null);
+					.height(), g.pixelUm, m).fromSlice(skip), m, w1, null);
 			if (pred == null) continue;
 			final Path pf = pred.resolve(e.mouse.replaceAll("[^A-Za-z0-9._-]", "_") + "_pred.tif");
 			if (!Files.isRegularFile(pf)) {
@@ -174,7 +185,7 @@ public final class RigidityAnalysis {
 				"_pred.tif", "_samples.tif")), h, counts.getOrDefault(e.mouse, 0));
 			final PredictionUncertainty.MouseInfo info = predInfo.get(e.mouse);
 			final int week = info != null && info.observedWeeks > 0 ? info.observedWeeks + 1 : h.frames();
-			final RigidityForecast.Result r = RigidityForecast.of(h, week, f, s, g.pixelUm, m, o.drop);
+			final RigidityForecast.Result r = RigidityForecast.of(h, week, f, s, g.pixelUm, skip, m, o.drop);
 			add(t, e.mouse, Integer.toString(week), "forecast", r.forecast, m, w1, r);
 		}
 		return t;

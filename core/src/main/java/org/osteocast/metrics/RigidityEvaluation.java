@@ -60,14 +60,23 @@ public final class RigidityEvaluation {
 		this.geometry = geometry;
 	}
 
-	/** For a slice data set (pixel sizes from its {@code slices.json} when present). */
+	/** {@link #start(Path, double, double)} with the default proximal margin ({@link Rigidity#PROXIMAL_MARGIN_UM}). */
 	public static RigidityEvaluation start(final Path dataRoot, final double dropThreshold) {
+		return start(dataRoot, dropThreshold, Rigidity.PROXIMAL_MARGIN_UM);
+	}
+
+	/**
+	 * For a slice data set (pixel sizes from its {@code slices.json} when
+	 * present); minima leave out the slices within {@code marginUm} of the growth
+	 * plate's edge ({@link RigidityForecast#geometry(Path, double)}).
+	 */
+	public static RigidityEvaluation start(final Path dataRoot, final double dropThreshold, final double marginUm) {
 		if (!(dropThreshold > 0 && dropThreshold < 1)) throw new IllegalArgumentException(
 			"rigidity drop threshold must be in (0, 1), not " + dropThreshold);
 		Map<String, RigidityForecast.Geometry> g;
 		String note = null;
 		try {
-			g = RigidityForecast.geometry(dataRoot);
+			g = RigidityForecast.geometry(dataRoot, marginUm);
 		}
 		catch (final VolumeIOException e) {
 			g = Map.of();
@@ -78,6 +87,14 @@ public final class RigidityEvaluation {
 			"rigidity columns: %s; risk = worst drop of min EA, EI_min or GJ from week 1 above %.0f %%", Rigidity.RELATIVE,
 			100 * dropThreshold));
 		if (note != null) r.notes.add(note);
+		else {
+			final java.util.TreeSet<Integer> skipped = new java.util.TreeSet<>();
+			for (final RigidityForecast.Geometry x : g.values())
+				skipped.add(x.proximalSlices);
+			if (!skipped.isEmpty() && skipped.last() > 0) r.notes.add(String.format(Locale.ROOT,
+				"rigidity minima leave out the VOI's first %s slice(s), within %.3g mm of the growth plate's edge", skipped
+					.size() == 1 ? skipped.first() : skipped.first() + "-" + skipped.last(), marginUm / 1000));
+		}
 		return r;
 	}
 
@@ -101,13 +118,14 @@ public final class RigidityEvaluation {
 	{
 		final RigidityForecast.Geometry g = geometry.get(mouse);
 		final double px = g != null ? g.pixelUm : 1;
+		final int skip = g != null ? g.proximalSlices : 0;
 		final Rigidity.Material m = RigidityForecast.material(h.planes(0), g, Double.NaN, 0, 0, 0,
 			Rigidity.DEFAULT_POISSON);
 		final Hyperstack upTo = sub(h, n + 1);
 		final Map<String, String[]> out = new LinkedHashMap<>();
 		for (final Map.Entry<String, float[][]> e : methods.entrySet()) {
 			final RigidityForecast.Result r = RigidityForecast.of(upTo, n + 1, e.getValue(), e.getKey().equals(sampled)
-				? samples : new float[0][][], px, m, threshold);
+				? samples : new float[0][][], px, skip, m, threshold);
 			final double[] t = r.weeks[n].minima(), f = r.forecast.minima(), err = new double[3];
 			for (int i = 0; i < 3; i++)
 				err[i] = t[i] > 0 ? Math.abs(f[i] - t[i]) / t[i] : Double.NaN;

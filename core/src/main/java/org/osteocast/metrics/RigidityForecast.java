@@ -43,21 +43,46 @@ public final class RigidityForecast {
 		public final double pixelUm;
 		/** Grey values mapped to 0 and 1. */
 		public final double lo, hi;
+		/**
+		 * Slices at the VOI's proximal start (slice 0 on) left out of the minimum
+		 * search ({@link Rigidity#PROXIMAL_MARGIN_UM}); 0 unless the VOI starts at
+		 * the growth plate.
+		 */
+		public final int proximalSlices;
 
 		public Geometry(final double pixelUm, final double lo, final double hi) {
+			this(pixelUm, lo, hi, 0);
+		}
+
+		public Geometry(final double pixelUm, final double lo, final double hi, final int proximalSlices) {
 			this.pixelUm = pixelUm;
 			this.lo = lo;
 			this.hi = hi;
+			this.proximalSlices = proximalSlices;
 		}
 	}
 
 	/**
-	 * Reads {@code slices.json} of a slice data set: per mouse, the pixel size and
-	 * the intensity window.
+	 * {@link #geometry(Path, double)} with the default proximal margin
+	 * ({@link Rigidity#PROXIMAL_MARGIN_UM}).
+	 */
+	public static Map<String, Geometry> geometry(final Path dataRoot) throws VolumeIOException {
+		return geometry(dataRoot, Rigidity.PROXIMAL_MARGIN_UM);
+	}
+
+	/**
+	 * Reads {@code slices.json} of a slice data set: per mouse, the pixel size,
+	 * the intensity window and, where the VOI starts at the growth plate, the
+	 * number of its first slices that lie within {@code marginUm} of the plate's
+	 * edge (less the data set's {@code --offset-mm}, which already moved the VOI
+	 * away from it). A VOI that starts at the tibia–fibula junction or at a
+	 * manual slice has no margin.
 	 *
 	 * @throws VolumeIOException when the file is missing or lacks the geometry
 	 */
-	public static Map<String, Geometry> geometry(final Path dataRoot) throws VolumeIOException {
+	public static Map<String, Geometry> geometry(final Path dataRoot, final double marginUm)
+		throws VolumeIOException
+	{
 		final Path f = dataRoot.resolve(SLICES_JSON);
 		if (!Files.isRegularFile(f)) throw new VolumeIOException(f,
 			"missing: rigidity needs the VOI geometry (pixel size) of the slice data set; give the pixel size instead");
@@ -65,6 +90,8 @@ public final class RigidityForecast {
 			final JsonObject r = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
 			final JsonObject w = r.getAsJsonObject("window");
 			final double lo = w.get("lo").getAsDouble(), hi = w.get("hi").getAsDouble();
+			final JsonObject opt = r.has("options") ? r.getAsJsonObject("options") : null;
+			final double offsetUm = opt != null && opt.has("offset_mm") ? 1000 * opt.get("offset_mm").getAsDouble() : 0;
 			final Map<String, Geometry> out = new HashMap<>();
 			for (final JsonElement e : r.getAsJsonArray("mice")) {
 				final JsonObject m = e.getAsJsonObject();
@@ -72,7 +99,12 @@ public final class RigidityForecast {
 				final double px = g.get("crop_side_um").getAsDouble() / g.get("size").getAsDouble();
 				if (!(px > 0)) throw new VolumeIOException(f, "mouse " + m.get("mouse").getAsString() +
 					": crop_side_um / size is not a positive pixel size");
-				out.put(m.get("mouse").getAsString(), new Geometry(px, lo, hi));
+				int margin = 0;
+				final double left = marginUm - offsetUm;
+				if (left > 0 && g.has("voi_start_method") && g.get("voi_start_method").getAsString().equals("growth plate") &&
+					g.has("voi_thickness_um") && g.has("slices"))
+					margin = Rigidity.marginSlices(left, g.get("voi_thickness_um").getAsDouble() / g.get("slices").getAsInt());
+				out.put(m.get("mouse").getAsString(), new Geometry(px, lo, hi, margin));
 			}
 			return out;
 		}
@@ -168,23 +200,33 @@ public final class RigidityForecast {
 		}
 	}
 
+	/** {@link #of(Hyperstack, int, float[][], float[][][], double, int, Rigidity.Material, double)} with no proximal margin. */
+	public static Result of(final Hyperstack h, final int forecastWeek, final float[][] forecast,
+		final float[][][] samples, final double pixelUm, final Rigidity.Material m, final double dropThreshold)
+	{
+		return of(h, forecastWeek, forecast, samples, pixelUm, 0, m, dropThreshold);
+	}
+
 	/**
 	 * @param h the mouse's slice sequence (every true week it has)
 	 * @param forecastWeek the week the forecast is for (1-based)
 	 * @param forecast the point forecast (or null)
 	 * @param samples the samples (each slices × pixels; may be empty)
+	 * @param proximalSlices slices at the VOI's start (slice 0 on) left out of
+	 *          every minimum ({@link Geometry#proximalSlices})
 	 */
 	public static Result of(final Hyperstack h, final int forecastWeek, final float[][] forecast,
-		final float[][][] samples, final double pixelUm, final Rigidity.Material m, final double dropThreshold)
+		final float[][][] samples, final double pixelUm, final int proximalSlices, final Rigidity.Material m,
+		final double dropThreshold)
 	{
 		final Rigidity.Profile[] weeks = new Rigidity.Profile[h.frames()];
 		for (int t = 0; t < weeks.length; t++)
-			weeks[t] = Rigidity.profile(h.planes(t), h.width(), h.height(), pixelUm, m);
+			weeks[t] = Rigidity.profile(h.planes(t), h.width(), h.height(), pixelUm, m).fromSlice(proximalSlices);
 		final Rigidity.Profile f = forecast == null ? null : Rigidity.profile(forecast, h.width(), h.height(), pixelUm,
-			m);
+			m).fromSlice(proximalSlices);
 		final double[][] sm = new double[samples.length][];
 		for (int k = 0; k < samples.length; k++)
-			sm[k] = Rigidity.profile(samples[k], h.width(), h.height(), pixelUm, m).minima();
+			sm[k] = Rigidity.profile(samples[k], h.width(), h.height(), pixelUm, m).fromSlice(proximalSlices).minima();
 		return new Result(weeks, f, sm, forecastWeek, dropThreshold);
 	}
 

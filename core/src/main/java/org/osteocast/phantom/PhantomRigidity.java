@@ -17,8 +17,11 @@ import org.osteocast.metrics.RigidityAnalysis;
 /**
  * The true rigidity of every week of a synthetic cohort
  * ({@code truth/rigidity.csv}): CT-based rigidity analysis ({@link Rigidity})
- * of each week's noise-free volume in week 1's frame, over the VOI from just
- * below the growth plate to 2.1 mm below it, in the relative mode with the
+ * of each week's noise-free volume in week 1's frame, over the VOI from the
+ * growth plate's metaphyseal edge to 2.1 mm below the plate, less the proximal
+ * margin ({@link Rigidity#PROXIMAL_MARGIN_UM}: the slices within 0.1 mm of the
+ * edge, where the plate's transition and not the shaft sets the minimum; the
+ * {@code voi_slices} column gives the slices searched), in the relative mode with the
  * phantom's own grey levels (bone above the midpoint of soft tissue and
  * cortical bone; partial volume between them), and the worst drop of the
  * minimum EA, EI_min or GJ from week 1. Lesions that break through the cortex
@@ -58,7 +61,7 @@ public final class PhantomRigidity {
 			final double v = p.voxelUm();
 			final float[][] all = RigidityAnalysis.planes(VolumeIO.read(dir.resolve("week" + r.week() + "_ideal.tif")));
 			final int first = (int) Math.min(all.length - 1, plate.get("slice").getAsInt() + Math.ceil(plate.get(
-				"thickness_um").getAsDouble() / 2 / v) + 1);
+				"thickness_um").getAsDouble() / 2 / v) + 1 + Rigidity.marginSlices(Rigidity.PROXIMAL_MARGIN_UM, v));
 			final int last = (int) Math.min(all.length - 1, Math.round(plate.get("slice").getAsInt() + VOI_UM / v));
 			final float[][] voi = java.util.Arrays.copyOfRange(all, first, last + 1);
 			final Rigidity.Profile pr = Rigidity.profile(voi, p.scanWidth(), p.scanWidth(), v, m);

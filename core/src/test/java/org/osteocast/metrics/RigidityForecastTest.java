@@ -82,6 +82,61 @@ class RigidityForecastTest {
 	}
 
 	@Test
+	void proximalMarginOnlyWhereTheVoiStartsAtTheGrowthPlate() throws Exception {
+		// 48 slices over 2.1 mm (43.75 um): 0.1 mm is 3 slices; an offset of 0.05 mm leaves 0.05 mm, 2 slices
+		final String mice = "\"mice\": [" +
+			"{\"mouse\": \"P\", \"geometry\": {\"voi_start_method\": \"growth plate\", \"voi_thickness_um\": 2100, " +
+			"\"slices\": 48, \"crop_side_um\": 1600, \"size\": 64}}, " +
+			"{\"mouse\": \"J\", \"geometry\": {\"voi_start_method\": \"tf junction\", \"voi_thickness_um\": 2100, " +
+			"\"slices\": 48, \"crop_side_um\": 1600, \"size\": 64}}]}";
+		Files.writeString(tmp.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, " + mice);
+		Map<String, RigidityForecast.Geometry> g = RigidityForecast.geometry(tmp);
+		assertEquals(3, g.get("P").proximalSlices);
+		assertEquals(0, g.get("J").proximalSlices, "the junction is no plate");
+		assertEquals(0, RigidityForecast.geometry(tmp, 0).get("P").proximalSlices);
+		Files.writeString(tmp.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, \"options\": " +
+			"{\"offset_mm\": 0.05}, " + mice);
+		g = RigidityForecast.geometry(tmp);
+		assertEquals(2, g.get("P").proximalSlices, "the offset already moved the VOI 0.05 mm away");
+		Files.writeString(tmp.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, \"options\": " +
+			"{\"offset_mm\": 0.2}, " + mice);
+		assertEquals(0, RigidityForecast.geometry(tmp).get("P").proximalSlices);
+	}
+
+	@Test
+	void aWeakPlateEdgeDoesNotMakeAnIntactMouseRisky() throws Exception {
+		// week 1 and week 2 alike in the shaft; at slice 0 (the plate's edge) week 2's wall is thinner
+		final float[][] all = new float[2 * Z][];
+		for (int z = 0; z < Z; z++) {
+			all[z] = RigidityTest.tube(N, N, 24, 24, 18, 18, z == 0 ? 0.8 : 0.7, 0, 0.1, 0.9);
+			all[Z + z] = RigidityTest.tube(N, N, 24, 24, 18, 18, z == 0 ? 0.95 : 0.7, 0, 0.1, 0.9);
+		}
+		final Hyperstack h = new Hyperstack(N, N, Z, 2, all, new double[] { 20, 20, 40 }, "m");
+		final Rigidity.Material m = RigidityForecast.material(h.planes(0), null, Double.NaN, 0, 0, 0, 0.3);
+		final RigidityForecast.Result edge = RigidityForecast.of(h, 2, h.planes(0), new float[0][][], 20, m, 0.35);
+		assertTrue(edge.trueDrop() > 0.35, "measured at the edge the wall's thinning is a drop: " + edge.trueDrop());
+		final RigidityForecast.Result shaft = RigidityForecast.of(h, 2, h.planes(0), new float[0][][], 20, 1, m, 0.35);
+		assertEquals(0, shaft.trueDrop(), 1e-12, "below the margin nothing changed");
+		assertEquals(0, shaft.riskProbability(), 0);
+		assertEquals(1, shaft.weeks[1].searchFrom);
+
+		// the same through evaluate's columns: slices.json of a growth-plate VOI of 4 slices over 0.1 mm
+		Files.writeString(tmp.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, \"mice\": [" +
+			"{\"mouse\": \"m\", \"geometry\": {\"voi_start_method\": \"growth plate\", \"voi_thickness_um\": 160, " +
+			"\"slices\": 4, \"crop_side_um\": 960, \"size\": 48}}]}");
+		final RigidityEvaluation ev = RigidityEvaluation.start(tmp, 0.35);
+		assertTrue(String.join("\n", ev.notes()).contains("first 3 slice(s)"), ev.notes().toString());
+		final Map<String, float[][]> methods = new LinkedHashMap<>();
+		methods.put("persistence", h.planes(0));
+		final String[] cells = ev.mouse("m", "control", h, 1, methods, "", new float[0][][]).get("persistence");
+		assertEquals("0.0000", cells[4], "true drop below the margin");
+		assertEquals("1", cells[6], "persistence agrees: no risk");
+		final String[] edgeCells = RigidityEvaluation.start(tmp, 0.35, 0).mouse("m", "control", h, 1, methods, "",
+			new float[0][][]).get("persistence");
+		assertTrue(Double.parseDouble(edgeCells[4]) > 0.35, "without the margin: " + edgeCells[4]);
+	}
+
+	@Test
 	void evaluationScoresErrorsAgreementAndAuroc() {
 		final RigidityEvaluation ev = RigidityEvaluation.start(tmp, 0.35);
 		// two perforated mice, two intact; the forecast knows, persistence (week 1) does not

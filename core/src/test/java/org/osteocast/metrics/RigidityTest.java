@@ -159,6 +159,34 @@ class RigidityTest {
 	}
 
 	@Test
+	void proximalMarginLeavesTheFirstSlicesOutOfTheMinimum() {
+		final int n = 48;
+		// slices 0-1: the plate's edge, a thinner wall than the shaft; slice 4: a window through the cortex
+		final float[][] v = new float[6][];
+		for (int z = 0; z < 6; z++)
+			v[z] = tube(n, n, 24, 24, 18, 18, z < 2 ? 0.9 - 0.05 * z : 0.7, 0, 0, 1);
+		for (int y = 0; y < n; y++)
+			for (int x = 40; x < n; x++)
+				v[4][y * n + x] = 0;
+		final Rigidity.Material m = Rigidity.Material.relative(0.5, 0, 1, 0.3);
+		final Rigidity.Profile all = Rigidity.profile(v, n, n, 20, m), shaft = all.fromSlice(2);
+		assertEquals(0, all.searchFrom);
+		assertEquals(0, all.weakest(1), "the thinnest wall is at the edge");
+		assertEquals(4, shaft.weakest(1), "below the margin the window governs");
+		assertEquals(all.eiMin()[4], shaft.min(1), 0);
+		assertTrue(shaft.min(1) > all.min(1));
+		assertEquals(all.slices.length, shaft.slices.length, "the same slices, only the search moves");
+		assertEquals(5, all.fromSlice(99).weakest(1), "a margin past the end searches the last slice only");
+		assertThrows(IllegalArgumentException.class, () -> all.fromSlice(-1));
+		assertEquals(3, Rigidity.marginSlices(100, 2100.0 / 48), "48 slices over 2.1 mm: 43.75 um each");
+		assertEquals(5, Rigidity.marginSlices(100, 20));
+		assertEquals(2, Rigidity.marginSlices(100, 50), "exactly two slices, no third for rounding");
+		assertEquals(0, Rigidity.marginSlices(0, 20));
+		assertThrows(IllegalArgumentException.class, () -> Rigidity.marginSlices(-1, 20));
+		assertThrows(IllegalArgumentException.class, () -> Rigidity.marginSlices(100, 0));
+	}
+
+	@Test
 	void emptySliceHasNoRigidityAndBadInputIsRefused() {
 		final Rigidity.Section s = Rigidity.slice(new float[16], 4, 4, 10, Rigidity.Material.relative(0.5, 0, 1, 0.3));
 		assertEquals(0, s.ea);
