@@ -11,8 +11,10 @@
 #   <model>-seed<k>.csv        evaluate's rigidity columns per test mouse and method, and the mean rows
 #   rigidity_lines.txt         per run, evaluate's closing rigidity line (mice that truly drop, risk
 #                              AUROC per method, mean |rel. error| of min EI_min on tumour mice)
-#   summary.csv                model, seed, and the forecast's tumour-mouse mean |rel. error| of min
-#                              EI_min, its risk AUROC, and the true drops of the test mice
+#   summary.csv                model, seed, the forecast's mean |rel. error| of min EI_min over the test
+#                              mice (the benchmark tables' column) and over the tumour mice, its risk
+#                              AUROC, and the true drops of the test mice
+#   summary.md                 per model, the median (min-max) over seeds of the two errors
 # Only the rigidity columns change with the code that scores them (here: the proximal margin of
 # docs/rigidity.md); the images are the runs' own, so PSNR, SSIM and the rest are those of the runs.
 set -euo pipefail
@@ -32,7 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
 	echo "osteocast (scoring): commit $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- core cli 2>/dev/null || echo ' (with uncommitted changes)')"
 	echo "command: bench/rigidity/rescore_runs.sh DATA RUNS OUT"
 } > "$out/environment.txt"
-echo "model,seed,ei_min_rel_err_tumour,risk_auroc,true_drops" > "$out/summary.csv"
+echo "model,seed,ei_min_rel_err,ei_min_rel_err_tumour,risk_auroc,true_drops" > "$out/summary.csv"
 : > "$out/rigidity_lines.txt"
 cols="mouse,method,ea_min_rel_err,ei_min_rel_err,gj_min_rel_err,rigidity_drop_forecast,rigidity_drop_truth,risk_probability,risk_agrees,risk_auroc"
 for pred in "$runs"/*/seed*/pred; do
@@ -47,8 +49,25 @@ for pred in "$runs"/*/seed*/pred; do
 	echo "$model $seed: $line" >> "$out/rigidity_lines.txt"
 	# the forecast's row of each test mouse: its true drop; the tumour-mouse mean error from the closing line
 	drops=$(awk -F, 'NR>1 && $2=="forecast" && $1 !~ /\(/ {printf "%s%s", (n++ ? " " : ""), $7}' "$out/$model-$seed.csv")
+	all=$(awk -F, '$1=="ALL(mean)" && $2=="forecast" {print $4}' "$out/$model-$seed.csv")
 	err=$(sed -n 's/.*tumour mice: forecast \([^ ]*\).*/\1/p' <<< "$line")
 	auc=$(sed -n 's/.*risk AUROC forecast \([^ ]*\).*/\1/p' <<< "$line")
-	echo "$model,$seed,${err:-nan},${auc:-nan},$drops" >> "$out/summary.csv"
+	echo "$model,$seed,${all:-nan},${err:-nan},${auc:-nan},$drops" >> "$out/summary.csv"
 done
+/usr/bin/python3 - "$out/summary.csv" > "$out/summary.md" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def cell(v):
+    v = [float(x) for x in v if x not in ('', 'nan')]
+    if not v:
+        return 'nan'
+    m = statistics.median(v)
+    return f'{100 * m:.1f} %' if len(v) == 1 else f'{100 * m:.1f} % ({100 * min(v):.1f}-{100 * max(v):.1f})'
+print('| model | seeds | mean rel. error of min EI_min, test mice | tumour mice | true drops of the test mice |')
+print('|---|---|---|---|---|')
+for model in dict.fromkeys(r['model'] for r in rows):
+    rs = [r for r in rows if r['model'] == model]
+    print(f"| {model} | {len(rs)} | {cell(r['ei_min_rel_err'] for r in rs)} | "
+          f"{cell(r['ei_min_rel_err_tumour'] for r in rs)} | {rs[0]['true_drops']} |")
+PY
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)" >> "$out/environment.txt"
