@@ -166,7 +166,7 @@ public final class SparkPipeline {
 	{
 		final long t0 = System.nanoTime();
 		final Path stepDir = Path.of(stepDirName), mouseDir = stepDir.resolve(mouse);
-		try {
+		return guarded(mouse, "register", t0, () -> {
 			final Cohort c = Cohort.read(Path.of(cohortPath));
 			final RegistrationParameters p = a.parameters(cpus).withHeapBytes(taskHeapBytes(Runtime.getRuntime()
 				.maxMemory(), executorCores, cpus));
@@ -201,13 +201,7 @@ public final class SparkPipeline {
 			final String what = String.format(java.util.Locale.ROOT, "%d scans, heap share %.1f GB", rows.size(), p
 				.heapBytes() / (double) (1L << 30));
 			return new MouseResult(mouse, "register", MouseResult.OK, what, seconds(t0), arr.toString(), null);
-		}
-		catch (final IOException | RuntimeException e) {
-			return new MouseResult(mouse, "register", MouseResult.ERROR, message(e), seconds(t0), null, null);
-		}
-		catch (final OutOfMemoryError e) { // what the mouse held is garbage now: the other tasks go on
-			return new MouseResult(mouse, "register", MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
-		}
+		});
 	}
 
 	// ---------------------------------------------------------------- slice
@@ -285,20 +279,14 @@ public final class SparkPipeline {
 
 	static MouseResult sliceTask(final String cohortPath, final String mouse, final SliceArgs a, final Faults faults) {
 		final long t0 = System.nanoTime();
-		try {
+		return guarded(mouse, "slice", t0, () -> {
 			final SliceOptions o = a.options();
 			final Cohort c = Cohort.read(Path.of(cohortPath));
 			final CohortSlicer.Cut cut = CohortSlicer.cut(CohortSlicer.plan(c, o), mouse, o, Progress.NONE,
 				new Cancellation());
 			faults.midTask(mouse);
 			return new MouseResult(mouse, "slice", MouseResult.OK, String.join("; ", cut.warnings), seconds(t0), null, cut);
-		}
-		catch (final IOException | RuntimeException e) {
-			return new MouseResult(mouse, "slice", MouseResult.ERROR, message(e), seconds(t0), null, null);
-		}
-		catch (final OutOfMemoryError e) { // what the mouse held is garbage now: the other tasks go on
-			return new MouseResult(mouse, "slice", MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
-		}
+		});
 	}
 
 	// ---------------------------------------------------------------- predict
@@ -386,7 +374,7 @@ public final class SparkPipeline {
 	{
 		final long t0 = System.nanoTime();
 		final Path stepDir = Path.of(stepDirName), mouseDir = stepDir.resolve(mouse);
-		try {
+		return guarded(mouse, "predict", t0, () -> {
 			final SliceDataset ds = SliceDataset.open(Path.of(data));
 			SliceDataset.Entry entry = null;
 			for (final SliceDataset.Entry e : ds.entries())
@@ -411,13 +399,7 @@ public final class SparkPipeline {
 			}
 			WorkRecord.write(stepDir, mouse, mouseDir, mouseKey, record.toString());
 			return new MouseResult(mouse, "predict", MouseResult.OK, "", seconds(t0), record.toString(), null);
-		}
-		catch (final IOException | RuntimeException e) {
-			return new MouseResult(mouse, "predict", MouseResult.ERROR, message(e), seconds(t0), null, null);
-		}
-		catch (final OutOfMemoryError e) { // what the mouse held is garbage now: the other tasks go on
-			return new MouseResult(mouse, "predict", MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
-		}
+		});
 	}
 
 	// ---------------------------------------------------------------- shared
@@ -500,6 +482,29 @@ public final class SparkPipeline {
 
 	private static double seconds(final long t0) {
 		return (System.nanoTime() - t0) / 1e9;
+	}
+
+	/** The work of one mouse's task. */
+	private interface MouseWork {
+		MouseResult run() throws IOException;
+	}
+
+	/**
+	 * Runs one mouse's task so that its failure is that mouse's status row, not
+	 * the job's end: bad input and I/O errors give their message, running out of
+	 * heap says which heap to give; what the mouse held is garbage then, so the
+	 * executor's other tasks go on.
+	 */
+	private static MouseResult guarded(final String mouse, final String step, final long t0, final MouseWork work) {
+		try {
+			return work.run();
+		}
+		catch (final IOException | RuntimeException e) {
+			return new MouseResult(mouse, step, MouseResult.ERROR, message(e), seconds(t0), null, null);
+		}
+		catch (final OutOfMemoryError e) {
+			return new MouseResult(mouse, step, MouseResult.ERROR, outOfHeap(), seconds(t0), null, null);
+		}
 	}
 
 	/** The status message of a task that ran out of heap: what it had and what to give it. */
