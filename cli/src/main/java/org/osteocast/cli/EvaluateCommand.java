@@ -88,6 +88,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 		"minimum rigidity (EA, EI_min or GJ) from week 1 by more than PCT %% (default ${DEFAULT-VALUE}).")
 	double drop = Rigidity.DEFAULT_DROP_PERCENT;
 
+	@Option(names = { "--proximal-margin-mm", "--proximal_margin_mm" }, paramLabel = "MM", description = "Rigidity " +
+		"columns, where the VOI starts at the growth plate: leave the slices within MM of the plate's edge out of the " +
+		"minima (default ${DEFAULT-VALUE}; 0 = none; docs/rigidity.md).")
+	double proximalMarginMm = Rigidity.PROXIMAL_MARGIN_UM / 1000;
+
 	@Option(names = "--overwrite", description = "Replace an existing output as a whole (default: refuse to write over it).")
 	boolean overwrite;
 
@@ -103,9 +108,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 		if (out != null) org.osteocast.io.contracts.Output.checkFile(out, overwrite, inputs);
 		if (png != null) org.osteocast.io.contracts.Output.checkFile(png, overwrite, inputs);
 		final CohortEvaluation e;
-		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, null, riskDrop);
+		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, null, riskDrop,
+			1000 * proximalMarginMm);
 		else try (Lpips net = Lpips.load(lpips)) {
-			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net, riskDrop);
+			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net, riskDrop, 1000 *
+				proximalMarginMm);
 		}
 		if (out != null) e.writeCsv(out);
 		final PrintWriter w = spec.commandLine().getOut();

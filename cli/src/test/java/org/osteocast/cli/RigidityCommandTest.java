@@ -72,21 +72,7 @@ class RigidityCommandTest {
 
 	@Test
 	void theSlicesAtTheGrowthPlatesEdgeAreLeftOutOfTheMinima() throws Exception {
-		// one mouse, 4 slices of 40 um below the plate, 2 weeks: the shaft (slices 2-4) unchanged, the wall of
-		// slice 1 (the plate's edge) thinner in week 2
-		final Path data = tmp.resolve("margin-data");
-		java.nio.file.Files.createDirectories(data);
-		final org.osteocast.io.contracts.Hyperstack h = new org.osteocast.io.contracts.Hyperstack(48, 48, 4, 2,
-			new double[] { 20, 20, 40 }, "m");
-		for (int t = 0; t < 2; t++)
-			for (int z = 0; z < 4; z++)
-				System.arraycopy(ring(z > 0 ? 12 : t == 0 ? 14 : 17), 0, h.plane(z, t), 0, 48 * 48);
-		h.write(data.resolve("m.tif"));
-		new org.osteocast.io.contracts.SliceDataset(data, java.util.List.of(new org.osteocast.io.contracts.SliceDataset.Entry(
-			"m", data.resolve("m.tif"), null, org.osteocast.io.contracts.SliceDataset.Split.TEST))).writeManifest();
-		java.nio.file.Files.writeString(data.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, " +
-			"\"options\": {\"offset_mm\": 0}, \"mice\": [{\"mouse\": \"m\", \"geometry\": {\"voi_start_method\": " +
-			"\"growth plate\", \"voi_thickness_um\": 160, \"slices\": 4, \"crop_side_um\": 960, \"size\": 48}}]}");
+		final Path data = plateEdgeData("margin-data");
 		final String shaft = run("rigidity", "--data", data.toString(), "--proximal-margin-mm", "0.05");
 		assertTrue(shaft.contains("minima from slice 3 on (the first 2 within 0.050 mm"), shaft);
 		assertEquals(0, drop(shaft, 2), 1e-4, shaft);
@@ -104,6 +90,67 @@ class RigidityCommandTest {
 		assertEquals(Main.EXIT_BAD_INPUT, cl.execute("rigidity", "--data", data.toString(), "--proximal-margin-mm", "-1"));
 		assertTrue(err.toString().contains("proximal margin must be >= 0"), err.toString());
 		assertEquals(1, err.toString().strip().lines().filter(l -> !l.contains("--verbose")).count(), err.toString());
+	}
+
+	/**
+	 * One test mouse, 4 slices of 40 um below the growth plate, 2 weeks: the shaft (slices 2-4) unchanged, the
+	 * wall of slice 1 (the plate's edge) thinner in week 2; {@code slices.json} of a growth-plate VOI; and a
+	 * forecast folder whose forecast of week 2 is week 1.
+	 */
+	private static Path plateEdgeData(final String name) throws Exception {
+		final Path data = tmp.resolve(name);
+		java.nio.file.Files.createDirectories(data.resolve("pred"));
+		final org.osteocast.io.contracts.Hyperstack h = new org.osteocast.io.contracts.Hyperstack(48, 48, 4, 2,
+			new double[] { 20, 20, 40 }, "m");
+		final org.osteocast.io.contracts.Hyperstack f = new org.osteocast.io.contracts.Hyperstack(48, 48, 4, 1,
+			new double[] { 20, 20, 40 }, "m_pred");
+		for (int t = 0; t < 2; t++)
+			for (int z = 0; z < 4; z++)
+				System.arraycopy(ring(z > 0 ? 12 : t == 0 ? 14 : 17), 0, h.plane(z, t), 0, 48 * 48);
+		for (int z = 0; z < 4; z++)
+			System.arraycopy(h.plane(z, 0), 0, f.plane(z, 0), 0, 48 * 48);
+		h.write(data.resolve("m.tif"));
+		f.write(data.resolve("pred").resolve("m_pred.tif"));
+		new org.osteocast.io.contracts.SliceDataset(data, java.util.List.of(new org.osteocast.io.contracts.SliceDataset.Entry(
+			"m", data.resolve("m.tif"), null, org.osteocast.io.contracts.SliceDataset.Split.TEST))).writeManifest();
+		java.nio.file.Files.writeString(data.resolve("slices.json"), "{\"window\": {\"lo\": 0, \"hi\": 1}, " +
+			"\"options\": {\"offset_mm\": 0}, \"mice\": [{\"mouse\": \"m\", \"geometry\": {\"voi_start_method\": " +
+			"\"growth plate\", \"voi_thickness_um\": 160, \"slices\": 4, \"crop_side_um\": 960, \"size\": 48}}]}");
+		return data;
+	}
+
+	@Test
+	void evaluateLeavesTheSameMarginOutOfItsRigidityColumns() throws Exception {
+		final Path data = plateEdgeData("margin-evaluate");
+		final Path pred = data.resolve("pred");
+		run("evaluate", "--data", data.toString(), "--pred", pred.toString(), "--out", tmp.resolve("shaft.csv").toString());
+		run("evaluate", "--data", data.toString(), "--pred", pred.toString(), "--out", tmp.resolve("edge.csv").toString(),
+			"--proximal-margin-mm", "0");
+		// the forecast (week 1) of mouse m: rigidity_drop_truth, and the risk class agreement
+		final String[] shaft = forecastRow(tmp.resolve("shaft.csv")), edge = forecastRow(tmp.resolve("edge.csv"));
+		assertEquals(0, Double.parseDouble(shaft[0]), 1e-4, "below the margin nothing changed");
+		assertEquals("1", shaft[1], "no risk, as the forecast says");
+		assertTrue(Double.parseDouble(edge[0]) > 0.35, "at the plate's edge the thinner wall reads as a drop: " + edge[0]);
+		assertEquals("0", edge[1], "and the forecast of week 1 misses it");
+		final StringWriter out = new StringWriter(), err = new StringWriter();
+		final CommandLine cl = Main.commandLine();
+		cl.setOut(new PrintWriter(out));
+		cl.setErr(new PrintWriter(err));
+		assertEquals(Main.EXIT_BAD_INPUT, cl.execute("evaluate", "--data", data.toString(), "--pred", pred.toString(),
+			"--proximal-margin-mm", "-0.1"));
+		assertTrue(err.toString().contains("proximal margin must be >= 0 mm"), err.toString());
+	}
+
+	/** rigidity_drop_truth and risk_agrees of the forecast row of mouse m in an evaluation CSV. */
+	private static String[] forecastRow(final Path csv) throws Exception {
+		final java.util.List<String> lines = java.nio.file.Files.readAllLines(csv);
+		final java.util.List<String> head = java.util.List.of(lines.get(0).split(","));
+		for (final String l : lines) {
+			final String[] c = l.split(",");
+			if (c[0].equals("m") && c[1].equals("forecast")) return new String[] { c[head.indexOf("rigidity_drop_truth")],
+				c[head.indexOf("risk_agrees")] };
+		}
+		throw new AssertionError("no forecast row of m in " + lines);
 	}
 
 	/** The drop column of the summary row of week {@code week} (truth) in the console. */

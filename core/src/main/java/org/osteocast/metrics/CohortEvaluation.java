@@ -155,6 +155,20 @@ public final class CohortEvaluation {
 		final Integer observed, final Double changeThreshold, final Lpips lpips, final double riskDrop)
 		throws IOException
 	{
+		return run(ds, split, pred, observed, changeThreshold, lpips, riskDrop, Rigidity.PROXIMAL_MARGIN_UM);
+	}
+
+	/**
+	 * As {@link #run(SliceDataset, String, Path, Integer, Double, Lpips, double)},
+	 * with the proximal margin (µm) that the rigidity columns leave out below the
+	 * growth plate's edge ({@link RigidityEvaluation#start(Path, double, double)};
+	 * 0 = none).
+	 */
+	public static CohortEvaluation run(final SliceDataset ds, final String split, final Path pred,
+		final Integer observed, final Double changeThreshold, final Lpips lpips, final double riskDrop,
+		final double marginUm) throws IOException
+	{
+		Rigidity.checkMargin(marginUm);
 		final Path data = ds.root();
 		final CohortEvaluation self = new CohortEvaluation(pred, new ArrayList<>());
 		final List<String[]> rows = self.rows;
@@ -179,7 +193,7 @@ public final class CohortEvaluation {
 		final Map<String, List<ForecastEvaluation.Scores>> byMethod = new LinkedHashMap<>();
 		final Map<String, List<Double>> lpipsByMethod = new LinkedHashMap<>();
 		final List<String> noFile = new ArrayList<>();
-		self.rigidity = RigidityEvaluation.start(data, riskDrop);
+		self.rigidity = RigidityEvaluation.start(data, riskDrop, marginUm);
 		final Map<String, Integer> sampleCounts = RigidityForecast.sampleCounts(pred);
 		for (final SliceDataset.Entry e : entries) {
 			final Hyperstack h = e.read();

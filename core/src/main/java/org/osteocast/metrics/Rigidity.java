@@ -394,6 +394,17 @@ public final class Rigidity {
 	public static final double PROXIMAL_MARGIN_UM = 100;
 
 	/**
+	 * Refuses a proximal margin (µm) that is negative, not a number or absurdly
+	 * large (1 m and more: a value in the wrong unit).
+	 *
+	 * @throws IllegalArgumentException naming the margin in mm, as the options take it
+	 */
+	public static void checkMargin(final double marginUm) {
+		if (!(marginUm >= 0 && marginUm < 1e6)) throw new IllegalArgumentException(
+			"the proximal margin must be >= 0 mm and below 1000 mm, not " + marginUm / 1000 + " mm");
+	}
+
+	/**
 	 * The number of slices of thickness {@code sliceUm} that a proximal margin of
 	 * {@code marginUm} covers (rounded up: a slice that reaches into the margin
 	 * is left out).

@@ -62,8 +62,7 @@ public final class RigidityAnalysis {
 			if (calibrated() && (slope == 0 || !Double.isFinite(slope) || !Double.isFinite(intercept)))
 				throw new IllegalArgumentException("the density calibration needs a finite, non-zero slope and a finite intercept");
 			if (!(poisson > -1 && poisson < 0.5)) throw new IllegalArgumentException("Poisson ratio must be in (-1, 0.5)");
-			if (!(marginUm >= 0 && marginUm < 1e6)) throw new IllegalArgumentException(
-				"the proximal margin must be >= 0 mm and below 1000 mm, not " + marginUm / 1000 + " mm");
+			Rigidity.checkMargin(marginUm);
 		}
 	}
 
