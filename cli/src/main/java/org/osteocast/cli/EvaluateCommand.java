@@ -107,12 +107,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 		inputs.add(pred);
 		if (out != null) org.osteocast.io.contracts.Output.checkFile(out, overwrite, inputs);
 		if (png != null) org.osteocast.io.contracts.Output.checkFile(png, overwrite, inputs);
+		final double marginUm = 1000 * proximalMarginMm;
 		final CohortEvaluation e;
-		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, null, riskDrop,
-			1000 * proximalMarginMm);
+		if (lpips == null) e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, null, riskDrop, marginUm);
 		else try (Lpips net = Lpips.load(lpips)) {
-			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net, riskDrop, 1000 *
-				proximalMarginMm);
+			e = CohortEvaluation.run(ds, split, pred, observed, changeThreshold, net, riskDrop, marginUm);
 		}
 		if (out != null) e.writeCsv(out);
 		final PrintWriter w = spec.commandLine().getOut();

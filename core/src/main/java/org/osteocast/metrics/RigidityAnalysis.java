@@ -169,10 +169,9 @@ public final class RigidityAnalysis {
 			t.notes.add(e.mouse + ": pixel " + fmt(g.pixelUm, 3) + " um, modulus " + m + (skip > 0 ? "; minima from slice " +
 				(skip + 1) + " on (the first " + skip + " within " + fmt(o.marginUm / 1000, 3) +
 					" mm of the growth plate's edge left out)" : ""));
-			final Rigidity.Profile w1 = Rigidity.profile(h.planes(0), h.width(), h.height(), g.pixelUm, m).fromSlice(skip);
-			for (int k = 0; k < h.frames(); k++)
-				add(t, e.mouse, Integer.toString(k + 1), "truth", k == 0 ? w1 : Rigidity.profile(h.planes(k), h.width(), h
-					.height(), g.pixelUm, m).fromSlice(skip), m, w1, null);
+			final Rigidity.Profile[] weeks = RigidityForecast.weeks(h, g.pixelUm, skip, m);
+			for (int k = 0; k < weeks.length; k++)
+				add(t, e.mouse, Integer.toString(k + 1), "truth", weeks[k], m, weeks[0], null);
 			if (pred == null) continue;
 			final Path pf = pred.resolve(e.mouse.replaceAll("[^A-Za-z0-9._-]", "_") + "_pred.tif");
 			if (!Files.isRegularFile(pf)) {
@@ -184,8 +183,9 @@ public final class RigidityAnalysis {
 				"_pred.tif", "_samples.tif")), h, counts.getOrDefault(e.mouse, 0));
 			final PredictionUncertainty.MouseInfo info = predInfo.get(e.mouse);
 			final int week = info != null && info.observedWeeks > 0 ? info.observedWeeks + 1 : h.frames();
-			final RigidityForecast.Result r = RigidityForecast.of(h, week, f, s, g.pixelUm, skip, m, o.drop);
-			add(t, e.mouse, Integer.toString(week), "forecast", r.forecast, m, w1, r);
+			final RigidityForecast.Result r = RigidityForecast.of(weeks, h.width(), h.height(), week, f, s, g.pixelUm, skip,
+				m, o.drop);
+			add(t, e.mouse, Integer.toString(week), "forecast", r.forecast, m, weeks[0], r);
 		}
 		return t;
 	}

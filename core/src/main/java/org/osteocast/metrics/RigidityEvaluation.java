@@ -121,11 +121,11 @@ public final class RigidityEvaluation {
 		final int skip = g != null ? g.proximalSlices : 0;
 		final Rigidity.Material m = RigidityForecast.material(h.planes(0), g, Double.NaN, 0, 0, 0,
 			Rigidity.DEFAULT_POISSON);
-		final Hyperstack upTo = sub(h, n + 1);
+		final Rigidity.Profile[] weeks = RigidityForecast.weeks(sub(h, n + 1), px, skip, m);
 		final Map<String, String[]> out = new LinkedHashMap<>();
 		for (final Map.Entry<String, float[][]> e : methods.entrySet()) {
-			final RigidityForecast.Result r = RigidityForecast.of(upTo, n + 1, e.getValue(), e.getKey().equals(sampled)
-				? samples : new float[0][][], px, skip, m, threshold);
+			final RigidityForecast.Result r = RigidityForecast.of(weeks, h.width(), h.height(), n + 1, e.getValue(), e
+				.getKey().equals(sampled) ? samples : new float[0][][], px, skip, m, threshold);
 			final double[] t = r.weeks[n].minima(), f = r.forecast.minima(), err = new double[3];
 			for (int i = 0; i < 3; i++)
 				err[i] = t[i] > 0 ? Math.abs(f[i] - t[i]) / t[i] : Double.NaN;

@@ -219,14 +219,39 @@ public final class RigidityForecast {
 		final float[][][] samples, final double pixelUm, final int proximalSlices, final Rigidity.Material m,
 		final double dropThreshold)
 	{
+		return of(weeks(h, pixelUm, proximalSlices, m), h.width(), h.height(), forecastWeek, forecast, samples, pixelUm,
+			proximalSlices, m, dropThreshold);
+	}
+
+	/**
+	 * The profile of every true week of {@code h} (index = week − 1), each
+	 * searched below {@code proximalSlices}: computed once, they serve the truth's
+	 * rows and every forecast of the mouse ({@link #of(Rigidity.Profile[], int,
+	 * int, int, float[][], float[][][], double, int, Rigidity.Material, double)}).
+	 */
+	public static Rigidity.Profile[] weeks(final Hyperstack h, final double pixelUm, final int proximalSlices,
+		final Rigidity.Material m)
+	{
 		final Rigidity.Profile[] weeks = new Rigidity.Profile[h.frames()];
 		for (int t = 0; t < weeks.length; t++)
 			weeks[t] = Rigidity.profile(h.planes(t), h.width(), h.height(), pixelUm, m).fromSlice(proximalSlices);
-		final Rigidity.Profile f = forecast == null ? null : Rigidity.profile(forecast, h.width(), h.height(), pixelUm,
-			m).fromSlice(proximalSlices);
+		return weeks;
+	}
+
+	/**
+	 * As {@link #of(Hyperstack, int, float[][], float[][][], double, int,
+	 * Rigidity.Material, double)}, with the true weeks' profiles already made
+	 * ({@link #weeks}) for slices of {@code width × height} pixels.
+	 */
+	public static Result of(final Rigidity.Profile[] weeks, final int width, final int height, final int forecastWeek,
+		final float[][] forecast, final float[][][] samples, final double pixelUm, final int proximalSlices,
+		final Rigidity.Material m, final double dropThreshold)
+	{
+		final Rigidity.Profile f = forecast == null ? null : Rigidity.profile(forecast, width, height, pixelUm, m)
+			.fromSlice(proximalSlices);
 		final double[][] sm = new double[samples.length][];
 		for (int k = 0; k < samples.length; k++)
-			sm[k] = Rigidity.profile(samples[k], h.width(), h.height(), pixelUm, m).fromSlice(proximalSlices).minima();
+			sm[k] = Rigidity.profile(samples[k], width, height, pixelUm, m).fromSlice(proximalSlices).minima();
 		return new Result(weeks, f, sm, forecastWeek, dropThreshold);
 	}
 
