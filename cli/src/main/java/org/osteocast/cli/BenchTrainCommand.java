@@ -30,7 +30,13 @@ import picocli.CommandLine.Option;
  * pins them, else its best of 1 to all cores' threads) when Python with
  * torch is available, with both ratios the speed target asks for:
  * OsteoCast's throughput over the peer's and the achieved FLOP/s as a share
- * of the matmul's. (A standalone command: the {@code bench} parent command
+ * of the matmul's. Each OsteoCast configuration is timed in a fresh JVM
+ * (this command started again with the same JVM options and class path), as
+ * each peer configuration runs in a fresh Python process: in one process the
+ * second configuration inherits the first one's C heap and kernel caches, and
+ * bf16 measured after fp32 in the same process ran slower than in a process
+ * of its own. {@code --process shared} times them all in this process, as
+ * before. (A standalone command: the {@code bench} parent command
  * belongs to another module; it can adopt this class as its {@code train}
  * subcommand.)
  */
@@ -74,13 +80,35 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--precision", split = ",", defaultValue = "fp32", description = "Precision(s) to measure: fp32 and/or bf16 (OsteoCast's --precision; the peer runs with torch.autocast to bfloat16 for bf16) (default ${DEFAULT-VALUE}).")
 	String[] precisions;
 
+	@Option(names = "--process", defaultValue = "fresh", description = "fresh: each OsteoCast configuration is timed in a fresh JVM, as each peer runs in a fresh Python process; shared: all in this JVM, one after another (default ${DEFAULT-VALUE}).")
+	String process;
+
+	/** Set in the JVM that {@code --process fresh} starts: times one configuration and prints {@link #CHILD_LINE}. */
+	@Option(names = "--child", hidden = true)
+	boolean child;
+
+	/** What a child prints before its ms per step. */
+	static final String CHILD_LINE = "osteocast step ms: ";
+
 	@Override
 	public Integer call() throws Exception {
+		if (!"fresh".equals(process) && !"shared".equals(process)) throw new IllegalArgumentException(
+			"--process must be fresh or shared, got " + process);
 		if (threads != null) EngineSetup.intraOpThreads(threads);
 		final Device dev = EngineSetup.device(device);
 		final int th = EngineSetup.intraOpThreads();
-		System.out.println(String.format(Locale.ROOT, "device %s, intra-op threads %d, batch %d, 4 weeks of %d x %d", dev,
-			th, batch, size, size));
+		if (child) {
+			if (nfs.length != 1 || upsamples.length != 1 || precisions.length != 1) throw new IllegalArgumentException(
+				"--child times one width, up-sampling and precision");
+			final TvaeConfig cfg = TvaeConfig.builder().optNf(nfs[0]).optImageSize(size).optUpsample(TvaeConfig.Upsample
+				.parse(upsamples[0])).build();
+			System.out.println(CHILD_LINE + StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev, Precision.parse(
+				precisions[0])));
+			return 0;
+		}
+		System.out.println(String.format(Locale.ROOT,
+			"device %s, intra-op threads %d, batch %d, 4 weeks of %d x %d; OsteoCast timed %s", dev, th, batch, size, size,
+			"fresh".equals(process) ? "in a fresh JVM per configuration" : "in this JVM, one configuration after another"));
 		// the reference is the better of two sizes, so that neither a cache effect nor a slow size flatters the ratio
 		final double mm1 = StepBenchmark.matmulFlops(1024, 8, dev), mm2 = StepBenchmark.matmulFlops(2048, 4, dev);
 		final double mm = Math.max(mm1, mm2);
@@ -125,7 +153,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		final int nf = cfg.nf;
 		final Device dev = EngineSetup.device(device);
 		final String up = cfg.upsample.label();
-		final double ms = StepBenchmark.msPerStep(cfg, batch, steps, repeats, dev, precision);
+		final double ms = "fresh".equals(process) ? childMs(cfg, precision, th) : StepBenchmark.msPerStep(cfg, batch, steps,
+			repeats, dev, precision);
 		final double flops = StepBenchmark.flopsPerStep(cfg, batch);
 		final double pct = 100 * flops / (ms / 1000) / mm;
 		System.out.println(String.format(Locale.ROOT,
@@ -151,6 +180,47 @@ public final class BenchTrainCommand implements Callable<Integer> {
 					? "met" : "not met"));
 		}
 		return ms;
+	}
+
+	/**
+	 * OsteoCast's ms per step for one configuration, timed by this command in a
+	 * fresh JVM with this JVM's options, class path and environment.
+	 */
+	private double childMs(final TvaeConfig cfg, final Precision precision, final int th) throws java.io.IOException {
+		final List<String> cmd = new ArrayList<>();
+		cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+			.toString()));
+		cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "train", "--child",
+			"--nf", Integer.toString(cfg.nf), "--upsample", cfg.upsample.label(), "--batch", Integer.toString(batch), "--size",
+			Integer.toString(size), "--steps", Integer.toString(steps), "--repeats", Integer.toString(repeats), "--threads",
+			Integer.toString(th), "--device", device, "--precision", precision.label()));
+		final Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		final List<String> out = new ArrayList<>();
+		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String l; (l = r.readLine()) != null;)
+				out.add(l);
+		}
+		try {
+			final int code = p.waitFor();
+			final double ms = childMs(out);
+			if (code != 0 || Double.isNaN(ms)) throw new java.io.IOException("the JVM timing nf " + cfg.nf + " " + precision
+				.label() + " ended with exit code " + code + (out.isEmpty() ? "" : ": " + out.get(out.size() - 1)));
+			return ms;
+		}
+		catch (final InterruptedException e) {
+			p.destroy();
+			Thread.currentThread().interrupt();
+			throw new java.io.InterruptedIOException("interrupted while timing nf " + cfg.nf + " " + precision.label());
+		}
+	}
+
+	/** The ms per step a child printed ({@link #CHILD_LINE}), NaN if none. */
+	static double childMs(final List<String> lines) {
+		for (int i = lines.size() - 1; i >= 0; i--)
+			if (lines.get(i).startsWith(CHILD_LINE)) return Double.parseDouble(lines.get(i).substring(CHILD_LINE.length())
+				.trim());
+		return Double.NaN;
 	}
 
 	/** The {@code ms_per_step} of the peer's best line, NaN if it has none. */
