@@ -198,6 +198,11 @@ step_train_bf16() {
 		# three invocations each (the README quotes medians over them), then nf 16 and 32 on one thread
 		local i
 		for i in 1 2 3; do (cd "$here" && bench/bf16/run_bench.sh train --nf 64 --threads 2) || return 1; done
+		# the medians and ranges the README quotes, from those three
+		local day
+		day="$(date -u +%Y-%m-%d)"
+		(cd "$here" && /usr/bin/python3 bench/bf16/summarise_train.py "bench/bf16/results/$day/bench_train.txt" --last 3 \
+			>"bench/bf16/results/$day/summary_train.txt") || return 1
 		for i in 1 2 3; do (cd "$here" && bench/bf16/run_bench.sh predict) || return 1; done
 		(cd "$here" && bench/bf16/run_bench.sh train --nf 16,32 --threads 1)
 	fi

@@ -189,6 +189,36 @@ class Tvae(nn.Module):
         return x, torch.stack(kls), None if logvar is None else logvar.view(b, steps, 1, s, s)
 
 
+class PerLayerBf16:
+    """Within this context every nn.Conv2d and nn.Linear computes as OsteoCast's scripted bf16 kernels do
+    (org.osteocast.nn.engine.Bf16Kernels): input, weight and bias cast to bfloat16, the layer in bfloat16, the
+    output cast back to fp32; batch norm, activations and everything else stay fp32. `--autocast bf16-per-layer`
+    measures what these casts cost against autocast, which keeps the activations bf16 between layers."""
+
+    @staticmethod
+    def _conv(self, x):
+        b = None if self.bias is None else self.bias.to(torch.bfloat16)
+        return F.conv2d(x.to(torch.bfloat16), self.weight.to(torch.bfloat16), b, self.stride, self.padding).float()
+
+    @staticmethod
+    def _linear(self, x):
+        b = None if self.bias is None else self.bias.to(torch.bfloat16)
+        return F.linear(x.to(torch.bfloat16), self.weight.to(torch.bfloat16), b).float()
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+
+    def __enter__(self):
+        if self.enabled:
+            self.saved = (nn.Conv2d.forward, nn.Linear.forward)
+            nn.Conv2d.forward, nn.Linear.forward = PerLayerBf16._conv, PerLayerBf16._linear
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            nn.Conv2d.forward, nn.Linear.forward = self.saved
+
+
 def blur_weights(week1, lam, sigma):
     r = int(math.ceil(3 * sigma))
     k = torch.exp(-torch.arange(-r, r + 1, dtype=torch.float32) ** 2 / (2 * sigma * sigma))
@@ -217,7 +247,9 @@ def bench(nf, batch, steps, warmup, threads, size=64, weeks=4, upsample="subpixe
         w = blur_weights(seq[:, 0], 1.0, 1.0).view(batch, 1, 1, size, size)
         # --autocast bf16: the model's forward under CPU autocast (convolutions, linear layers and matmuls in
         # bfloat16; master weights, optimiser and the loss in fp32), as OsteoCast's --precision bf16
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast == "bf16"):
+        # --autocast bf16-per-layer: casts around each convolution and linear layer only, as OsteoCast's kernels
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast == "bf16"), \
+                PerLayerBf16(autocast == "bf16-per-layer"):
             x, kl, logvar = model(seq, eps)
         x, kl = x.float(), kl.float()
         logvar = logvar.float() if logvar is not None else None
@@ -248,8 +280,9 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--upsample", default="subpixel", choices=["transposed", "subpixel", "pixel_shuffle"])
     ap.add_argument("--no-pixel-variance", action="store_true", help="the tvae2d-latent preset: no variance head")
-    ap.add_argument("--autocast", default="fp32", choices=["fp32", "bf16"],
-                    help="bf16: forward under torch.autocast('cpu', dtype=torch.bfloat16)")
+    ap.add_argument("--autocast", default="fp32", choices=["fp32", "bf16", "bf16-per-layer"],
+                    help="bf16: forward under torch.autocast('cpu', dtype=torch.bfloat16); bf16-per-layer: each "
+                         "convolution and linear layer casts to bf16 and back, as OsteoCast's kernels do")
     ap.add_argument("--count-params", action="store_true", help="print the trainable parameter counts and exit")
     a = ap.parse_args()
     pv = not a.no_pixel_variance

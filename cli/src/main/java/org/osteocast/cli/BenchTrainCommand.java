@@ -77,7 +77,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--script", defaultValue = "bench/train/tvae_bench.py", description = "The PyTorch peer script (default ${DEFAULT-VALUE}).")
 	Path script;
 
-	@Option(names = "--precision", split = ",", defaultValue = "fp32", description = "Precision(s) to measure: fp32 and/or bf16 (OsteoCast's --precision; the peer runs with torch.autocast to bfloat16 for bf16) (default ${DEFAULT-VALUE}).")
+	@Option(names = "--precision", split = ",", defaultValue = "fp32", description = "Precision(s) to measure: fp32 and/or bf16 (OsteoCast's --precision; for bf16 the peer runs under torch.autocast to bfloat16 and, apart, with OsteoCast's casts around each layer) (default ${DEFAULT-VALUE}).")
 	String[] precisions;
 
 	@Option(names = "--process", defaultValue = "fresh", description = "fresh: each OsteoCast configuration is timed in a fresh JVM, as each peer runs in a fresh Python process; shared: all in this JVM, one after another (default ${DEFAULT-VALUE}).")
@@ -168,7 +168,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		}
 		for (final String heap : peerHeaps) {
 			final boolean kept = "kept".equals(heap.trim());
-			final String best = peer(nf, up, th, kept, precision);
+			final String best = peer(nf, up, th, kept, precision.label());
 			final double peerMs = peerMs(best);
 			final String label = "PyTorch peer nf " + nf + " " + up + (precision == Precision.BF16
 				? " autocast bf16" : " fp32") + (kept ? ", heap kept" : ", default heap");
@@ -178,6 +178,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
 				"%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast %s/peer throughput %.2fx (target >= %.1fx: %s)",
 				label, peerMs, batch / (peerMs / 1000), best, precision.label(), peerMs / ms, target, peerMs / ms >= target
 					? "met" : "not met"));
+		}
+		if (precision == Precision.BF16) {
+			// the peer computing as OsteoCast's kernels do (casts around each convolution and linear layer, batch norm
+			// and activations in fp32): what those casts cost, apart from the engine
+			final String best = peer(nf, up, th, true, "bf16-per-layer");
+			final double peerMs = peerMs(best);
+			final String label = "PyTorch peer nf " + nf + " " + up + " bf16 cast per layer as OsteoCast's kernels, heap kept";
+			if (Double.isNaN(peerMs)) System.out.println(label + ": " + best);
+			else System.out.println(String.format(Locale.ROOT, "%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast bf16/" +
+				"this peer throughput %.2fx", label, peerMs, batch / (peerMs / 1000), best, peerMs / ms));
 		}
 		return ms;
 	}
@@ -250,13 +260,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	 * than how often each process maps fresh memory.
 	 */
 	private String peer(final int nf, final String upsample, final int th, final boolean keptHeap,
-		final Precision precision)
+		final String autocast)
 	{
 		final List<String> ts = peerThreads(threads, th, Runtime.getRuntime().availableProcessors());
 		try {
 			final ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--nf", Integer.toString(nf), "--batch",
 				Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", "1", "--upsample", upsample, "--threads",
-				String.join(",", ts), "--autocast", precision.label()).redirectErrorStream(true);
+				String.join(",", ts), "--autocast", autocast).redirectErrorStream(true);
 			if (keptHeap) {
 				// the settings NativeHeap applies to OsteoCast's own process, through glibc's environment variables
 				pb.environment().put("MALLOC_MMAP_MAX_", "0");
