@@ -26,5 +26,16 @@
  * {@code GradientCollector} uses, so gradients arrive in fp32 on the fp32
  * weights. Batch norm, activations, the loss, the KL and the optimiser stay
  * fp32 ({@link org.osteocast.nn.engine.Precision}).
+ * <p>
+ * What that costs: every layer's input is cast to bf16 and its output back to
+ * fp32, where PyTorch's CPU autocast hands one layer's bf16 output to the next
+ * (batch norm and activations in bf16 too). {@code bench train --precision
+ * bf16} measures the PyTorch peer both ways ({@code --autocast bf16} and
+ * {@code bf16-per-layer}); the casts account for the gap between OsteoCast
+ * and autocast, not the calls through DJL (figures in
+ * {@code bench/bf16/README.md}). Closing it needs activations that stay bf16
+ * between layers, which DJL cannot hold; a scripted kernel fusing a
+ * convolution, its batch norm and leaky ReLU still casts once in and once out
+ * and was measured no faster than the separate layers, so it is not used.
  */
 package org.osteocast.nn.engine;
