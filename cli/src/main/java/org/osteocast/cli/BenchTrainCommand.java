@@ -200,7 +200,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		final List<String> cmd = new ArrayList<>();
 		cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
 			.toString()));
-		cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+		// the same heap, system properties and agents, but not a debugger's port, which the child could not bind again
+		for (final String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+			if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-Xrunjdwp") && !arg.equals("-Xdebug")) cmd.add(arg);
 		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "train", "--child",
 			"--nf", Integer.toString(cfg.nf), "--upsample", cfg.upsample.label(), "--batch", Integer.toString(batch), "--size",
 			Integer.toString(size), "--steps", Integer.toString(steps), "--repeats", Integer.toString(repeats), "--threads",
