@@ -32,11 +32,10 @@ import picocli.CommandLine.Option;
  * OsteoCast's throughput over the peer's and the achieved FLOP/s as a share
  * of the matmul's. Each OsteoCast configuration is timed in a fresh JVM
  * (this command started again with the same JVM options and class path), as
- * each peer configuration runs in a fresh Python process: in one process the
- * second configuration inherits the first one's C heap and kernel caches, and
- * bf16 measured after fp32 in the same process ran slower than in a process
- * of its own. {@code --process shared} times them all in this process, as
- * before. (A standalone command: the {@code bench} parent command
+ * each peer configuration runs in a fresh Python process, and as a training
+ * run starts: in one process the second configuration would inherit the
+ * first one's C heap and kernel caches. {@code --process shared} times them
+ * all in this process, one after another. (A standalone command: the {@code bench} parent command
  * belongs to another module; it can adopt this class as its {@code train}
  * subcommand.)
  */
