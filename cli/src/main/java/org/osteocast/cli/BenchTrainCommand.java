@@ -79,8 +79,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
 	@Option(names = "--precision", split = ",", defaultValue = "fp32", description = "Precision(s) to measure: fp32 and/or bf16 (OsteoCast's --precision; for bf16 the peer runs under torch.autocast to bfloat16 and, apart, with OsteoCast's casts around each layer) (default ${DEFAULT-VALUE}).")
 	String[] precisions;
 
+	/** Where OsteoCast's configurations are timed. */
+	enum Timing {
+		/** Each in a fresh JVM, as each peer configuration runs in a fresh Python process. */
+		fresh,
+		/** All in the command's JVM, one after another. */
+		shared
+	}
+
 	@Option(names = "--process", defaultValue = "fresh", description = "fresh: each OsteoCast configuration is timed in a fresh JVM, as each peer runs in a fresh Python process; shared: all in this JVM, one after another (default ${DEFAULT-VALUE}).")
-	String process;
+	Timing process;
 
 	/** Set in the JVM that {@code --process fresh} starts: times one configuration and prints {@link #CHILD_LINE}. */
 	@Option(names = "--child", hidden = true)
@@ -91,8 +99,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		if (!"fresh".equals(process) && !"shared".equals(process)) throw new IllegalArgumentException(
-			"--process must be fresh or shared, got " + process);
 		if (threads != null) EngineSetup.intraOpThreads(threads);
 		final Device dev = EngineSetup.device(device);
 		final int th = EngineSetup.intraOpThreads();
@@ -107,7 +113,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		}
 		System.out.println(String.format(Locale.ROOT,
 			"device %s, intra-op threads %d, batch %d, 4 weeks of %d x %d; OsteoCast timed %s", dev, th, batch, size, size,
-			"fresh".equals(process) ? "in a fresh JVM per configuration" : "in this JVM, one configuration after another"));
+			process == Timing.fresh ? "in a fresh JVM per configuration" : "in this JVM, one configuration after another"));
 		// the reference is the better of two sizes, so that neither a cache effect nor a slow size flatters the ratio
 		final double mm1 = StepBenchmark.matmulFlops(1024, 8, dev), mm2 = StepBenchmark.matmulFlops(2048, 4, dev);
 		final double mm = Math.max(mm1, mm2);
@@ -152,7 +158,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		final int nf = cfg.nf;
 		final Device dev = EngineSetup.device(device);
 		final String up = cfg.upsample.label();
-		final double ms = "fresh".equals(process) ? childMs(cfg, precision, th) : StepBenchmark.msPerStep(cfg, batch, steps,
+		final double ms = process == Timing.fresh ? childMs(cfg, precision, th) : StepBenchmark.msPerStep(cfg, batch, steps,
 			repeats, dev, precision);
 		final double flops = StepBenchmark.flopsPerStep(cfg, batch);
 		final double pct = 100 * flops / (ms / 1000) / mm;
