@@ -32,9 +32,9 @@
 #   step quality     quality      SimVP and its stochastic variants (bench/quality/run_variants.sh)
 #
 # Full mode on a 2-core machine (estimates from earlier runs at load 6-13): golden 1 min, reg-accuracy
-# 3 min, reg-elastix 60 min, scale 35 min, train 20 min, train-bf16 15 min, spark 10 min, spark-memory 25 min,
+# 3 min, reg-elastix 60 min, scale 35 min, train 20 min, train-bf16 35 min, spark 10 min, spark-memory 25 min,
 # bf16-quality 20 min, demo 15 min, risk 40 min (3 runs), loss 15 min, benchmark 126 min (14 trained models x 3
-# seeds x 3 minutes; idle machine), quality 60 min: about 6.8 hours in all,
+# seeds x 3 minutes; idle machine), quality 60 min: about 7.1 hours in all,
 # so run it in parts (--only) where 3 hours is the limit.
 set -uo pipefail
 
@@ -195,16 +195,24 @@ step_train_bf16() {
 			--python none &&
 			"$oc" bench predict --precision fp32,bf16 --threads 2 --repeats 1
 	else
-		# three invocations each (the README quotes medians over them), then nf 16 and 32 on one thread
-		local i
-		for i in 1 2 3; do (cd "$here" && bench/bf16/run_bench.sh train --nf 64 --threads 2) || return 1; done
-		# the medians and ranges the README quotes, from those three
-		local day
-		day="$(date -u +%Y-%m-%d)"
-		(cd "$here" && /usr/bin/python3 bench/bf16/summarise_train.py "bench/bf16/results/$day/bench_train.txt" --last 3 \
-			>"bench/bf16/results/$day/summary_train.txt") || return 1
+		# three invocations of every width at 1 and 2 threads (the README quotes medians over them), and of predict
+		local i day nf t f
+		for i in 1 2 3; do
+			(cd "$here" && bench/bf16/run_bench.sh train --nf 16,32,64 --threads 1 &&
+				bench/bf16/run_bench.sh train --nf 16,32,64 --threads 2) || return 1
+		done
 		for i in 1 2 3; do (cd "$here" && bench/bf16/run_bench.sh predict) || return 1; done
-		(cd "$here" && bench/bf16/run_bench.sh train --nf 16,32 --threads 1)
+		# the medians and ranges the README quotes, from those invocations
+		day="$(date -u +%Y-%m-%d)"
+		f="bench/bf16/results/$day/bench_train.txt"
+		(cd "$here" && /usr/bin/python3 bench/bf16/summarise_train.py "$f" --nf 64 --threads 2 --mode fresh --last 3 \
+			>"bench/bf16/results/$day/summary_train.txt") || return 1
+		for t in 1 2; do
+			for nf in 16 32 64; do
+				(cd "$here" && /usr/bin/python3 bench/bf16/summarise_train.py "$f" --nf "$nf" --threads "$t" --mode fresh \
+					--last 3) || return 1
+			done
+		done >"$here/bench/bf16/results/$day/summary_widths.txt"
 	fi
 }
 
