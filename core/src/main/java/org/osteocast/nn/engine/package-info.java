@@ -32,8 +32,9 @@
  * (batch norm and activations in bf16 too). {@code bench train --precision
  * bf16} measures the PyTorch peer both ways ({@code --autocast bf16} and
  * {@code bf16-per-layer}); at nf 64 the casts account for the gap between
- * OsteoCast and autocast, at nf 16 and 32 each kernel call's cost through
- * DJL shows as well (figures in {@code bench/bf16/README.md}). Closing it needs activations that stay bf16
+ * OsteoCast and autocast; at nf 16 and 32 OsteoCast also loses to the peer
+ * that casts as it does, for a reason not yet found (figures in
+ * {@code bench/bf16/README.md}). Closing it needs activations that stay bf16
  * between layers, which DJL cannot hold; a scripted kernel fusing a
  * convolution, its batch norm and leaky ReLU still casts once in and once out
  * and was measured no faster than the separate layers, so it is not used.
