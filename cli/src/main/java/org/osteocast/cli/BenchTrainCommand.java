@@ -164,7 +164,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		final double pct = 100 * flops / (ms / 1000) / mm;
 		System.out.println(String.format(Locale.ROOT,
 			"DJL nf %d %s %s: %.0f ms/step, %.1f sequences/s, %.1f GFLOP/step, %.1f GFLOP/s (%.0f%% of %s matmul, target >= 50%%: %s)",
-			nf, cfg.upsample.label(), precision.label(), ms, batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, pct, precision.label(), pct >= 50
+			nf, up, precision.label(), ms, batch / (ms / 1000), flops / 1e9, flops / ms / 1e6, pct, precision.label(), pct >= 50
 				? "met" : "not met"));
 		if ("none".equals(python) || !Files.isRegularFile(script)) return ms;
 		if (cfg.upsample == TvaeConfig.Upsample.RESIZE_CONV) {
@@ -173,28 +173,36 @@ public final class BenchTrainCommand implements Callable<Integer> {
 		}
 		for (final String heap : peerHeaps) {
 			final boolean kept = "kept".equals(heap.trim());
-			final String best = peer(nf, up, th, kept, precision.label());
-			final double peerMs = peerMs(best);
-			final String label = "PyTorch peer nf " + nf + " " + up + (precision == Precision.BF16
-				? " autocast bf16" : " fp32") + (kept ? ", heap kept" : ", default heap");
-			final double target = precision == Precision.BF16 ? 1.0 : 1.5;
-			if (Double.isNaN(peerMs)) System.out.println(label + ": " + best);
-			else System.out.println(String.format(Locale.ROOT,
-				"%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast %s/peer throughput %.2fx (target >= %.1fx: %s)",
-				label, peerMs, batch / (peerMs / 1000), best, precision.label(), peerMs / ms, target, peerMs / ms >= target
-					? "met" : "not met"));
+			printPeer("PyTorch peer nf " + nf + " " + up + (precision == Precision.BF16 ? " autocast bf16" : " fp32") + (kept
+				? ", heap kept" : ", default heap"), peer(nf, up, th, kept, precision.label()), ms, "OsteoCast " + precision
+					.label() + "/peer", precision == Precision.BF16 ? 1.0 : 1.5);
 		}
 		if (precision == Precision.BF16) {
 			// the peer computing as OsteoCast's kernels do (casts around each convolution and linear layer, batch norm
 			// and activations in fp32): what those casts cost, apart from the engine
-			final String best = peer(nf, up, th, true, "bf16-per-layer");
-			final double peerMs = peerMs(best);
-			final String label = "PyTorch peer nf " + nf + " " + up + " bf16 cast per layer as OsteoCast's kernels, heap kept";
-			if (Double.isNaN(peerMs)) System.out.println(label + ": " + best);
-			else System.out.println(String.format(Locale.ROOT, "%s: %.0f ms/step, %.1f sequences/s (%s); OsteoCast bf16/" +
-				"this peer throughput %.2fx", label, peerMs, batch / (peerMs / 1000), best, peerMs / ms));
+			printPeer("PyTorch peer nf " + nf + " " + up + " bf16 cast per layer as OsteoCast's kernels, heap kept", peer(nf,
+				up, th, true, "bf16-per-layer"), ms, "OsteoCast bf16/this peer", Double.NaN);
 		}
 		return ms;
+	}
+
+	/**
+	 * Prints one peer's line: its ms per step and throughput against
+	 * OsteoCast's {@code ms}, with the target where {@code target} is a number,
+	 * or what the peer printed when it gave no timing.
+	 */
+	private void printPeer(final String label, final String best, final double ms, final String ratio,
+		final double target)
+	{
+		final double peerMs = peerMs(best);
+		if (Double.isNaN(peerMs)) {
+			System.out.println(label + ": " + best);
+			return;
+		}
+		final double r = peerMs / ms;
+		System.out.println(String.format(Locale.ROOT, "%s: %.0f ms/step, %.1f sequences/s (%s); %s throughput %.2fx%s", label,
+			peerMs, batch / (peerMs / 1000), best, ratio, r, Double.isNaN(target) ? "" : String.format(Locale.ROOT,
+				" (target >= %.1fx: %s)", target, r >= target ? "met" : "not met")));
 	}
 
 	/**
